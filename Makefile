@@ -1,0 +1,19 @@
+# The two quick-start commands: `make demo` and `make test`. Each sets up what it needs.
+.PHONY: demo test lint bench vsix clean
+
+demo:
+	@scripts/demo.sh
+
+test:
+	@scripts/test.sh
+
+lint:
+	@scripts/bootstrap-python.sh
+	.venv/bin/ruff check . && .venv/bin/ruff format --check . && .venv/bin/mypy
+
+bench:
+	@scripts/bootstrap-python.sh
+	.venv/bin/python bench/run_all.py
+
+clean:
+	rm -rf .venv node_modules dist out bundled .cache

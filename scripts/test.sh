@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Every check and test: lint, format, types, the Python suite. Fails on zero tests.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/bootstrap-python.sh
+export PYTHONDONTWRITEBYTECODE=1
+
+echo "== ruff check";  .venv/bin/ruff check .
+echo "== ruff format"; .venv/bin/ruff format --check .
+echo "== mypy";        .venv/bin/mypy
+
+echo "== pytest"
+set +e
+.venv/bin/python -m pytest "$@"
+status=$?
+set -e
+if [ "$status" -eq 5 ]; then
+  echo "pytest collected no tests: failing" >&2
+  exit 1
+fi
+exit "$status"

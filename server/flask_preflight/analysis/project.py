@@ -1,0 +1,305 @@
+"""The Project snapshot: which files matter, their text (editor buffers first) and parse cache."""
+
+from __future__ import annotations
+
+import fnmatch
+import os
+import stat
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .source import PythonModule, SourceText
+
+MAX_FILE_SIZE = 1_000_000
+MAX_FILES = 20_000
+
+#: Directory names never worth reading: VCS data, caches, build output, dependencies.
+IGNORED_DIRS = frozenset(
+    {
+        ".git",
+        ".hg",
+        ".svn",
+        "__pycache__",
+        "node_modules",
+        "site-packages",
+        "dist-packages",
+        ".tox",
+        ".nox",
+        ".mypy_cache",
+        ".pytest_cache",
+        ".ruff_cache",
+        ".hypothesis",
+        ".eggs",
+        "build",
+        "dist",
+        ".idea",
+        ".cache",
+    }
+)
+
+#: Files (besides *.py) that can say how the app is installed, configured or started.
+PROJECT_FILE_NAMES = frozenset(
+    {
+        "pyproject.toml",
+        "setup.cfg",
+        "setup.py",
+        "Pipfile",
+        "Procfile",
+        "gunicorn.conf.py",
+        ".flaskenv",
+        ".env",
+        "uwsgi.ini",
+        "app.yaml",
+        "launch.json",
+        "runtime.txt",
+        ".python-version",
+        "poetry.lock",
+        "uv.lock",
+        "environment.yml",
+    }
+)
+PROJECT_FILE_GLOBS = (
+    "requirements*.txt",
+    "requirements*.in",
+    "constraints*.txt",
+    "Dockerfile*",
+    "*.dockerfile",
+    "docker-compose*.yml",
+    "docker-compose*.yaml",
+    "compose*.yml",
+    "compose*.yaml",
+    "*.service",
+    "*.ini",
+    "Procfile.*",
+)
+
+
+def is_project_file(relpath: str) -> bool:
+    """True for files the engine reads: Python modules and deploy/config files."""
+    name = relpath.rsplit("/", 1)[-1]
+    if name.endswith(".py") or name in PROJECT_FILE_NAMES:
+        return True
+    if relpath.startswith("requirements/") and name.endswith((".txt", ".in")):
+        return True
+    return any(fnmatch.fnmatchcase(name, pattern) for pattern in PROJECT_FILE_GLOBS)
+
+
+@dataclass
+class Note:
+    """Something skipped or worth knowing that is not a finding (shown in verbose output)."""
+
+    path: str
+    message: str
+
+
+@dataclass
+class _Cached:
+    text: str
+    module: PythonModule | None = None
+
+
+@dataclass
+class Project:
+    """Everything the checks read about one workspace folder.
+
+    Open editor buffers (`overrides`) win over files on disk. Reads never raise: a file that
+    cannot be read (binary, too large, not UTF-8, gone) yields None and a Note.
+    """
+
+    root: Path
+    overrides: dict[str, str] = field(default_factory=dict)
+    interpreter: str | None = None
+    trusted: bool = True
+    exclude: tuple[str, ...] = ()
+    max_file_size: int = MAX_FILE_SIZE
+    max_files: int = MAX_FILES
+    settings: dict[str, Any] = field(default_factory=dict)
+    notes: list[Note] = field(default_factory=list)
+    _files: list[str] | None = field(default=None, repr=False)
+    _venv_dirs: list[str] = field(default_factory=list, repr=False)
+    _texts: dict[str, _Cached] = field(default_factory=dict, repr=False)
+    _memo: dict[str, Any] = field(default_factory=dict, repr=False)
+
+    def __post_init__(self) -> None:
+        self.root = Path(os.path.abspath(self.root))
+
+    # --- the file list ---------------------------------------------------------------------
+
+    def files(self) -> list[str]:
+        """Root-relative, '/'-separated paths of every project file, sorted (scanned once)."""
+        if self._files is None:
+            self._files = sorted(set(self._scan()) | {p for p in self.overrides if self._wanted(p)})
+        return self._files
+
+    def python_files(self) -> list[str]:
+        return [path for path in self.files() if path.endswith(".py")]
+
+    def venv_dirs(self) -> list[str]:
+        """Root-relative directories holding a pyvenv.cfg, found by the scan (not entered)."""
+        self.files()
+        return list(self._venv_dirs)
+
+    def _wanted(self, relpath: str) -> bool:
+        return is_project_file(relpath) and not self._excluded(relpath)
+
+    def _excluded(self, relpath: str) -> bool:
+        return any(
+            fnmatch.fnmatchcase(relpath, pattern) or fnmatch.fnmatchcase(relpath, pattern + "/*")
+            for pattern in self.exclude
+        )
+
+    def _scan(self) -> Iterator[str]:
+        count = 0
+        stack = [""]
+        while stack:
+            reldir = stack.pop()
+            absdir = self.root / reldir if reldir else self.root
+            try:
+                with os.scandir(absdir) as entries:
+                    listing = sorted(entries, key=lambda entry: entry.name)
+            except OSError as error:
+                self.notes.append(Note(reldir or ".", f"skipped unreadable directory: {error}"))
+                continue
+            subdirs: list[str] = []
+            for entry in listing:
+                relpath = f"{reldir}/{entry.name}" if reldir else entry.name
+                try:
+                    if entry.is_dir(follow_symlinks=False):
+                        if self._enter_dir(entry, relpath):
+                            subdirs.append(relpath)
+                        continue
+                    if not entry.is_file(follow_symlinks=True):
+                        if entry.is_symlink():
+                            self.notes.append(Note(relpath, "skipped broken symbolic link"))
+                        continue
+                except OSError as error:
+                    self.notes.append(Note(relpath, f"skipped: {error}"))
+                    continue
+                if not self._wanted(relpath):
+                    continue
+                count += 1
+                if count > self.max_files:
+                    self.notes.append(
+                        Note(".", f"stopped after {self.max_files} files (the scan limit)")
+                    )
+                    return
+                yield relpath
+            stack.extend(reversed(subdirs))
+
+    def _enter_dir(self, entry: os.DirEntry[str], relpath: str) -> bool:
+        name = entry.name
+        if name in IGNORED_DIRS or name.endswith(".egg-info") or self._excluded(relpath):
+            return False
+        if os.path.exists(os.path.join(entry.path, "pyvenv.cfg")):
+            self._venv_dirs.append(relpath)
+            return False
+        # conda environments and other interpreters' trees
+        return not os.path.isdir(os.path.join(entry.path, "conda-meta"))
+
+    # --- text and parse cache ----------------------------------------------------------------
+
+    def abspath(self, relpath: str) -> Path:
+        return self.root.joinpath(*relpath.split("/"))
+
+    def relpath(self, path: os.PathLike[str] | str) -> str | None:
+        """Root-relative '/' path of an absolute path, or None when it lies outside the root."""
+        try:
+            rel = Path(os.path.abspath(path)).relative_to(self.root)
+        except ValueError:
+            return None
+        return rel.as_posix()
+
+    def exists(self, relpath: str) -> bool:
+        return relpath in self.overrides or self.abspath(relpath).exists()
+
+    def read_text(self, relpath: str) -> str | None:
+        if relpath in self.overrides:
+            return self.overrides[relpath]
+        cached = self._texts.get(relpath)
+        if cached is not None:
+            return cached.text
+        text = self._read_disk(relpath)
+        if text is not None:
+            self._texts[relpath] = _Cached(text)
+        return text
+
+    def _read_disk(self, relpath: str) -> str | None:
+        path = self.abspath(relpath)
+        try:
+            info = path.stat()
+            if not stat.S_ISREG(info.st_mode):
+                return None
+            if info.st_size > self.max_file_size:
+                self.notes.append(
+                    Note(relpath, f"skipped: {info.st_size} bytes is over the size limit")
+                )
+                return None
+            data = path.read_bytes()
+        except OSError as error:
+            self.notes.append(Note(relpath, f"skipped: {error.strerror or error}"))
+            return None
+        if b"\0" in data:
+            self.notes.append(Note(relpath, "skipped: binary file"))
+            return None
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError:
+            self.notes.append(Note(relpath, "skipped: not UTF-8 text"))
+            return None
+        return text[1:] if text.startswith("\ufeff") else text
+
+    def source(self, relpath: str) -> SourceText | None:
+        text = self.read_text(relpath)
+        return None if text is None else SourceText(text)
+
+    def module(self, relpath: str) -> PythonModule | None:
+        """The parsed module (parsed once per distinct text and shared by every check)."""
+        text = self.read_text(relpath)
+        if text is None:
+            return None
+        cached = self._texts.get(relpath)
+        if cached is None or cached.text != text:
+            cached = self._texts[relpath] = _Cached(text)
+        if cached.module is None:
+            cached.module = PythonModule.parse(relpath, text)
+        return cached.module
+
+    def modules(self) -> Iterable[PythonModule]:
+        for relpath in self.python_files():
+            module = self.module(relpath)
+            if module is not None:
+                yield module
+
+    # --- updates (editor buffers, watched files) ---------------------------------------------
+
+    def set_override(self, relpath: str, text: str) -> None:
+        self.overrides[relpath] = text
+        self._changed(relpath, new_file=True)
+
+    def clear_override(self, relpath: str) -> None:
+        self.overrides.pop(relpath, None)
+        self._changed(relpath)
+
+    def file_changed(self, relpath: str, *, created_or_deleted: bool = False) -> None:
+        """A file changed on disk: drop what was read from it (and the file list if needed)."""
+        self._changed(relpath, new_file=created_or_deleted)
+        if created_or_deleted:
+            self._files = None
+            self._venv_dirs = []
+
+    def _changed(self, relpath: str, new_file: bool = False) -> None:
+        self._texts.pop(relpath, None)
+        self._memo.clear()
+        known = self._files
+        if new_file and known is not None and relpath not in known and self._wanted(relpath):
+            self._files = sorted([*known, relpath])
+
+    def memo(self, key: str) -> Any:
+        """Derived, project-wide data cached until any file changes (see `remember`)."""
+        return self._memo.get(key)
+
+    def remember(self, key: str, value: Any) -> Any:
+        self._memo[key] = value
+        return value

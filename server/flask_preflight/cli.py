@@ -1,0 +1,222 @@
+"""The command line front end: argument parsing and output over the same engine as the LSP."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, TextIO
+
+from . import __version__
+from .analysis.catalog import RULES, resolve_rule_ids
+from .analysis.fixing import fix_project
+from .analysis.flask_apps import find_flask_apps
+from .analysis.interpreters import choose_interpreter
+from .analysis.project import Project
+from .analysis.registry import run_checks
+from .file_writes import FileChangedError, write_atomically
+from .reports import render_catalog, render_json, render_rule, render_sarif, render_text
+
+EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+
+
+class UsageError(Exception):
+    pass
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="flask-preflight",
+        description="Find why a Flask app won't run: environment, entry points, app code.",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    check = sub.add_parser("check", help="report problems (exit 1 when there are any)")
+    check.add_argument("path", nargs="?", default=".", help="project folder (default: .)")
+    check.add_argument("--python", help="the interpreter that will run the app")
+    check.add_argument("--format", choices=("text", "json", "sarif"), default="text")
+    check.add_argument(
+        "--select", help="only these rules (ids, names or prefixes, comma-separated)"
+    )
+    check.add_argument("--ignore", help="skip these rules (ids, names or prefixes)")
+    check.add_argument("--fix", action="store_true", help="apply safe fixes and report the rest")
+    check.add_argument("--exclude", action="append", default=[], help="glob of paths to skip")
+    check.add_argument("--color", choices=("auto", "always", "never"), default="auto")
+    check.add_argument("-v", "--verbose", action="store_true", help="also list skipped files")
+
+    entry = sub.add_parser("entrypoints", help="list Flask apps and what starts them")
+    entry.add_argument("path", nargs="?", default=".")
+    entry.add_argument("--format", choices=("text", "json"), default="text")
+
+    env = sub.add_parser("env", help="which interpreter will run the app, and its state")
+    env.add_argument("path", nargs="?", default=".")
+    env.add_argument("--python", help="the interpreter that will run the app")
+    env.add_argument("--format", choices=("text", "json"), default="text")
+
+    rules = sub.add_parser("rules", help="list the rules, or explain one")
+    rules.add_argument("rule", nargs="?", help="a rule id or name")
+
+    sub.add_parser("lsp", help="run the language server over stdio")
+    return parser
+
+
+def _project_root(path: str) -> Path:
+    root = Path(path)
+    if not root.exists():
+        raise UsageError(f"{path}: no such file or directory")
+    return root if root.is_dir() else root.parent
+
+
+def _rule_filters(args: argparse.Namespace) -> tuple[set[str] | None, set[str]]:
+    try:
+        select = resolve_rule_ids(args.select) if args.select else None
+        ignore = resolve_rule_ids(args.ignore) if args.ignore else set()
+    except ValueError as error:
+        raise UsageError(str(error)) from error
+    return select, ignore
+
+
+def interpreter_summary(project: Project, explicit: str | None) -> dict[str, Any]:
+    choice = choose_interpreter(explicit)
+    return {"path": choice.path, "reason": choice.reason}
+
+
+def _colour(choice: str, stream: TextIO) -> bool:
+    if choice == "always":
+        return True
+    if choice == "never" or os.environ.get("NO_COLOR"):
+        return False
+    return stream.isatty()
+
+
+def _write_fixes(project: Project, texts: dict[str, str], originals: dict[str, str]) -> list[str]:
+    problems = []
+    for path, text in sorted(texts.items()):
+        try:
+            write_atomically(project.abspath(path), text, originals[path])
+        except (FileChangedError, OSError) as error:
+            problems.append(f"{path}: {error}")
+    return problems
+
+
+def cmd_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    root = _project_root(args.path)
+    select, ignore = _rule_filters(args)
+    interpreter = choose_interpreter(args.python)
+    project = Project(root, interpreter=interpreter.path, exclude=tuple(args.exclude))
+    if args.fix:
+        originals = {path: project.read_text(path) for path in project.files()}
+        result = fix_project(project, select=select, ignore=ignore)
+        wanted = {p: t for p, t in result.texts.items() if originals.get(p) is not None}
+        problems = _write_fixes(project, wanted, {p: originals[p] or "" for p in wanted})
+        for path, titles in sorted(result.applied.items()):
+            if path in wanted:
+                err.write(f"fixed {path}: {'; '.join(dict.fromkeys(titles))}\n")
+        for problem in problems:
+            err.write(f"not fixed {problem}\n")
+    findings = run_checks(project, select=select, ignore=ignore)
+    if args.format == "json":
+        report = render_json(str(project.root), interpreter_summary(project, args.python), findings)
+        out.write(json.dumps(report, indent=2) + "\n")
+    elif args.format == "sarif":
+        out.write(json.dumps(render_sarif(project.root.as_uri() + "/", findings), indent=2) + "\n")
+    else:
+        out.write(render_text(findings, colour=_colour(args.color, out)))
+    if args.verbose:
+        for note in project.notes:
+            err.write(f"note: {note.path}: {note.message}\n")
+    return EXIT_FINDINGS if findings else EXIT_CLEAN
+
+
+def cmd_entrypoints(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    project = Project(_project_root(args.path))
+    apps: list[dict[str, Any]] = []
+    for path in project.python_files():
+        found = find_flask_apps(project, path)
+        if found is None:
+            continue
+        for definition in found.apps:
+            if definition.via == "import":
+                continue
+            apps.append(
+                {
+                    "path": path,
+                    "line": definition.line + 1,
+                    "name": definition.name,
+                    "kind": definition.kind,
+                }
+            )
+    report: dict[str, Any] = {"apps": apps, "entrypoints": []}
+    if args.format == "json":
+        out.write(json.dumps(report, indent=2) + "\n")
+    else:
+        for app in apps:
+            out.write(f"{app['path']}:{app['line']}: {app['kind']} {app['name']}\n")
+        if not apps:
+            out.write("No Flask app found.\n")
+    return EXIT_CLEAN
+
+
+def cmd_env(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    project = Project(_project_root(args.path))
+    summary = interpreter_summary(project, args.python)
+    if args.format == "json":
+        out.write(json.dumps(summary, indent=2) + "\n")
+    else:
+        out.write(f"interpreter: {summary['path']} ({summary['reason']})\n")
+    return EXIT_CLEAN
+
+
+def cmd_rules(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    if not args.rule:
+        out.write(render_catalog())
+        return EXIT_CLEAN
+    ids = resolve_rule_ids(args.rule) if args.rule.upper() not in RULES else {args.rule.upper()}
+    for rule_id in sorted(ids):
+        out.write(render_rule(rule_id))
+    return EXIT_CLEAN
+
+
+def cmd_lsp(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from .lsp.server import start_stdio
+
+    start_stdio()
+    return EXIT_CLEAN
+
+
+COMMANDS = {
+    "check": cmd_check,
+    "entrypoints": cmd_entrypoints,
+    "env": cmd_env,
+    "rules": cmd_rules,
+    "lsp": cmd_lsp,
+}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = _parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exit_:
+        return int(exit_.code or 0) and EXIT_ERROR
+    try:
+        return COMMANDS[args.command](args, sys.stdout, sys.stderr)
+    except (UsageError, ValueError) as error:
+        sys.stderr.write(f"flask-preflight: error: {error}\n")
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        return EXIT_ERROR
+    except Exception as error:  # an internal error must still exit 2, never 1
+        import traceback
+
+        traceback.print_exc()
+        sys.stderr.write(f"flask-preflight: internal error: {error!r}\n")
+        return EXIT_ERROR
+
+
+if __name__ == "__main__":
+    sys.exit(main())

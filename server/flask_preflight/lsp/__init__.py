@@ -1,0 +1,1 @@
+"""The LSP front end: pygls wiring only, no analysis logic."""

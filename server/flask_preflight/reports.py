@@ -1,0 +1,209 @@
+"""Rendering findings for people and machines: linter text, JSON (v1 contract), SARIF 2.1.0."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from . import __version__
+from .analysis.catalog import RULES
+from .analysis.model import Finding, Fix, Range, Severity
+
+_COLOURS = {
+    Severity.ERROR: "\033[31m",
+    Severity.WARNING: "\033[33m",
+    Severity.INFORMATION: "\033[36m",
+    Severity.HINT: "\033[2m",
+}
+_BOLD, _RESET = "\033[1m", "\033[0m"
+
+
+def _fixable(finding: Finding) -> bool:
+    return any(fix.safe and fix.edits for fix in finding.fixes)
+
+
+def render_text(findings: Sequence[Finding], colour: bool = False) -> str:
+    lines = []
+    for f in findings:
+        where = f"{f.path}:{f.range.start.line + 1}:{f.range.start.character + 1}:"
+        rule = f.rule
+        if colour:
+            where = f"{_BOLD}{where}{_RESET}"
+            rule = f"{_COLOURS[f.severity]}{rule}{_RESET}"
+        marker = " [*]" if _fixable(f) else ""
+        lines.append(f"{where} {rule}{marker} {f.message}")
+    fixable = sum(1 for f in findings if _fixable(f))
+    if findings:
+        noun = "problem" if len(findings) == 1 else "problems"
+        summary = f"Found {len(findings)} {noun}"
+        if fixable:
+            summary += f" ({fixable} fixable with `--fix`, marked [*])"
+        lines.append(summary + ".")
+    else:
+        lines.append("All checks passed.")
+    return "\n".join(lines) + "\n"
+
+
+def range_json(rng: Range) -> dict[str, Any]:
+    """1-based lines and columns, as the CLI contract says."""
+    return {
+        "start": {"line": rng.start.line + 1, "column": rng.start.character + 1},
+        "end": {"line": rng.end.line + 1, "column": rng.end.character + 1},
+    }
+
+
+def fix_json(fix: Fix) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "title": fix.title,
+        "edits": [
+            {"path": e.path, "range": range_json(e.range), "new_text": e.new_text}
+            for e in fix.edits
+        ],
+        "safe": fix.safe,
+    }
+    if fix.rename:
+        data["rename"] = {"from": fix.rename[0], "to": fix.rename[1]}
+    if fix.command:
+        data["command"] = {"name": fix.command.name, "arguments": list(fix.command.arguments)}
+    return data
+
+
+def finding_json(f: Finding) -> dict[str, Any]:
+    return {
+        "rule": f.rule,
+        "name": f.name,
+        "severity": f.severity.label,
+        "path": f.path,
+        "range": range_json(f.range),
+        "message": f.message,
+        "fixes": [fix_json(fix) for fix in f.fixes],
+    }
+
+
+def render_json(
+    root: str, interpreter: dict[str, Any], findings: Sequence[Finding]
+) -> dict[str, Any]:
+    return {
+        "version": 1,
+        "root": root,
+        "interpreter": interpreter,
+        "findings": [finding_json(f) for f in findings],
+    }
+
+
+_SARIF_LEVEL = {
+    Severity.ERROR: "error",
+    Severity.WARNING: "warning",
+    Severity.INFORMATION: "note",
+    Severity.HINT: "note",
+}
+
+
+def _sarif_region(rng: Range) -> dict[str, int]:
+    return {
+        "startLine": rng.start.line + 1,
+        "startColumn": rng.start.character + 1,
+        "endLine": rng.end.line + 1,
+        "endColumn": rng.end.character + 1,
+    }
+
+
+def render_sarif(root_uri: str, findings: Sequence[Finding]) -> dict[str, Any]:
+    rule_ids = sorted(RULES)
+    index = {rule_id: i for i, rule_id in enumerate(rule_ids)}
+    rules = [
+        {
+            "id": rule.id,
+            "name": rule.name,
+            "shortDescription": {"text": rule.summary},
+            "fullDescription": {"text": rule.explanation},
+            "helpUri": rule.docs_url,
+            "defaultConfiguration": {"level": _SARIF_LEVEL[rule.severity]},
+        }
+        for rule in (RULES[rule_id] for rule_id in rule_ids)
+    ]
+    results = []
+    for f in findings:
+        result: dict[str, Any] = {
+            "ruleId": f.rule,
+            "ruleIndex": index[f.rule],
+            "level": _SARIF_LEVEL[f.severity],
+            "message": {"text": f.message},
+            "locations": [
+                {
+                    "physicalLocation": {
+                        "artifactLocation": {"uri": f.path, "uriBaseId": "SRCROOT"},
+                        "region": _sarif_region(f.range),
+                    }
+                }
+            ],
+        }
+        fixes = [
+            {
+                "description": {"text": fix.title},
+                "artifactChanges": [
+                    {
+                        "artifactLocation": {"uri": path, "uriBaseId": "SRCROOT"},
+                        "replacements": [
+                            {
+                                "deletedRegion": _sarif_region(e.range),
+                                "insertedContent": {"text": e.new_text},
+                            }
+                            for e in fix.edits
+                            if e.path == path
+                        ],
+                    }
+                    for path in sorted({e.path for e in fix.edits})
+                ],
+            }
+            for fix in f.fixes
+            if fix.edits
+        ]
+        if fixes:
+            result["fixes"] = fixes
+        results.append(result)
+    return {
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [
+            {
+                "tool": {
+                    "driver": {
+                        "name": "flask-preflight",
+                        "version": __version__,
+                        "informationUri": "https://github.com/flask-preflight/flask-preflight",
+                        "rules": rules,
+                    }
+                },
+                "originalUriBaseIds": {"SRCROOT": {"uri": root_uri}},
+                "columnKind": "unicodeCodePoints",
+                "results": results,
+            }
+        ],
+    }
+
+
+def render_rule(rule_id: str) -> str:
+    rule = RULES[rule_id]
+    parts = [
+        f"{rule.id} {rule.name} (default severity: {rule.severity.label})",
+        "",
+        rule.summary,
+        "",
+        rule.explanation,
+    ]
+    if rule.bad:
+        parts += ["", "Bad:", *("    " + line for line in rule.bad.splitlines())]
+    if rule.good:
+        parts += ["", "Good:", *("    " + line for line in rule.good.splitlines())]
+    parts += ["", f"Docs: {rule.docs_url}"]
+    return "\n".join(parts) + "\n"
+
+
+def render_catalog() -> str:
+    width = max(len(rule.name) for rule in RULES.values())
+    lines = [
+        f"{rule.id}  {rule.name.ljust(width)}  {rule.severity.label:<11}  {rule.summary}"
+        for rule in RULES.values()
+    ]
+    return "\n".join(lines) + "\n"
