@@ -93,13 +93,22 @@ def _colour(choice: str, stream: TextIO) -> bool:
     return stream.isatty()
 
 
-def _write_fixes(project: Project, texts: dict[str, str], originals: dict[str, str]) -> list[str]:
-    problems = []
+def _write_fixes(
+    project: Project, texts: dict[str, str], originals: dict[str, str]
+) -> list[tuple[str, str]]:
+    """Write each fixed file; return (path, why) for each one not written (the rest go on)."""
+    problems: list[tuple[str, str]] = []
+    real_root = os.path.realpath(project.root)
     for path, text in sorted(texts.items()):
+        # Write through a symbolic link (keeping the link), but only to a file in the root.
+        target = Path(os.path.realpath(project.abspath(path)))
+        if os.path.commonpath([real_root, str(target)]) != real_root:
+            problems.append((path, "it leads outside the project root; not written"))
+            continue
         try:
-            write_atomically(project.abspath(path), text, originals[path])
-        except (FileChangedError, OSError) as error:
-            problems.append(f"{path}: {error}")
+            write_atomically(target, text, originals[path])
+        except (FileChangedError, OSError, UnicodeError) as error:
+            problems.append((path, str(error)))
     return problems
 
 
@@ -113,11 +122,15 @@ def cmd_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         result = fix_project(project, select=select, ignore=ignore)
         wanted = {p: t for p, t in result.texts.items() if originals.get(p) is not None}
         problems = _write_fixes(project, wanted, {p: originals[p] or "" for p in wanted})
+        not_written = {path for path, _ in problems}
         for path, titles in sorted(result.applied.items()):
-            if path in wanted:
+            if path in wanted and path not in not_written:
                 err.write(f"fixed {path}: {'; '.join(dict.fromkeys(titles))}\n")
-        for problem in problems:
-            err.write(f"not fixed {problem}\n")
+        for path, why in problems:
+            err.write(f"not fixed {path}: {why}\n")
+        # The report below describes the files as they are on disk now, written or not.
+        for path in result.texts:
+            project.clear_override(path)
     findings = run_checks(project, select=select, ignore=ignore)
     if args.format == "json":
         report = render_json(str(project.root), interpreter_summary(project, args.python), findings)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Collection
 from dataclasses import dataclass, field
 
-from .edits import apply_edits, compatible_safe_fixes
+from .edits import OverlappingEdits, apply_edits, compatible_safe_fixes
 from .model import TextEdit
 from .project import Project
 from .registry import run_checks
@@ -54,7 +54,10 @@ def fix_project(
             text = project.read_text(path)
             if text is None:
                 continue
-            new_text = apply_edits(text, edits)
+            try:
+                new_text = apply_edits(text, edits)
+            except OverlappingEdits:
+                continue  # one file's conflicting fixes never stop the others
             if new_text != text:
                 project.set_override(path, new_text)
                 result.texts[path] = new_text

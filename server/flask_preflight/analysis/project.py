@@ -14,6 +14,7 @@ from .source import PythonModule, SourceText
 
 MAX_FILE_SIZE = 1_000_000
 MAX_FILES = 20_000
+MAX_ENTRIES = 500_000
 
 #: Directory names never worth reading: VCS data, caches, build output, dependencies.
 IGNORED_DIRS = frozenset(
@@ -86,6 +87,18 @@ def is_project_file(relpath: str) -> bool:
     return any(fnmatch.fnmatchcase(name, pattern) for pattern in PROJECT_FILE_GLOBS)
 
 
+def _symlink_note(path: str) -> str:
+    if os.path.isdir(path):
+        # Not followed: a link can lead out of the project or back into itself.
+        return "skipped symbolic link to a directory (not followed)"
+    try:
+        os.stat(path)
+    except OSError as error:
+        if error.strerror:
+            return f"skipped symbolic link that does not resolve: {error.strerror}"
+    return "skipped symbolic link that does not resolve"
+
+
 @dataclass
 class Note:
     """Something skipped or worth knowing that is not a finding (shown in verbose output)."""
@@ -115,6 +128,7 @@ class Project:
     exclude: tuple[str, ...] = ()
     max_file_size: int = MAX_FILE_SIZE
     max_files: int = MAX_FILES
+    max_entries: int = MAX_ENTRIES
     settings: dict[str, Any] = field(default_factory=dict)
     notes: list[Note] = field(default_factory=list)
     _files: list[str] | None = field(default=None, repr=False)
@@ -152,6 +166,7 @@ class Project:
 
     def _scan(self) -> Iterator[str]:
         count = 0
+        visited = 0
         stack = [""]
         while stack:
             reldir = stack.pop()
@@ -162,6 +177,17 @@ class Project:
             except OSError as error:
                 self.notes.append(Note(reldir or ".", f"skipped unreadable directory: {error}"))
                 continue
+            # Bounded time on huge trees that hold no project files at all (data, media).
+            visited += len(listing)
+            if visited > self.max_entries:
+                self.notes.append(
+                    Note(
+                        reldir or ".",
+                        f"stopped scanning after {self.max_entries} directory entries "
+                        "(the scan limit)",
+                    )
+                )
+                return
             subdirs: list[str] = []
             for entry in listing:
                 relpath = f"{reldir}/{entry.name}" if reldir else entry.name
@@ -172,7 +198,7 @@ class Project:
                         continue
                     if not entry.is_file(follow_symlinks=True):
                         if entry.is_symlink():
-                            self.notes.append(Note(relpath, "skipped broken symbolic link"))
+                            self.notes.append(Note(relpath, _symlink_note(entry.path)))
                         continue
                 except OSError as error:
                     self.notes.append(Note(relpath, f"skipped: {error}"))
@@ -237,6 +263,8 @@ class Project:
                 )
                 return None
             data = path.read_bytes()
+        except FileNotFoundError:
+            return None  # asking whether an optional file is there is not a skip
         except OSError as error:
             self.notes.append(Note(relpath, f"skipped: {error.strerror or error}"))
             return None

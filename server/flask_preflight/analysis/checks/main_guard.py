@@ -48,6 +48,11 @@ def _top_guard(apps: ModuleApps) -> Guard | None:
     return correct[-1] if correct else None
 
 
+def _one_line_guard(guard: Guard) -> bool:
+    """`if __name__ == "__main__": stmt` has no indented block to add lines to."""
+    return guard.guarded_body[0].lineno == guard.node.lineno
+
+
 def _guard_starts_app(guard: Guard, apps: ModuleApps) -> bool:
     return any(run.top is guard.node and run.guarded for run in apps.run_calls)
 
@@ -68,7 +73,7 @@ def _app001_fixes(module: PythonModule, apps: ModuleApps, stmt: ast.stmt) -> lis
                     (delete_lines(module, *span),),
                 )
             )
-        elif guard.node.lineno > stmt.lineno:
+        elif guard.node.lineno > stmt.lineno and not _one_line_guard(guard):
             body = guard.guarded_body
             indent = module.source.indent_of(body[0].lineno - 1)
             lines = block_lines(module, stmt, indent)
@@ -81,7 +86,8 @@ def _app001_fixes(module: PythonModule, apps: ModuleApps, stmt: ast.stmt) -> lis
                         module.source.newline.join(lines).lstrip(),
                     )
                 else:
-                    insert = insert_after_block(module, guard.node, lines)
+                    # After the guarded body, not after the `if`: an `else:` may follow.
+                    insert = insert_after_block(module, body[-1], lines)
                 fixes.append(
                     Fix(
                         'Move into the existing `if __name__ == "__main__":` block',
@@ -199,9 +205,13 @@ def check_guard_runs_nothing(module: PythonModule, apps: ModuleApps) -> Iterator
         start = f"{name}().run()"
     if len(body) == 1 and isinstance(body[0], ast.Pass):
         edit = TextEdit(module.path, module.range_of(body[0]), start)
+    elif _one_line_guard(guard):
+        end = module.end_of(body[-1])
+        edit = TextEdit(module.path, Range(end, end), f"; {start}")
     else:
         indent = module.source.indent_of(body[0].lineno - 1)
-        edit = insert_after_block(module, guard.node, [indent + start])
+        # After the guarded body, not after the `if`: an `else:` may follow.
+        edit = insert_after_block(module, body[-1], [indent + start])
     yield _finding(
         "APP003",
         module,
