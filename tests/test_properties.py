@@ -1,0 +1,277 @@
+"""Properties over arbitrary input: checks never raise, safe fixes parse and converge, garbage
+never crashes the engine or the CLI; the bounded atheris run of every fuzz target.
+
+The default run is bounded (~30 s). `FLASK_PREFLIGHT_HYPOTHESIS=long` runs many more examples.
+"""
+
+from __future__ import annotations
+
+import ast
+import os
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import hypothesmith
+import libcst
+import pytest
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
+
+from flask_preflight.analysis.edits import apply_edits
+from flask_preflight.analysis.fixing import fix_project
+from flask_preflight.analysis.project import Project
+from flask_preflight.analysis.registry import run_checks
+
+from .conftest import REPO
+from .fuzz.workspace import FORMATS, analyse
+
+settings.register_profile(
+    "default",
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
+    derandomize=True,
+)
+settings.register_profile(
+    "long",
+    max_examples=3000,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
+)
+PROFILE = os.environ.get("FLASK_PREFLIGHT_HYPOTHESIS", "default")
+EMPTY_ROOT = Path(tempfile.mkdtemp(prefix="fp-props-"))
+
+
+def _checks_of(text: str, path: str = "app.py") -> tuple[Project, list[str]]:
+    """Run every check on one module held in memory; return the project and any failures."""
+    errors: list[str] = []
+    project = Project(EMPTY_ROOT, overrides={path: text})
+    run_checks(project, on_error=lambda where, _e, detail: errors.append(f"{where}: {detail}"))
+    return project, errors
+
+
+def _assert_fixes_sound(text: str) -> None:
+    """Every safe fix parses on its own; fixing to the end parses; fixing again is a no-op."""
+    project = Project(EMPTY_ROOT, overrides={"app.py": text})
+    for finding in run_checks(project):
+        for fix in finding.fixes:
+            if not fix.safe or not fix.edits:
+                continue
+            new = apply_edits(text, [e for e in fix.edits if e.path == "app.py"])
+            assert new != text, f"{finding.rule} fix {fix.title!r} changes nothing"
+            try:
+                ast.parse(new)
+            except SyntaxError as error:
+                raise AssertionError(f"{finding.rule} fix {fix.title!r} broke:\n{new}") from error
+    result = fix_project(project)
+    final = result.texts.get("app.py", text)
+    ast.parse(final)
+    again = fix_project(project)
+    assert again.texts == {}, f"second --fix changed:\n{final}\n->\n{again.texts}"
+    errors: list[str] = []
+    run_checks(project, on_error=lambda where, _e, detail: errors.append(detail))
+    assert not errors
+
+
+# --- arbitrary valid programs ------------------------------------------------------------------
+
+
+@settings(settings.get_profile(PROFILE))
+@given(hypothesmith.from_grammar())
+def test_no_check_raises_on_arbitrary_valid_programs(source: str) -> None:
+    _, errors = _checks_of(source)
+    assert not errors, errors[0]
+
+
+@settings(settings.get_profile(PROFILE))
+@given(hypothesmith.from_node(libcst.Module))
+def test_no_check_raises_on_arbitrary_syntax_trees(source: str) -> None:
+    _, errors = _checks_of(source)
+    assert not errors, errors[0]
+    _assert_fixes_sound(source)
+
+
+# --- Flask-shaped programs: the fixes' territory ------------------------------------------------
+
+HEADERS = [
+    "from flask import Flask\napp = Flask(__name__)\n",
+    "import flask\napp = flask.Flask(__name__)\n",
+    "from flask import Flask as F\n\n\ndef create_app():\n    a = F(__name__)\n    return a\n\n\n"
+    "app = create_app()\n",
+    "from flask import Flask\nfrom flask_socketio import SocketIO\napp = Flask(__name__)\n"
+    "socketio = SocketIO(app)\n",
+]
+
+FRAGMENTS = [
+    "app.run()\n",
+    "app.run(\n    debug=True,  # local only\n    port=5000,\n)\n",
+    "x = app.run()\n",
+    "app.run(); y = 1\n",
+    's = """\nmultiline\n"""; app.run()\n',
+    "socketio.run(app)\n",
+    'if __name__ == "__main__":\n    app.run()\n',
+    'if __name__ == "__main__":\n    pass\n',
+    'if __name__ == "__main__": print("hi")\n',
+    'if __name__ == "__main__": pass\n',
+    'if __name__ == "__main__":\n    print("x")\nelse:\n    print("imported")\n',
+    'if "__main__" == __name__:\n    main()\n',
+    'if __name__ == "main":\n    app.run()\n',
+    "if name == '__main__':\n    app.run()\n",
+    'if __name__ is "__main__":\n    app.run()\n',
+    'if __name__ != "__main__":\n    pass\nelse:\n    app.run()\n',
+    '@app.route("/a")\ndef a():\n    return "a"\n',
+    '@app.get("/b")\n@other\ndef b():\n    return "b"\n',
+    'app.add_url_rule("/c", "c", lambda: "c")\n',
+    "app.register_blueprint(bp)\n",
+    "def main():\n    app.run()\n",
+    "main()\n",
+    "try:\n    app.run()\nexcept Exception:\n    pass\n",
+    "for _ in range(1):\n    app.run()\n",
+    "with ctx:\n    app.run()\n",
+    "class Server:\n    def run(self):\n        app.run()\n",
+    "import threading\nthreading.Thread(target=f).run()\n",
+    "# app.run()\n",
+    "\n",
+    "   \n",
+]
+
+
+@st.composite
+def flask_programs(draw: st.DrawFn) -> str:
+    parts = [draw(st.sampled_from(HEADERS))]
+    parts += draw(st.lists(st.sampled_from(FRAGMENTS), min_size=1, max_size=8))
+    text = "".join(parts)
+    indent = draw(st.sampled_from(["    ", "  ", "\t"]))
+    text = text.replace("    ", indent)
+    if draw(st.booleans()):
+        text = text.rstrip("\n")
+    newline = draw(st.sampled_from(["\n", "\r\n"]))
+    text = text.replace("\n", newline)
+    if draw(st.booleans()):
+        text = "# -*- coding: utf-8 -*-" + newline + "π = 'ü'" + newline + text
+    return text
+
+
+def _parses(text: str) -> bool:
+    try:
+        ast.parse(text)
+    except SyntaxError:
+        return False
+    return True
+
+
+@settings(
+    settings.get_profile(PROFILE), max_examples=max(settings.get_profile(PROFILE).max_examples, 250)
+)
+@given(flask_programs())
+def test_safe_fixes_parse_and_converge_on_flask_programs(text: str) -> None:
+    assume(_parses(text))
+    _, errors = _checks_of(text)
+    assert not errors, errors[0]
+    _assert_fixes_sound(text)
+
+
+# --- regressions found while proving the fixes --------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        # The move into the guard landed in the guard's `else:` branch, so the server never
+        # started at all after "fixing".
+        (
+            'from flask import Flask\napp = Flask(__name__)\napp.run()\nif __name__ == "__main__":'
+            '\n    print("x")\nelse:\n    print("imported")\n',
+            'from flask import Flask\napp = Flask(__name__)\nif __name__ == "__main__":\n'
+            '    print("x")\n    app.run()\nelse:\n    print("imported")\n',
+        ),
+        # A one-line guard has no block to move into: the "move" left the call at module level.
+        (
+            'from flask import Flask\napp = Flask(__name__)\napp.run()\nif __name__ == "__main__":'
+            ' print("hi")\n',
+            'from flask import Flask\napp = Flask(__name__)\nif __name__ == "__main__":\n'
+            '    app.run()\nif __name__ == "__main__": print("hi")\n',
+        ),
+    ],
+)
+def test_regression_app001_moves(source: str, expected: str) -> None:
+    project = Project(EMPTY_ROOT, overrides={"app.py": source})
+    assert fix_project(project).texts["app.py"] == expected
+    assert run_checks(project) == []
+
+
+def test_regression_app003_on_a_one_line_guard_stays_inside_it() -> None:
+    source = (
+        'from flask import Flask\napp = Flask(__name__)\nif __name__ == "__main__": print("hi")\n'
+    )
+    project = Project(EMPTY_ROOT, overrides={"app.py": source})
+    (finding,) = run_checks(project)
+    assert finding.rule == "APP003"
+    new = apply_edits(source, finding.fixes[0].edits)
+    assert new.endswith('if __name__ == "__main__": print("hi"); app.run()\n')
+    project.set_override("app.py", new)
+    assert run_checks(project) == []
+
+
+# --- invalid input: bytes and text in every format ---------------------------------------------
+
+
+def _mutations(seed: bytes) -> st.SearchStrategy[bytes]:
+    """Near-valid inputs: the seed with random bytes spliced in, or cut short."""
+    return st.tuples(st.integers(0, len(seed)), st.binary(max_size=16), st.booleans()).map(
+        lambda t: seed[: t[0]] + t[1] + (b"" if t[2] else seed[t[0] :])
+    )
+
+
+@pytest.mark.parametrize("format_name", sorted(FORMATS))
+@settings(
+    settings.get_profile(PROFILE), max_examples=min(settings.get_profile(PROFILE).max_examples, 25)
+)
+@given(data=st.data())
+def test_garbage_in_any_format_never_crashes(format_name: str, data: st.DataObject) -> None:
+    fmt = FORMATS[format_name]
+    blob = data.draw(
+        st.one_of(
+            st.binary(max_size=512),
+            st.text(max_size=256).map(lambda t: t.encode("utf-8", "surrogatepass")),
+            _mutations(fmt.seed),
+        )
+    )
+    analyse(fmt, blob, with_cli=data.draw(st.booleans()))
+
+
+# --- the fuzz targets themselves ----------------------------------------------------------------
+
+
+def _atheris_available() -> bool:
+    try:
+        import atheris  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+@pytest.mark.parametrize("format_name", sorted(FORMATS))
+def test_fuzz_target_bounded_run(format_name: str, tmp_path: Path) -> None:
+    """A short coverage-guided run of each target (the long run is in the README). Without an
+    atheris wheel for this platform the same target runs a seeded mutation loop instead."""
+    target = REPO / "tests" / "fuzz" / f"fuzz_{format_name}.py"
+    assert target.exists()
+    if _atheris_available():
+        corpus = tmp_path / "corpus"
+        corpus.mkdir()
+        (corpus / "seed").write_bytes(FORMATS[format_name].seed)
+        args = ["-runs=300", "-seed=1", str(corpus)]
+    else:
+        args = ["--no-atheris", "150"]
+    result = subprocess.run(
+        [sys.executable, str(target), *args],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=tmp_path,
+    )
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    assert "Done 300 runs" in result.stderr or "no failure" in result.stdout
