@@ -15,5 +15,8 @@ bench:
 	@scripts/bootstrap-python.sh
 	.venv/bin/python bench/run_all.py
 
+vsix:
+	@scripts/build-vsix.sh
+
 clean:
 	rm -rf .venv node_modules dist out bundled .cache

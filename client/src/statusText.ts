@@ -1,0 +1,182 @@
+/** What the status bar says for each environment state: pure, so it is unit-tested without VS Code. */
+
+export type EnvState = 'ok' | 'no-venv' | 'venv-not-selected' | 'venv-broken' | 'no-interpreter';
+
+export interface InterpreterSummary {
+  path?: string | null;
+  version?: string | null;
+  is_venv?: boolean;
+  venv_root?: string | null;
+  healthy?: boolean;
+  reason?: string | null;
+  state?: string;
+  project_venv?: string | null;
+  how_chosen?: string | null;
+}
+
+export interface ProblemCounts {
+  error: number;
+  warning: number;
+  information: number;
+  hint: number;
+}
+
+export interface StatusParams {
+  folderUri: string;
+  trusted: boolean;
+  interpreter: InterpreterSummary | null;
+  counts: ProblemCounts;
+}
+
+export interface StatusView {
+  text: string;
+  tooltip: string;
+  severity: 'ok' | 'warning' | 'error';
+}
+
+/** The fixes offered when the status item is clicked, in order; the client maps ids to commands. */
+export type StatusAction =
+  | 'selectProjectVenv'
+  | 'createVenv'
+  | 'recreateVenv'
+  | 'showProblems'
+  | 'setInterpreter'
+  | 'showOutput';
+
+const KNOWN_STATES: readonly string[] = ['ok', 'no-venv', 'venv-not-selected', 'venv-broken', 'no-interpreter'];
+
+export function stateOf(params: StatusParams): EnvState {
+  const state = params.interpreter?.state;
+  if (state !== undefined && KNOWN_STATES.includes(state)) {
+    return state as EnvState;
+  }
+  return params.interpreter?.path ? 'ok' : 'no-interpreter';
+}
+
+/** Last path component of a POSIX or Windows path. */
+export function baseName(path: string): string {
+  const trimmed = path.replace(/[\\/]+$/, '');
+  const parts = trimmed.split(/[\\/]/);
+  return parts[parts.length - 1] || trimmed;
+}
+
+/** "3.11.4" -> "3.11"; anything unparseable is returned as is. */
+export function shortVersion(version: string | null | undefined): string | undefined {
+  if (!version) {
+    return undefined;
+  }
+  const match = /^(\d+)\.(\d+)/.exec(version.trim());
+  return match ? `${match[1]}.${match[2]}` : version.trim();
+}
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
+
+export function countsText(counts: ProblemCounts): string {
+  const parts = [plural(counts.error, 'error'), plural(counts.warning, 'warning')];
+  const others = counts.information + counts.hint;
+  if (others > 0) {
+    parts.push(`${others} info`);
+  }
+  return parts.join(', ');
+}
+
+function howChosenText(how: string | null | undefined): string | undefined {
+  switch (how) {
+    case 'explicit':
+      return 'selected in settings';
+    case 'python-extension':
+      return 'selected in the Python extension';
+    case 'project-venv':
+    case 'auto':
+      return 'picked automatically';
+    case 'path':
+      return 'first Python on PATH (picked automatically)';
+    case undefined:
+    case null:
+    case '':
+      return undefined;
+    default:
+      return how;
+  }
+}
+
+export function statusView(params: StatusParams): StatusView {
+  const interp = params.interpreter ?? {};
+  const state = stateOf(params);
+  const version = shortVersion(interp.version);
+  const venvName = interp.venv_root ? baseName(interp.venv_root) : undefined;
+  const projectVenvName = interp.project_venv ? baseName(interp.project_venv) : undefined;
+  let text: string;
+  let severity: StatusView['severity'];
+  switch (state) {
+    case 'ok': {
+      const name = venvName ?? 'Python';
+      text = `$(check) ${version ? `${name} · ${version}` : name}`;
+      severity = 'ok';
+      break;
+    }
+    case 'no-venv':
+      text = '$(warning) No virtualenv';
+      severity = 'warning';
+      break;
+    case 'venv-not-selected':
+      text = `$(warning) ${projectVenvName ?? 'venv'} not selected`;
+      severity = 'warning';
+      break;
+    case 'venv-broken':
+      text = '$(error) venv broken';
+      severity = 'error';
+      break;
+    default:
+      text = '$(error) No Python';
+      severity = 'error';
+      break;
+  }
+  if (!params.trusted) {
+    text = `$(shield) ${text}`;
+  }
+  const lines: string[] = ['Flask Preflight'];
+  lines.push(`Interpreter: ${interp.path ?? 'none found'}${version ? ` (Python ${version})` : ''}`);
+  const how = howChosenText(interp.how_chosen);
+  if (how) {
+    lines.push(`Chosen: ${how}`);
+  }
+  if (projectVenvName && state === 'venv-not-selected') {
+    lines.push(`Project virtualenv: ${interp.project_venv}`);
+  }
+  if (interp.reason) {
+    lines.push(`Problem: ${interp.reason}`);
+  }
+  lines.push(`Problems: ${countsText(params.counts)}`);
+  if (!params.trusted) {
+    lines.push('Restricted mode: nothing in the workspace is run until you trust it.');
+  }
+  lines.push('Click for actions.');
+  return { text, tooltip: lines.join('\n'), severity };
+}
+
+export function statusActions(params: StatusParams): StatusAction[] {
+  const actions: StatusAction[] = [];
+  switch (stateOf(params)) {
+    case 'venv-not-selected':
+      actions.push('selectProjectVenv');
+      break;
+    case 'no-venv':
+    case 'no-interpreter':
+      actions.push('createVenv');
+      break;
+    case 'venv-broken':
+      actions.push('recreateVenv');
+      break;
+    default:
+      break;
+  }
+  const c = params.counts;
+  if (c.error + c.warning + c.information + c.hint > 0) {
+    actions.push('showProblems');
+  }
+  actions.push('setInterpreter', 'showOutput');
+  return actions;
+}
