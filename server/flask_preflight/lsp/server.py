@@ -1,10 +1,327 @@
-"""The language server entry point (its features arrive with the LSP issue)."""
+"""The language server: workspace folders, document sync and scheduling of analysis runs."""
 
 from __future__ import annotations
 
+import asyncio
+import logging
+import os
 import sys
+import traceback
+from collections.abc import Coroutine
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+from lsprotocol import types
+from pygls.lsp.server import LanguageServer
+from pygls.uris import from_fs_path, to_fs_path
+
+from .. import __version__
+from .analysis_runs import Batch, RunResult, run_batch
+from .conversions import SOURCE
+from .folders import Folder, OpenDocument, Published, folder_root, relpath_in
+from .settings import FolderSettings, InitOptions, parse_settings
+from .status import STATUS_METHOD, count_by_severity, status_params
+
+logger = logging.getLogger(__name__)
+
+#: Typing pauses shorter than this are coalesced into one run.
+DEBOUNCE_SECONDS = 0.015
+
+
+class PreflightServer(LanguageServer):
+    """Holds the folders; the engine runs on one analysis thread, never on the event loop."""
+
+    def __init__(self) -> None:
+        super().__init__("flask-preflight", __version__)
+        self.folders: dict[str, Folder] = {}
+        self.options = InitOptions()
+        self.analysis_thread = ThreadPoolExecutor(1, thread_name_prefix="flask-preflight")
+        self._tasks: dict[str, asyncio.Task[None]] = {}
+        self._dirty: set[str] = set()
+        self._background: set[asyncio.Future[Any]] = set()
+        self.log_level = "info"
+
+    # --- logging to the client ---------------------------------------------------------------
+
+    def log(self, message: str, kind: types.MessageType = types.MessageType.Log) -> None:
+        levels = {"off": 0, "error": 1, "warning": 2, "info": 3, "debug": 4, "trace": 4}
+        if int(kind) > levels.get(self.log_level, 3):
+            return
+        try:
+            self.window_log_message(types.LogMessageParams(type=kind, message=message))
+        except Exception:
+            logger.exception("could not log to the client: %s", message)
+
+    def report_server_error(self, error: Exception, source: Any) -> None:
+        # pygls would pop up a message box for every internal error; a log entry is enough.
+        detail = "".join(traceback.format_exception(type(error), error, error.__traceback__))
+        logger.error("server error: %s", detail)
+        self.log(f"Flask Preflight internal error: {detail}", types.MessageType.Error)
+
+    # --- folders -----------------------------------------------------------------------------
+
+    def add_folder(self, uri: str, loose: bool = False) -> Folder | None:
+        root = folder_root(uri)
+        if root is None:
+            return None
+        uri = uri.rstrip("/") if uri.endswith("/") and len(uri) > len("file:///") else uri
+        settings = parse_settings(self.options.settings, str(root))
+        folder = Folder(
+            uri=uri,
+            root=root,
+            settings=settings,
+            trusted=self.options.trusted,
+            hint=self.options.interpreters.get(uri) or self.options.interpreters.get(uri + "/"),
+            loose=loose,
+        )
+        self.folders[uri] = folder
+        return folder
+
+    def remove_folder(self, uri: str) -> None:
+        folder = self.folders.pop(uri.rstrip("/"), None) or self.folders.pop(uri, None)
+        if folder is None:
+            return
+        for published in folder.published.values():
+            self.publish(published.uri, [], None)
+        # documents still open move to whichever folder now holds them
+        for document in folder.open.values():
+            target = self.folder_for(document.uri)
+            if target is not None:
+                self._open_in(target, document.uri, document.version)
+
+    def folder_for(self, uri: str, create: bool = False) -> Folder | None:
+        """The innermost workspace folder holding `uri`; with `create`, a file outside every
+        folder gets a folder of its own (its directory), analysed only for open files."""
+        path = to_fs_path(uri)
+        if path is None:
+            return None
+        holding = [f for f in self.folders.values() if relpath_in(f.root, path) is not None]
+        real = [f for f in holding if not f.loose]
+        if real or holding:
+            return max(real or holding, key=lambda f: len(str(f.root)))
+        if not create:
+            return None
+        parent = from_fs_path(os.path.dirname(os.path.abspath(path)))
+        return self.add_folder(parent, loose=True) if parent else None
+
+    def located(self, uri: str) -> tuple[Folder, str] | None:
+        folder = self.folder_for(uri)
+        if folder is None:
+            return None
+        relpath = folder.relpath(uri)
+        return None if relpath is None else (folder, relpath)
+
+    # --- documents ---------------------------------------------------------------------------
+
+    def _open_in(self, folder: Folder, uri: str, version: int | None) -> None:
+        relpath = folder.relpath(uri)
+        if relpath is None:
+            return
+        try:
+            text = self.workspace.get_text_document(uri).source
+        except Exception:
+            return
+        folder.open[relpath] = OpenDocument(uri, relpath, version)
+        folder.pending_texts[relpath] = text
+        self.schedule(folder)
+
+    def document_opened(self, uri: str, version: int | None) -> None:
+        folder = self.folder_for(uri, create=True)
+        if folder is not None:
+            self._open_in(folder, uri, version)
+
+    def document_changed(self, uri: str, version: int | None) -> None:
+        found = self.located(uri)
+        if found is None:
+            return
+        folder, relpath = found
+        document = folder.open.get(relpath)
+        if document is None:
+            self._open_in(folder, uri, version)
+            return
+        document.version = version
+        folder.pending_texts[relpath] = self.workspace.get_text_document(uri).source
+        self.schedule(folder, debounce=True)
+
+    def document_saved(self, uri: str) -> None:
+        found = self.located(uri)
+        if found is not None:
+            found[0].full = True
+            self.schedule(found[0])
+
+    def document_closed(self, uri: str) -> None:
+        found = self.located(uri)
+        if found is None:
+            return
+        folder, relpath = found
+        folder.open.pop(relpath, None)
+        folder.pending_texts[relpath] = None
+        if folder.loose:
+            published = folder.published.pop(relpath, None)
+            if published is not None:
+                self.publish(published.uri, [], None)
+        self.schedule(folder)
+
+    # --- analysis runs -----------------------------------------------------------------------
+
+    def schedule(self, folder: Folder, debounce: bool = False) -> None:
+        self._dirty.add(folder.uri)
+        task = self._tasks.get(folder.uri)
+        if task is None or task.done():
+            self._tasks[folder.uri] = asyncio.ensure_future(self._drain(folder, debounce))
+
+    def background(self, work: Coroutine[Any, Any, Any]) -> None:
+        """Run `work` on the event loop without waiting; its failure is logged."""
+        task = asyncio.ensure_future(work)
+        self._background.add(task)
+
+        def done(finished: asyncio.Future[Any]) -> None:
+            self._background.discard(finished)  # type: ignore[arg-type]
+            if not finished.cancelled() and finished.exception() is not None:
+                self.log(
+                    f"Flask Preflight: background work failed: {finished.exception()!r}",
+                    types.MessageType.Warning,
+                )
+
+        task.add_done_callback(done)
+
+    async def _drain(self, folder: Folder, debounce: bool) -> None:
+        if debounce:
+            await asyncio.sleep(DEBOUNCE_SECONDS)
+        while folder.uri in self._dirty and self.folders.get(folder.uri) is folder:
+            self._dirty.discard(folder.uri)
+            batch = self._take_batch(folder)
+            codec = self.workspace.position_codec
+            loop = asyncio.get_running_loop()
+            try:
+                result = await loop.run_in_executor(
+                    self.analysis_thread, run_batch, folder.project, batch, codec
+                )
+            except Exception:
+                self.log(
+                    f"Flask Preflight: analysis of {folder.root} failed:\n"
+                    + traceback.format_exc(),
+                    types.MessageType.Error,
+                )
+                folder.rebuild = True
+                continue
+            self._apply_result(folder, batch, result)
+
+    def _take_batch(self, folder: Folder) -> Batch:
+        chosen = folder.interpreter
+        batch = Batch(
+            root=folder.root,
+            settings=folder.settings,
+            trusted=folder.trusted,
+            interpreter=chosen.path,
+            how_chosen=chosen.how_chosen,
+            texts=folder.pending_texts,
+            disk=folder.pending_disk,
+            rebuild=folder.rebuild or folder.project is None,
+            full=folder.full,
+            versions=folder.open_versions(),
+            lens_paths=frozenset(p for p in folder.open if p.endswith(".py")),
+            loose=folder.loose,
+        )
+        folder.pending_texts, folder.pending_disk = {}, {}
+        folder.rebuild = folder.full = False
+        return batch
+
+    def _apply_result(self, folder: Folder, batch: Batch, result: RunResult) -> None:
+        folder.project = result.project
+        for where, detail in result.errors:
+            self.log(
+                f"Flask Preflight: a check failed ({where}):\n{detail}", types.MessageType.Error
+            )
+        current = folder.open_versions()
+        covered = result.covered
+        # Files this run recomputed: each gets its new list, empty ones included (so the
+        # client drops what was there).
+        earlier = set(batch.versions) | set(folder.published)
+        paths = set(result.diagnostics) | {p for p in earlier if covered is None or p in covered}
+        for path in sorted(paths):
+            # A document edited, opened or closed since the copy gets a newer run: publishing
+            # this one would show an older version's diagnostics over the newer text.
+            if current.get(path, -1) != batch.versions.get(path, -1):
+                continue
+            if path in batch.versions and path not in current:
+                continue
+            diagnostics = result.diagnostics.get(path, [])
+            uri = folder.uri_of(path)
+            version = current.get(path)
+            if diagnostics:
+                folder.published[path] = Published(uri, version, diagnostics)
+            else:
+                folder.published.pop(path, None)
+            self.publish(uri, diagnostics, version)
+        for path, lenses in result.lenses.items():
+            if current.get(path, -1) == batch.versions.get(path, -1):
+                folder.lenses[path] = lenses
+        self._refresh_code_lenses()
+        self.send_status(folder, result.environment)
+
+    def publish(self, uri: str, diagnostics: list[types.Diagnostic], version: int | None) -> None:
+        self.text_document_publish_diagnostics(
+            types.PublishDiagnosticsParams(uri=uri, diagnostics=diagnostics, version=version)
+        )
+
+    def send_status(self, folder: Folder, environment: dict[str, Any] | None = None) -> None:
+        if folder.loose:
+            return
+        if environment is None:
+            environment = (folder.last_status or {}).get("interpreter", {})
+        counts = count_by_severity(
+            d for published in folder.published.values() for d in published.diagnostics
+        )
+        params = status_params(folder.uri, folder.trusted, environment or {}, counts)
+        if params != folder.last_status:
+            folder.last_status = params
+            self.protocol.notify(STATUS_METHOD, params)
+
+    def _refresh_code_lenses(self) -> None:
+        workspace = self.client_capabilities.workspace
+        lens = workspace.code_lens if workspace else None
+        if lens is not None and lens.refresh_support:
+            try:
+                self.workspace_code_lens_refresh(None)
+            except Exception:
+                logger.exception("codeLens/refresh failed")
+
+    # --- settings ----------------------------------------------------------------------------
+
+    def apply_settings(self, folder: Folder, settings: FolderSettings) -> None:
+        if settings == folder.settings:
+            return
+        for problem in settings.problems:
+            self.log(
+                f"Flask Preflight settings ({folder.root}): {problem}", types.MessageType.Warning
+            )
+        folder.settings = settings
+        folder.rebuild = True
+        self.schedule(folder)
+
+    def all_diagnostics_for(self, uri: str) -> list[types.Diagnostic]:
+        found = self.located(uri)
+        if found is None:
+            return []
+        published = found[0].published.get(found[1])
+        return [d for d in published.diagnostics if d.source == SOURCE] if published else []
+
+
+def create_server() -> PreflightServer:
+    from . import features
+
+    server = PreflightServer()
+    features.register(server)
+    return server
 
 
 def start_stdio() -> None:
-    sys.stderr.write("flask-preflight lsp: the language server is not built yet\n")
-    raise SystemExit(2)
+    """Serve LSP on stdin/stdout; anything else printing to stdout goes to stderr instead."""
+    logging.basicConfig(
+        level=logging.WARNING, stream=sys.stderr, format="flask-preflight %(levelname)s %(message)s"
+    )
+    stdin, stdout = sys.stdin.buffer, sys.stdout.buffer
+    sys.stdout = sys.stderr
+    server = create_server()
+    server.start_io(stdin, stdout)

@@ -1,0 +1,123 @@
+"""One analysis run on the analysis thread: apply queued changes to a Project, run the engine,
+and turn findings into LSP diagnostics for the versions they were computed from."""
+
+from __future__ import annotations
+
+import traceback
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from lsprotocol import types
+from pygls.workspace.position_codec import PositionCodec
+
+from ..analysis.flask_apps import find_flask_apps
+from ..analysis.project import Project
+from ..analysis.registry import run_checks
+from .conversions import ClientLines, to_diagnostic
+from .folders import AppLens
+from .settings import FolderSettings
+from .status import environment_summary
+
+
+@dataclass
+class Batch:
+    """Everything one run needs, copied off the event loop so the thread never reads shared
+    state."""
+
+    root: Path
+    settings: FolderSettings
+    trusted: bool
+    interpreter: str | None
+    how_chosen: str
+    texts: dict[str, str | None]  # open buffers (None: closed, read the disk again)
+    disk: dict[str, bool]  # changed on disk -> created or deleted
+    rebuild: bool
+    full: bool
+    versions: dict[str, int | None]  # open documents' versions at the time of the copy
+    lens_paths: frozenset[str]
+    loose: bool = False
+
+
+@dataclass
+class RunResult:
+    project: Project
+    covered: set[str] | None  # files whose diagnostics this run recomputed (None: all)
+    diagnostics: dict[str, list[types.Diagnostic]]
+    lenses: dict[str, list[AppLens]]
+    errors: list[tuple[str, str]] = field(default_factory=list)
+    environment: dict[str, Any] = field(default_factory=dict)
+
+
+def _build_project(batch: Batch, previous: Project | None) -> Project:
+    project = Project(
+        batch.root,
+        interpreter=batch.interpreter,
+        trusted=batch.trusted,
+        exclude=batch.settings.exclude,
+        settings={"devServerPort": batch.settings.dev_server_port},
+    )
+    if previous is not None:
+        for path, text in previous.overrides.items():
+            project.set_override(path, text)
+    return project
+
+
+def run_batch(project: Project | None, batch: Batch, codec: PositionCodec) -> RunResult:
+    if project is None or batch.rebuild:
+        project = _build_project(batch, project)
+    for path, created_or_deleted in batch.disk.items():
+        project.file_changed(path, created_or_deleted=created_or_deleted)
+    for path, text in batch.texts.items():
+        if text is None:
+            project.clear_override(path)
+        else:
+            project.set_override(path, text)
+
+    covered: set[str] | None = None
+    if batch.loose:
+        covered = set(batch.versions)
+    elif not (batch.full or batch.rebuild or batch.disk):
+        # Typing: the edited modules plus every non-Python project file (where cross-file
+        # findings land); saving or a file event re-checks everything.
+        covered = {p for p in batch.texts if p.endswith(".py")}
+        covered |= {p for p in project.files() if not p.endswith(".py")}
+    errors: list[tuple[str, str]] = []
+
+    def on_error(where: str, error: BaseException, detail: str) -> None:
+        errors.append((where, detail))
+
+    findings = run_checks(
+        project, severities=dict(batch.settings.rules), paths=covered, on_error=on_error
+    )
+    lines: dict[str, ClientLines] = {}
+
+    def lines_of(path: str) -> ClientLines:
+        found = lines.get(path)
+        if found is None:
+            found = lines[path] = ClientLines(project.read_text(path), codec)
+        return found
+
+    diagnostics: dict[str, list[types.Diagnostic]] = {}
+    for finding in findings:
+        version = batch.versions.get(finding.path)
+        diagnostics.setdefault(finding.path, []).append(to_diagnostic(finding, lines_of, version))
+
+    lenses: dict[str, list[AppLens]] = {}
+    for path in batch.lens_paths:
+        try:
+            apps = find_flask_apps(project, path)
+        except Exception:
+            errors.append((f"finding the apps of {path}", traceback.format_exc()))
+            continue
+        lenses[path] = [
+            AppLens(app.line, app.name, app.kind)
+            for app in (apps.apps if apps else [])
+            if app.via != "import"
+        ]
+    try:
+        environment = environment_summary(project, batch.interpreter, batch.how_chosen)
+    except Exception:
+        errors.append(("reading the environment", traceback.format_exc()))
+        environment = {"path": batch.interpreter, "state": "no-interpreter"}
+    return RunResult(project, covered, diagnostics, lenses, errors, environment)

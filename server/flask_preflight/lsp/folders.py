@@ -1,0 +1,109 @@
+"""Workspace folders: one engine Project each, with its settings, interpreter and open buffers."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from lsprotocol import types
+from pygls.uris import from_fs_path, to_fs_path
+
+from ..analysis.interpreters import choose_interpreter
+from ..analysis.project import Project
+from .settings import FolderSettings, InterpreterHint
+
+
+@dataclass
+class OpenDocument:
+    uri: str
+    path: str  # root-relative
+    version: int | None
+
+
+@dataclass(frozen=True)
+class ChosenInterpreter:
+    path: str | None
+    how_chosen: str
+
+
+@dataclass
+class Published:
+    """What the client currently shows for one file."""
+
+    uri: str
+    version: int | None
+    diagnostics: list[types.Diagnostic]
+
+
+@dataclass(frozen=True)
+class AppLens:
+    line: int  # 0-based
+    name: str
+    kind: str
+
+
+@dataclass
+class Folder:
+    """One workspace folder. `project` is touched only by the analysis thread."""
+
+    uri: str
+    root: Path
+    settings: FolderSettings
+    trusted: bool
+    hint: InterpreterHint | None = None
+    loose: bool = False  # a folder made up for a file outside every workspace folder
+    project: Project | None = None
+    open: dict[str, OpenDocument] = field(default_factory=dict)
+    # Work waiting for the analysis thread (filled on the event loop).
+    pending_texts: dict[str, str | None] = field(default_factory=dict)
+    pending_disk: dict[str, bool] = field(default_factory=dict)
+    rebuild: bool = True
+    full: bool = True
+    published: dict[str, Published] = field(default_factory=dict)
+    lenses: dict[str, list[AppLens]] = field(default_factory=dict)
+    last_status: dict[str, Any] | None = None
+
+    @property
+    def interpreter(self) -> ChosenInterpreter:
+        """Client's explicit choice, else the `python` setting, else the client's automatic
+        choice, else what a terminal here would run ($VIRTUAL_ENV, PATH)."""
+        hint = self.hint
+        if hint is not None and hint.path and hint.source == "explicit":
+            return ChosenInterpreter(hint.path, "selected in the editor")
+        if self.settings.python:
+            return ChosenInterpreter(self.settings.python, "the flaskPreflight.python setting")
+        if hint is not None and hint.path:
+            return ChosenInterpreter(hint.path, "the editor's active environment")
+        choice = choose_interpreter(None)
+        return ChosenInterpreter(choice.path, choice.reason)
+
+    def relpath(self, uri: str) -> str | None:
+        path = to_fs_path(uri)
+        if path is None:
+            return None
+        return relpath_in(self.root, path)
+
+    def uri_of(self, relpath: str) -> str:
+        document = self.open.get(relpath)
+        if document is not None:
+            return document.uri
+        return from_fs_path(str(self.root.joinpath(*relpath.split("/")))) or ""
+
+    def open_versions(self) -> dict[str, int | None]:
+        return {path: doc.version for path, doc in self.open.items()}
+
+
+def relpath_in(root: Path, path: str) -> str | None:
+    try:
+        rel = Path(os.path.abspath(path)).relative_to(root)
+    except ValueError:
+        return None
+    text = rel.as_posix()
+    return None if text in ("", ".") else text
+
+
+def folder_root(uri: str) -> Path | None:
+    path = to_fs_path(uri)
+    return Path(os.path.abspath(path)) if path else None
