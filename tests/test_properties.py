@@ -275,3 +275,31 @@ def test_fuzz_target_bounded_run(format_name: str, tmp_path: Path) -> None:
     )
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     assert "Done 300 runs" in result.stderr or "no failure" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("source", "line"),
+    [
+        # The text prefilter (bench: analysis/ast.parse was 1.7x) must not lose any call:
+        # identifiers NFKC-folded from other spellings, a call split over lines, a starter
+        # called from inside a multi-line expression or a nested block.
+        (
+            "from flask import Flask\napp = Flask(__name__)\n\uff41\uff50\uff50.\uff52\uff55\uff4e()\n",
+            3,
+        ),
+        ("from flask import Flask\napp = Flask(__name__)\n(app\n .\n run)()\n", 3),
+        (
+            "from flask import Flask\napp = Flask(__name__)\ndef serve():\n    app.run()\n"
+            "x = [\n  serve()\n]\n",
+            6,
+        ),
+        (
+            "from flask import Flask\napp = Flask(__name__)\ndef s():\n    (app.\n    run())\n"
+            "if True:\n    s()\n",
+            7,
+        ),
+    ],
+)
+def test_regression_run_calls_found_however_spelled(source: str, line: int) -> None:
+    findings = run_checks(Project(EMPTY_ROOT, overrides={"app.py": source}))
+    assert [(f.rule, f.range.start.line + 1) for f in findings] == [("APP001", line)]

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import ast
 import enum
-from collections.abc import Iterator
+import re
+from bisect import bisect_left, bisect_right
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -191,6 +193,29 @@ def statement_calls(stmt: ast.stmt) -> Iterator[ast.Call]:
         if isinstance(node, ast.Call):
             yield node
         todo.extend(ast.iter_child_nodes(node))
+
+
+class Mentions:
+    """Which statements can mention some names, found by a text search, so that walking the
+    expressions of every statement (the costly part on big modules) is kept for those."""
+
+    def __init__(self, module: PythonModule, names: Collection[str]):
+        text = module.text
+        # NFKC folds other spellings of an identifier into these names: no shortcut then.
+        self.everywhere = not text.isascii()
+        self.lines: list[int] = []
+        if self.everywhere or not names:
+            return
+        pattern = re.compile(r"\b(?:" + "|".join(map(re.escape, sorted(names))) + r")\b")
+        starts = module.source.line_starts
+        self.lines = [bisect_right(starts, m.start()) for m in pattern.finditer(text)]
+
+    def __call__(self, stmt: ast.stmt) -> bool:
+        if self.everywhere:
+            return True
+        first, last = stmt.lineno, stmt.end_lineno or stmt.lineno  # 1-based, as self.lines
+        index = bisect_left(self.lines, first)
+        return index < len(self.lines) and self.lines[index] <= last
 
 
 def _function_statements(func: ast.AST) -> Iterator[ast.stmt]:
@@ -382,7 +407,12 @@ class _Recogniser:
     def _run_calls(
         self, tree: ast.Module, statements: list[tuple[ast.stmt, bool, ast.stmt]]
     ) -> None:
+        if not self.result.instances and not self.result.socketio:
+            return  # nothing here can start a server
+        mentions_run = Mentions(self.module, ("run",))
         for stmt, guarded, top in statements:
+            if not mentions_run(stmt):
+                continue
             for call in statement_calls(stmt):
                 owner = self._run_target(call)
                 if owner is not None:
@@ -390,7 +420,11 @@ class _Recogniser:
         for top in tree.body:
             if not isinstance(top, (ast.FunctionDef, ast.AsyncFunctionDef)):
                 continue
+            if not mentions_run(top):
+                continue
             for stmt in _function_statements(top):
+                if not mentions_run(stmt):
+                    continue
                 for call in statement_calls(stmt):
                     owner = self._run_target(call)
                     if owner is not None:

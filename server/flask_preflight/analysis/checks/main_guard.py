@@ -9,6 +9,7 @@ from ..catalog import RULES
 from ..flask_apps import (
     Guard,
     GuardForm,
+    Mentions,
     ModuleApps,
     RunCall,
     find_flask_apps,
@@ -106,8 +107,9 @@ def _unguarded_calls_of(apps: ModuleApps) -> Iterator[tuple[ast.Call, ast.stmt, 
     tree = apps.module.tree
     if tree is None or not apps.runs_in_functions:
         return
+    mentioned = Mentions(apps.module, apps.runs_in_functions)
     for stmt, guarded, _ in walk_import_time(tree.body):
-        if guarded:
+        if guarded or not mentioned(stmt):
             continue
         for call in statement_calls(stmt):
             if isinstance(call.func, ast.Name) and call.func.id in apps.runs_in_functions:
