@@ -471,3 +471,27 @@ def test_fix_error_in_one_file_does_not_abort_the_run(
     assert "not fixed a/app.py" in err and "fixed b/app.py" in err
     assert 'if __name__ == "__main__":' in (root / "b" / "app.py").read_text()
     assert status == 0  # a/app.py is gone, b/app.py is fixed
+
+
+# --- docs/rules.md ------------------------------------------------------------------------------
+
+
+def test_rules_doc_is_generated_from_the_catalog_and_up_to_date() -> None:
+    result = subprocess.run(
+        [sys.executable, str(REPO / "scripts" / "gen-rules-doc.py"), "--check"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    doc = (REPO / "docs" / "rules.md").read_text(encoding="utf-8")
+    headings = {
+        line[4:].strip().lower().replace(" ", "-")
+        for line in doc.splitlines()
+        if line[:4] == "### "
+    }
+    for rule in RULES.values():
+        # The LSP and SARIF link to docs/rules.md#<id>-<name>: GitHub's anchor of the heading.
+        anchor = rule.docs_url.rsplit("#", 1)[1]
+        assert anchor in headings, anchor
+        assert rule.explanation in doc
