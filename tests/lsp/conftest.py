@@ -11,17 +11,21 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import pytest
 import pytest_lsp
 from lsprotocol import types
 from pygls.protocol import default_converter
 from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
 from pytest_lsp.client import DEFAULT_CLIENT_FEATURES, register_lsp_features
 
+from flask_preflight.lsp.settings import plain_json
 from tests.conftest import EXAMPLES, REPO
+from tests.venvs import make_venv, venv_python
 
 SERVER = [sys.executable, "-m", "flask_preflight", "lsp"]
 SERVER_ENV = {**os.environ, "PYTHONPATH": str(REPO / "server")}
 WAIT_SECONDS = 30.0
+EXAMPLE_REQUIREMENTS = ("Flask==3.1.3", "gunicorn==23.0.0")
 
 
 async def wait_until(condition: Callable[[], Any], what: str, timeout: float = WAIT_SECONDS) -> Any:
@@ -47,20 +51,38 @@ def capabilities() -> types.ClientCapabilities:
     return client_capabilities("visual-studio-code")
 
 
+@pytest.fixture(scope="session")
+def examples_python() -> str:
+    """A real venv with exactly what the examples' requirements.txt pin, so the examples
+    show only their own problem (no missing-requirement findings)."""
+    return str(venv_python(make_venv("lsp-examples", EXAMPLE_REQUIREMENTS)))
+
+
+def options_for(
+    roots: list[Path],
+    python: str | None,
+    settings: dict[str, Any] | None = None,
+    trusted: bool = True,
+) -> dict[str, Any]:
+    interpreters = {r.as_uri(): {"path": python, "source": "explicit"} for r in roots if python}
+    return {"trusted": trusted, "interpreters": interpreters, "settings": settings or {}}
+
+
 async def initialize(
     client: LanguageClient,
     root: Path | list[Path],
     options: dict[str, Any] | None = None,
+    python: str | None = None,
 ) -> types.InitializeResult:
     roots = root if isinstance(root, list) else [root]
+    if options is None:
+        options = options_for(roots, python)
     return await client.initialize_session(
         types.InitializeParams(
             capabilities=capabilities(),
             root_uri=roots[0].as_uri(),
             workspace_folders=[types.WorkspaceFolder(uri=r.as_uri(), name=r.name) for r in roots],
-            initialization_options=options
-            if options is not None
-            else {"trusted": True, "interpreters": {}, "settings": {}},
+            initialization_options=options,
         )
     )
 
@@ -94,6 +116,7 @@ class EditorClient(LanguageClient):
         self.code_lens_refreshes = 0
         self.versions: dict[str, int | None] = {}
         self.publish_count = 0
+        self.history: list[tuple[str, int | None, list[str]]] = []
         self.statuses: list[Any] = []
 
 
@@ -108,6 +131,9 @@ def make_client() -> EditorClient:
         client.diagnostics[params.uri] = params.diagnostics
         client.versions[params.uri] = params.version
         client.publish_count += 1
+        client.history.append(
+            (params.uri, params.version, [str(d.code) for d in params.diagnostics])
+        )
 
     @client.feature(types.CLIENT_REGISTER_CAPABILITY)
     def on_register(params: types.RegistrationParams) -> None:
@@ -125,7 +151,7 @@ def make_client() -> EditorClient:
 
     @client.feature("flaskPreflight/status")
     def on_status(params: Any) -> None:
-        client.statuses.append(params)
+        client.statuses.append(plain_json(params))
 
     return client
 

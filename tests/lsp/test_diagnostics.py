@@ -20,10 +20,10 @@ from tests.lsp.conftest import (
 
 
 async def test_unguarded_run_is_reported_with_exact_range(
-    client: LanguageClient, tmp_path: Path
+    client: LanguageClient, tmp_path: Path, examples_python: str
 ) -> None:
     root = copy_example("unguarded-run", tmp_path)
-    await initialize(client, root)
+    await initialize(client, root, python=examples_python)
     uri = open_file(client, root / "app.py")
     await wait_until(lambda: codes(client, uri), "diagnostics for app.py")
     [diagnostic] = client.diagnostics[uri]
@@ -38,12 +38,59 @@ async def test_unguarded_run_is_reported_with_exact_range(
 
 
 async def test_files_not_open_get_diagnostics_from_the_start_up_scan(
-    client: EditorClient, tmp_path: Path
+    client: EditorClient, tmp_path: Path, examples_python: str
 ) -> None:
     root = copy_example("unguarded-run", tmp_path)
     write_tree(root, {"pkg/__init__.py": "", "pkg/other.py": "from app import app\napp.run()\n"})
-    await initialize(client, root)
+    await initialize(client, root, python=examples_python)
     uri = (root / "app.py").as_uri()
     other = (root / "pkg" / "other.py").as_uri()
     assert [d.code for d in await wait_for_version(client, uri, None)] == ["APP001"]
     assert [d.code for d in await wait_for_version(client, other, None)] == ["APP001"]
+
+
+def _text_with_run_at(line: int) -> str:
+    body = "from flask import Flask\n\napp = Flask(__name__)\n"
+    return "\n" * line + body + "app.run()\n"
+
+
+async def test_rapid_edits_publish_only_the_newest_version(
+    client: EditorClient, tmp_path: Path, examples_python: str
+) -> None:
+    root = copy_example("hello-ok", tmp_path)
+    await initialize(client, root, python=examples_python)
+    uri = open_file(client, root / "app.py")
+    assert await wait_for_version(client, uri, 1) == []
+    last = 60
+    for version in range(2, last + 1):
+        # every edit moves the unguarded run to another line; odd versions are clean
+        text = _text_with_run_at(version) if version % 2 == 0 else "x = 1\n"
+        client.text_document_did_change(
+            types.DidChangeTextDocumentParams(
+                text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=version),
+                content_changes=[types.TextDocumentContentChangeWholeDocument(text=text)],
+            )
+        )
+    final = _text_with_run_at(last)
+    [diagnostic] = await wait_for_version(client, uri, last)
+    assert diagnostic.code == "APP001"
+    run_line = final.splitlines().index("app.run()")
+    assert diagnostic.range.start == types.Position(run_line, 0)
+    versions = [v for u, v, _ in client.history if u == uri and v is not None]
+    assert versions == sorted(versions), "an older version was published after a newer one"
+    # coalescing: far fewer runs than edits
+    assert len(versions) < last
+
+
+async def test_columns_are_utf16_code_units(
+    client: EditorClient, tmp_path: Path, examples_python: str
+) -> None:
+    root = write_tree(
+        tmp_path,
+        {"app.py": 'from flask import Flask\napp = Flask(__name__)\nx = "😋"; app.run()\n'},
+    )
+    await initialize(client, root, python=examples_python)
+    uri = open_file(client, root / "app.py")
+    [diagnostic] = await wait_for_version(client, uri, 1)
+    # "😋" is one code point but two UTF-16 units: app.run() starts at code point 9.
+    assert diagnostic.range == types.Range(types.Position(2, 10), types.Position(2, 19))

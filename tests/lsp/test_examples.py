@@ -39,11 +39,11 @@ def test_every_example_has_an_expectation() -> None:
 
 @pytest.mark.parametrize("example", sorted(EXPECTED))
 async def test_example_diagnostics_then_quick_fix(
-    client: EditorClient, tmp_path: Path, example: str
+    client: EditorClient, tmp_path: Path, example: str, examples_python: str
 ) -> None:
     filename, expected = EXPECTED[example]
     root = copy_example(example, tmp_path)
-    await initialize(client, root)
+    await initialize(client, root, python=examples_python)
     path = root / filename
     uri = open_file(client, path)
     diagnostics = await wait_for_version(client, uri, 1)

@@ -15,9 +15,9 @@ from ..analysis.flask_apps import find_flask_apps
 from ..analysis.project import Project
 from ..analysis.registry import run_checks
 from .conversions import ClientLines, to_diagnostic
-from .folders import AppLens
-from .settings import FolderSettings
-from .status import environment_summary
+from .folders import AppLens, ChosenInterpreter, choose_interpreter_for
+from .settings import FolderSettings, InterpreterHint
+from .status import environment_summary, environment_watch_paths
 
 
 @dataclass
@@ -28,8 +28,7 @@ class Batch:
     root: Path
     settings: FolderSettings
     trusted: bool
-    interpreter: str | None
-    how_chosen: str
+    hint: InterpreterHint | None
     texts: dict[str, str | None]  # open buffers (None: closed, read the disk again)
     disk: dict[str, bool]  # changed on disk -> created or deleted
     rebuild: bool
@@ -45,27 +44,40 @@ class RunResult:
     covered: set[str] | None  # files whose diagnostics this run recomputed (None: all)
     diagnostics: dict[str, list[types.Diagnostic]]
     lenses: dict[str, list[AppLens]]
+    chosen: ChosenInterpreter
     errors: list[tuple[str, str]] = field(default_factory=list)
     environment: dict[str, Any] = field(default_factory=dict)
+    watch_paths: tuple[str, ...] = ()
 
 
-def _build_project(batch: Batch, previous: Project | None) -> Project:
+def _build_project(batch: Batch, previous: Project | None) -> tuple[Project, ChosenInterpreter]:
+    chosen = choose_interpreter_for(batch.root, batch.hint, batch.settings.python)
     project = Project(
         batch.root,
-        interpreter=batch.interpreter,
+        interpreter=chosen.path,
         trusted=batch.trusted,
         exclude=batch.settings.exclude,
-        settings={"devServerPort": batch.settings.dev_server_port},
+        settings={
+            "devServerPort": batch.settings.dev_server_port,
+            "gunicornPort": batch.settings.gunicorn_port,
+            "interpreter_source": chosen.source,
+            "interpreter_reason": chosen.how_chosen,
+        },
     )
     if previous is not None:
         for path, text in previous.overrides.items():
             project.set_override(path, text)
-    return project
+    return project, chosen
 
 
-def run_batch(project: Project | None, batch: Batch, codec: PositionCodec) -> RunResult:
-    if project is None or batch.rebuild:
-        project = _build_project(batch, project)
+def run_batch(
+    project: Project | None,
+    chosen: ChosenInterpreter | None,
+    batch: Batch,
+    codec: PositionCodec,
+) -> RunResult:
+    if project is None or chosen is None or batch.rebuild:
+        project, chosen = _build_project(batch, project)
     for path, created_or_deleted in batch.disk.items():
         project.file_changed(path, created_or_deleted=created_or_deleted)
     for path, text in batch.texts.items():
@@ -116,8 +128,10 @@ def run_batch(project: Project | None, batch: Batch, codec: PositionCodec) -> Ru
             if app.via != "import"
         ]
     try:
-        environment = environment_summary(project, batch.interpreter, batch.how_chosen)
+        environment = environment_summary(project, chosen.path, chosen.how_chosen)
+        watched = tuple(environment_watch_paths(project))
     except Exception:
         errors.append(("reading the environment", traceback.format_exc()))
-        environment = {"path": batch.interpreter, "state": "no-interpreter"}
-    return RunResult(project, covered, diagnostics, lenses, errors, environment)
+        environment = {"path": chosen.path, "state": "no-interpreter"}
+        watched = ()
+    return RunResult(project, covered, diagnostics, lenses, chosen, errors, environment, watched)

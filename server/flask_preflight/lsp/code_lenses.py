@@ -22,7 +22,7 @@ def code_lenses(ls: PreflightServer, uri: str) -> list[types.CodeLens]:
     folder, path = found
     if not folder.trusted:
         return []
-    production = production_server(folder.interpreter.path)
+    production = production_server(folder.chosen.path if folder.chosen else None)
     lenses: list[types.CodeLens] = []
     for app in folder.lenses.get(path, []):
         where = types.Range(types.Position(app.line, 0), types.Position(app.line, 0))

@@ -41,7 +41,7 @@ async def get_run_command(ls: PreflightServer, argument: Any) -> dict[str, Any]:
         )
     if port is None:
         port = folder.settings.dev_server_port if mode == "dev" else folder.settings.gunicorn_port
-    interpreter = folder.interpreter.path
+    interpreter = folder.chosen.path if folder.chosen else None
     project = folder.project
     if project is None:
         raise RequestFailed("the workspace is still being read; try again in a moment")

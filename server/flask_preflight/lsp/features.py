@@ -11,7 +11,13 @@ from lsprotocol import types
 
 from . import code_actions, code_lenses, commands, hovers, watching
 from .server import PreflightServer
-from .settings import SECTION, parse_init_options, parse_interpreter_hint, parse_settings
+from .settings import (
+    SECTION,
+    parse_init_options,
+    parse_interpreter_hint,
+    parse_settings,
+    plain_json,
+)
 
 SET_INTERPRETER = "flaskPreflight/setInterpreter"
 
@@ -127,7 +133,7 @@ def register(server: PreflightServer) -> None:
 
     @server.feature(SET_INTERPRETER)
     def set_interpreter(ls: PreflightServer, params: Any) -> None:
-        raw = params if isinstance(params, Mapping) else getattr(params, "__dict__", {})
+        raw = plain_json(params)
         hint = parse_interpreter_hint(raw)
         if hint is None:
             return

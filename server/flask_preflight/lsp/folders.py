@@ -25,7 +25,30 @@ class OpenDocument:
 @dataclass(frozen=True)
 class ChosenInterpreter:
     path: str | None
+    source: str  # "explicit" or "auto"
     how_chosen: str
+
+
+def choose_interpreter_for(
+    root: Path, hint: InterpreterHint | None, setting: str | None
+) -> ChosenInterpreter:
+    """The editor's explicit choice, else the `python` setting, else the editor's automatic
+    choice, else what the CLI would pick ($VIRTUAL_ENV, the project's venv, PATH).
+
+    Runs on the analysis thread: the last step scans the folder for venvs."""
+    if hint is not None and hint.path and hint.source == "explicit":
+        return ChosenInterpreter(hint.path, "explicit", "selected in the editor")
+    if setting:
+        return ChosenInterpreter(setting, "explicit", "the flaskPreflight.python setting")
+    if hint is not None and hint.path:
+        return ChosenInterpreter(hint.path, "auto", "the editor's active environment")
+    try:
+        from ..analysis.environment import choose_project_interpreter
+    except ImportError:
+        choice = choose_interpreter(None)
+        return ChosenInterpreter(choice.path, "auto", choice.reason)
+    chosen = choose_project_interpreter(root)
+    return ChosenInterpreter(chosen.path, chosen.source, chosen.reason)
 
 
 @dataclass
@@ -55,6 +78,8 @@ class Folder:
     hint: InterpreterHint | None = None
     loose: bool = False  # a folder made up for a file outside every workspace folder
     project: Project | None = None
+    chosen: ChosenInterpreter | None = None
+    watch_paths: tuple[str, ...] = ()
     open: dict[str, OpenDocument] = field(default_factory=dict)
     # Work waiting for the analysis thread (filled on the event loop).
     pending_texts: dict[str, str | None] = field(default_factory=dict)
@@ -64,20 +89,6 @@ class Folder:
     published: dict[str, Published] = field(default_factory=dict)
     lenses: dict[str, list[AppLens]] = field(default_factory=dict)
     last_status: dict[str, Any] | None = None
-
-    @property
-    def interpreter(self) -> ChosenInterpreter:
-        """Client's explicit choice, else the `python` setting, else the client's automatic
-        choice, else what a terminal here would run ($VIRTUAL_ENV, PATH)."""
-        hint = self.hint
-        if hint is not None and hint.path and hint.source == "explicit":
-            return ChosenInterpreter(hint.path, "selected in the editor")
-        if self.settings.python:
-            return ChosenInterpreter(self.settings.python, "the flaskPreflight.python setting")
-        if hint is not None and hint.path:
-            return ChosenInterpreter(hint.path, "the editor's active environment")
-        choice = choose_interpreter(None)
-        return ChosenInterpreter(choice.path, choice.reason)
 
     def relpath(self, uri: str) -> str | None:
         path = to_fs_path(uri)

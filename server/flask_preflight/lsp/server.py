@@ -40,6 +40,16 @@ class PreflightServer(LanguageServer):
         self._dirty: set[str] = set()
         self._background: set[asyncio.Future[Any]] = set()
         self.log_level = "info"
+        # what the watched-files registration covers outside the folders (None: not yet)
+        self.watching: list[str] | None = None
+        self._watch_lock: asyncio.Lock | None = None
+
+    @property
+    def watch_lock(self) -> asyncio.Lock:
+        # created on the running loop (Python 3.9 binds a lock to the loop of its creation)
+        if self._watch_lock is None:
+            self._watch_lock = asyncio.Lock()
+        return self._watch_lock
 
     # --- logging to the client ---------------------------------------------------------------
 
@@ -195,7 +205,7 @@ class PreflightServer(LanguageServer):
             loop = asyncio.get_running_loop()
             try:
                 result = await loop.run_in_executor(
-                    self.analysis_thread, run_batch, folder.project, batch, codec
+                    self.analysis_thread, run_batch, folder.project, folder.chosen, batch, codec
                 )
             except Exception:
                 self.log(
@@ -208,13 +218,11 @@ class PreflightServer(LanguageServer):
             self._apply_result(folder, batch, result)
 
     def _take_batch(self, folder: Folder) -> Batch:
-        chosen = folder.interpreter
         batch = Batch(
             root=folder.root,
             settings=folder.settings,
             trusted=folder.trusted,
-            interpreter=chosen.path,
-            how_chosen=chosen.how_chosen,
+            hint=folder.hint,
             texts=folder.pending_texts,
             disk=folder.pending_disk,
             rebuild=folder.rebuild or folder.project is None,
@@ -229,6 +237,12 @@ class PreflightServer(LanguageServer):
 
     def _apply_result(self, folder: Folder, batch: Batch, result: RunResult) -> None:
         folder.project = result.project
+        folder.chosen = result.chosen
+        if result.watch_paths != folder.watch_paths:
+            folder.watch_paths = result.watch_paths
+            from .watching import schedule_reregistration
+
+            schedule_reregistration(self)
         for where, detail in result.errors:
             self.log(
                 f"Flask Preflight: a check failed ({where}):\n{detail}", types.MessageType.Error

@@ -123,6 +123,18 @@ def parse_init_options(raw: Any) -> InitOptions:
     )
 
 
+def plain_json(value: Any) -> Any:
+    """pygls hands custom notifications' params over as namedtuples: back to JSON values."""
+    as_dict = getattr(value, "_asdict", None)
+    if callable(as_dict):
+        return {key: plain_json(item) for key, item in as_dict().items()}
+    if isinstance(value, Mapping):
+        return {str(key): plain_json(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [plain_json(item) for item in value]
+    return value
+
+
 def parse_interpreter_hint(value: Any) -> InterpreterHint | None:
     if not isinstance(value, Mapping):
         return None

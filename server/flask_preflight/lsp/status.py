@@ -31,7 +31,8 @@ def environment_summary(
     summarise = getattr(module, "environment_summary", None) if module else None
     if summarise is not None:
         summary = dict(summarise(project))
-        summary.setdefault("how_chosen", how_chosen)
+        if not summary.get("how_chosen"):
+            summary["how_chosen"] = how_chosen
         return summary
     exists = interpreter is not None and os.path.exists(interpreter)
     return {
@@ -46,6 +47,16 @@ def environment_summary(
         "project_venv": None,
         "how_chosen": how_chosen,
     }
+
+
+def environment_watch_paths(project: Project) -> list[str]:
+    """Site-packages directories and pyvenv.cfg of the project's interpreter (none without
+    the environment engine)."""
+    module = _environment_module()
+    if module is None or not hasattr(module, "watch_paths"):
+        return []
+    env = module.project_environment(project)
+    return [] if env is None else [str(path) for path in module.watch_paths(env)]
 
 
 def count_by_severity(diagnostics: Iterable[types.Diagnostic]) -> dict[str, int]:

@@ -3,9 +3,7 @@ the interpreter's site-packages, and turns file events into re-analysis."""
 
 from __future__ import annotations
 
-import importlib
 import os
-from typing import Any
 
 from lsprotocol import types
 from pygls.uris import from_fs_path, to_fs_path
@@ -15,7 +13,6 @@ from .folders import relpath_in
 from .server import PreflightServer
 
 REGISTRATION_ID = "flask-preflight-watched-files"
-_state: dict[int, dict[str, Any]] = {}
 
 
 def project_globs() -> list[str]:
@@ -26,77 +23,71 @@ def project_globs() -> list[str]:
     return globs
 
 
-def environment_paths(interpreter: str | None) -> list[str]:
-    """Directories whose changes mean the interpreter's installed packages changed."""
-    try:
-        environment = importlib.import_module("flask_preflight.analysis.environment")
-    except ImportError:
-        return []
-    watch_paths = getattr(environment, "watch_paths", None)
-    read = getattr(environment, "read_environment", None)
-    if watch_paths is None or read is None or not interpreter:
-        return []
-    try:
-        return [str(p) for p in watch_paths(read(interpreter))]
-    except Exception:
-        return []
+def _outside_pattern(path: str) -> tuple[str, str]:
+    """(base directory, pattern) for one environment path: a pyvenv.cfg file, or a
+    site-packages directory whose top-level entries (dist-info dirs, packages, .pth files)
+    appear and vanish with installs."""
+    if os.path.basename(path) == "pyvenv.cfg":
+        return os.path.dirname(path), "pyvenv.cfg"
+    return path, "*"
 
 
-def _watchers(ls: PreflightServer) -> tuple[list[types.FileSystemWatcher], list[str]]:
+def _watchers(
+    ls: PreflightServer, relative: bool
+) -> tuple[list[types.FileSystemWatcher], list[str]]:
     watchers = [types.FileSystemWatcher(glob_pattern=glob) for glob in project_globs()]
     outside: list[str] = []
     for folder in ls.folders.values():
-        for path in environment_paths(folder.interpreter.path):
+        for path in folder.watch_paths:
             if path not in outside:
                 outside.append(path)
     for path in outside:
-        base = from_fs_path(path)
-        if base:
+        base, pattern = _outside_pattern(path)
+        base_uri = from_fs_path(base)
+        if relative and base_uri:
             watchers.append(
                 types.FileSystemWatcher(
-                    glob_pattern=types.RelativePattern(base_uri=base, pattern="**/*")
+                    glob_pattern=types.RelativePattern(base_uri=base_uri, pattern=pattern)
                 )
+            )
+        else:
+            watchers.append(
+                types.FileSystemWatcher(glob_pattern=f"{base.replace(os.sep, '/')}/{pattern}")
             )
     return watchers, outside
 
 
 async def register_watchers(ls: PreflightServer) -> None:
+    """(Re-)register the watchers when what must be watched changed (a new interpreter)."""
     caps = ls.client_capabilities.workspace
     watched = caps.did_change_watched_files if caps else None
     if watched is None or not watched.dynamic_registration:
         return
-    watchers, outside = _watchers(ls)
-    state = _state.setdefault(id(ls), {})
-    if state.get("outside") == outside and state.get("registered"):
-        return
-    if state.get("registered"):
-        await ls.client_unregister_capability_async(
-            types.UnregistrationParams(
-                unregisterations=[
-                    types.Unregistration(
-                        id=REGISTRATION_ID, method=types.WORKSPACE_DID_CHANGE_WATCHED_FILES
-                    )
-                ]
-            )
-        )
-    if not watched.relative_pattern_support:
-        watchers = [w for w in watchers if isinstance(w.glob_pattern, str)]
-        watchers += [types.FileSystemWatcher(glob_pattern=f"{path}/**/*") for path in outside]
-    await ls.client_register_capability_async(
-        types.RegistrationParams(
-            registrations=[
-                types.Registration(
-                    id=REGISTRATION_ID,
-                    method=types.WORKSPACE_DID_CHANGE_WATCHED_FILES,
-                    register_options=types.DidChangeWatchedFilesRegistrationOptions(
-                        watchers=watchers
-                    ),
+    async with ls.watch_lock:
+        watchers, outside = _watchers(ls, bool(watched.relative_pattern_support))
+        if ls.watching == outside:
+            return
+        if ls.watching is not None:
+            await ls.client_unregister_capability_async(
+                types.UnregistrationParams(
+                    unregisterations=[
+                        types.Unregistration(
+                            id=REGISTRATION_ID, method=types.WORKSPACE_DID_CHANGE_WATCHED_FILES
+                        )
+                    ]
                 )
-            ]
+            )
+            ls.watching = None
+        options = types.DidChangeWatchedFilesRegistrationOptions(watchers=watchers)
+        registration = types.Registration(
+            id=REGISTRATION_ID,
+            method=types.WORKSPACE_DID_CHANGE_WATCHED_FILES,
+            register_options=options,
         )
-    )
-    state["registered"] = True
-    state["outside"] = outside
+        await ls.client_register_capability_async(
+            types.RegistrationParams(registrations=[registration])
+        )
+        ls.watching = outside
 
 
 def schedule_reregistration(ls: PreflightServer) -> None:

@@ -1,0 +1,113 @@
+"""Settings (initializationOptions, pulled workspace/configuration, didChangeConfiguration),
+multi-root folders, the interpreter notification and the status notification."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from lsprotocol import types
+
+from tests.conftest import write_tree
+from tests.lsp.conftest import (
+    EditorClient,
+    copy_example,
+    initialize,
+    open_file,
+    options_for,
+    wait_for_version,
+    wait_until,
+)
+
+
+def _status_for(client: EditorClient, root: Path) -> list[dict[str, Any]]:
+    return [s for s in client.statuses if s["folderUri"] == root.as_uri()]
+
+
+async def test_severity_from_initialization_options(
+    client: EditorClient, tmp_path: Path, examples_python: str
+) -> None:
+    root = copy_example("unguarded-run", tmp_path)
+    options = options_for([root], examples_python, {"rules": {"APP001": "hint"}})
+    await initialize(client, root, options)
+    uri = open_file(client, root / "app.py")
+    [diagnostic] = await wait_for_version(client, uri, 1)
+    assert diagnostic.severity == types.DiagnosticSeverity.Hint
+
+
+async def test_pulled_settings_then_changed_settings(
+    client: EditorClient, tmp_path: Path, examples_python: str
+) -> None:
+    root = copy_example("unguarded-run", tmp_path)
+    client.set_configuration({"flaskPreflight": {"rules": {"APP001": "off"}}})
+    await initialize(client, root, python=examples_python)
+    uri = open_file(client, root / "app.py")
+    # the pulled settings switch the rule off (the first run may have used the defaults)
+    await wait_until(lambda: client.versions.get(uri) == 1 and not client.diagnostics[uri], "off")
+    await wait_until(
+        lambda: "flask-preflight-configuration" in client.registrations,
+        "didChangeConfiguration to be registered",
+    )
+    client.set_configuration({"flaskPreflight": {"rules": {"unguarded-app-run": "information"}}})
+    client.workspace_did_change_configuration(types.DidChangeConfigurationParams(settings=None))
+    [diagnostic] = await wait_until(lambda: client.diagnostics.get(uri), "the rule back on")
+    assert diagnostic.severity == types.DiagnosticSeverity.Information
+
+
+async def test_exclude_globs_hide_files(
+    client: EditorClient, tmp_path: Path, examples_python: str
+) -> None:
+    run = "from flask import Flask\napp = Flask(__name__)\napp.run()\n"
+    root = write_tree(tmp_path, {"app.py": run, "legacy/old.py": run})
+    options = options_for([root], examples_python, {"exclude": ["legacy"]})
+    await initialize(client, root, options)
+    await wait_until(lambda: _status_for(client, root), "the first status")
+    assert list(client.diagnostics) == [(root / "app.py").as_uri()]
+    assert _status_for(client, root)[-1]["counts"]["warning"] == 1
+
+
+async def test_each_folder_is_its_own_project_with_its_own_settings(
+    client: EditorClient, tmp_path: Path, examples_python: str
+) -> None:
+    first = copy_example("unguarded-run", tmp_path)
+    second = copy_example("guard-typo", tmp_path)
+    client.set_configuration(
+        {"flaskPreflight": {"rules": {"APP002": "hint"}}}, scope_uri=second.as_uri()
+    )
+    await initialize(client, [first, second], options_for([first, second], examples_python))
+    first_uri, second_uri = (first / "app.py").as_uri(), (second / "app.py").as_uri()
+    await wait_until(
+        lambda: (
+            [d.severity for d in client.diagnostics.get(second_uri, [])]
+            == [types.DiagnosticSeverity.Hint]
+        ),
+        "the second folder's setting",
+    )
+    assert [d.code for d in client.diagnostics[first_uri]] == ["APP001"]
+    assert [d.code for d in client.diagnostics[second_uri]] == ["APP002"]
+    assert {s["folderUri"] for s in client.statuses} == {first.as_uri(), second.as_uri()}
+
+
+async def test_status_then_set_interpreter(
+    client: EditorClient, tmp_path: Path, examples_python: str
+) -> None:
+    root = copy_example("unguarded-run", tmp_path)
+    await initialize(client, root, python=examples_python)
+    status = (await wait_until(lambda: _status_for(client, root), "the first status"))[-1]
+    assert status["trusted"] is True
+    assert status["interpreter"]["path"] == examples_python
+    assert status["counts"] == {"error": 0, "warning": 1, "information": 0, "hint": 0}
+
+    missing = str(tmp_path / "gone" / "bin" / "python")
+    client.protocol.notify(
+        "flaskPreflight/setInterpreter",
+        {"folderUri": root.as_uri(), "path": missing, "source": "explicit"},
+    )
+    status = (
+        await wait_until(
+            lambda: [s for s in _status_for(client, root) if s["interpreter"]["path"] == missing],
+            "a status for the new interpreter",
+        )
+    )[-1]
+    assert status["interpreter"]["state"] == "no-interpreter"
+    assert status["interpreter"]["healthy"] is False
