@@ -135,8 +135,10 @@ _RULES: tuple[Rule, ...] = (
         '`app.run()` at module level, outside `if __name__ == "__main__":`.',
         "The call executes whenever the module is imported. `flask run`, gunicorn, uWSGI and "
         "your tests import the module to find the app, so they start a development server "
-        "instead and block (or fail with `Address already in use`). Put the call under the "
-        "main guard so it only runs for `python app.py`.",
+        "instead and block (or fail with `Address already in use`); only `flask run` is "
+        "spared, because Flask skips the call with a warning when its own command line "
+        "imports the app. Put the call under the main guard so it only runs for "
+        "`python app.py`.",
         "app = Flask(__name__)\napp.run(debug=True)",
         'app = Flask(__name__)\n\nif __name__ == "__main__":\n    app.run(debug=True)',
     ),

@@ -125,9 +125,10 @@ def check_unguarded_run(module: PythonModule, apps: ModuleApps) -> Iterator[Find
             "APP001",
             module,
             module.range_of(run.call),
-            f"{what} runs on import, not only when you run this file: `flask run`, gunicorn, "
-            "uWSGI and your tests import this module to find the app, so they start a "
-            'development server here and block. Put it under `if __name__ == "__main__":`.',
+            f"{what} runs on import, not only when you run this file: gunicorn, uWSGI and "
+            "your tests import this module to find the app, so they start a development "
+            "server here and block (only `flask run` skips the call, with a warning). Put it "
+            'under `if __name__ == "__main__":`.',
             *_app001_fixes(module, apps, run.statement),
         )
     for call, stmt, name in _unguarded_calls_of(apps):
@@ -137,8 +138,8 @@ def check_unguarded_run(module: PythonModule, apps: ModuleApps) -> Iterator[Find
             module,
             module.range_of(call),
             f"{name}() starts the development server (`{module.segment(inner.call.func)}()` "
-            f"on line {inner.call.lineno}) and is called on import: `flask run`, gunicorn and "
-            "your tests will start a development server here and block. Call it under "
+            f"on line {inner.call.lineno}) and is called on import: gunicorn, uWSGI and your "
+            "tests will start a development server here and block. Call it under "
             '`if __name__ == "__main__":`.',
             *_app001_fixes(module, apps, stmt),
         )
