@@ -165,6 +165,7 @@ class PreflightServer(LanguageServer):
             return
         folder, relpath = found
         folder.open.pop(relpath, None)
+        folder.lenses.pop(relpath, None)
         folder.pending_texts[relpath] = None
         if folder.loose:
             published = folder.published.pop(relpath, None)
@@ -268,10 +269,13 @@ class PreflightServer(LanguageServer):
             else:
                 folder.published.pop(path, None)
             self.publish(uri, diagnostics, version)
+        lenses_changed = False
         for path, lenses in result.lenses.items():
             if current.get(path, -1) == batch.versions.get(path, -1):
+                lenses_changed |= folder.lenses.get(path) != lenses
                 folder.lenses[path] = lenses
-        self._refresh_code_lenses()
+        if lenses_changed:
+            self._refresh_code_lenses()
         self.send_status(folder, result.environment)
 
     def publish(self, uri: str, diagnostics: list[types.Diagnostic], version: int | None) -> None:
