@@ -12,11 +12,12 @@ from typing import Any, TextIO
 
 from . import __version__
 from .analysis.catalog import RULES, resolve_rule_ids
+from .analysis.environment import choose_project_interpreter, environment_summary
 from .analysis.fixing import fix_project
 from .analysis.flask_apps import find_flask_apps
-from .analysis.interpreters import choose_interpreter
 from .analysis.project import Project
 from .analysis.registry import run_checks
+from .environment_report import render_environment
 from .file_writes import FileChangedError, write_atomically
 from .reports import render_catalog, render_json, render_rule, render_sarif, render_text
 
@@ -80,9 +81,17 @@ def _rule_filters(args: argparse.Namespace) -> tuple[set[str] | None, set[str]]:
     return select, ignore
 
 
+def workspace_project(root: Path, explicit: str | None, exclude: tuple[str, ...] = ()) -> Project:
+    """A Project with the CLI's interpreter: --python or $VIRTUAL_ENV (explicit), else the
+    project's own venv, else python3/python on PATH (automatic)."""
+    chosen = choose_project_interpreter(root, explicit)
+    settings = {"interpreter_source": chosen.source, "interpreter_reason": chosen.reason}
+    return Project(root, interpreter=chosen.path, exclude=exclude, settings=settings)
+
+
 def interpreter_summary(project: Project, explicit: str | None) -> dict[str, Any]:
-    choice = choose_interpreter(explicit)
-    return {"path": choice.path, "reason": choice.reason}
+    """The `interpreter` object of the JSON reports (`explicit` is already in `project`)."""
+    return environment_summary(project)
 
 
 def _colour(choice: str, stream: TextIO) -> bool:
@@ -115,8 +124,7 @@ def _write_fixes(
 def cmd_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     root = _project_root(args.path)
     select, ignore = _rule_filters(args)
-    interpreter = choose_interpreter(args.python)
-    project = Project(root, interpreter=interpreter.path, exclude=tuple(args.exclude))
+    project = workspace_project(root, args.python, tuple(args.exclude))
     if args.fix:
         originals = {path: project.read_text(path) for path in project.files()}
         result = fix_project(project, select=select, ignore=ignore)
@@ -175,12 +183,12 @@ def cmd_entrypoints(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 
 def cmd_env(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    project = Project(_project_root(args.path))
+    project = workspace_project(_project_root(args.path), args.python)
     summary = interpreter_summary(project, args.python)
     if args.format == "json":
         out.write(json.dumps(summary, indent=2) + "\n")
-    else:
-        out.write(f"interpreter: {summary['path']} ({summary['reason']})\n")
+        return EXIT_CLEAN
+    out.write(render_environment(project, summary))
     return EXIT_CLEAN
 
 

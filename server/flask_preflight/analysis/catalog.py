@@ -35,7 +35,9 @@ _RULES: tuple[Rule, ...] = (
         "The workspace interpreter is a global Python and the project has no virtualenv.",
         "Packages installed for this project land in (or are missing from) the system Python, "
         "where they clash with other projects and with the OS; on an EXTERNALLY-MANAGED Python "
-        "(PEP 668) `pip install` refuses outright. Create a venv in the project and select it.",
+        "(PEP 668) `pip install` refuses outright. Create a venv in the project and select it. "
+        "Reported when the project declares requirements (requirements*.txt, pyproject.toml "
+        "dependencies, Pipfile).",
         "$ pip install -r requirements.txt   # into /usr/bin/python3",
         "$ python3 -m venv .venv && .venv/bin/python -m pip install -r requirements.txt",
     ),
@@ -46,7 +48,11 @@ _RULES: tuple[Rule, ...] = (
         "The project has a virtualenv, but the workspace interpreter is another one.",
         "The packages you installed into the project's venv are not the ones the app will "
         "import: running or debugging uses a different interpreter, so imports fail or pick up "
-        "other versions. Select the project's venv as the interpreter.",
+        "other versions. Select the project's venv as the interpreter. Reported only when the "
+        "interpreter was chosen explicitly (`--python`, $VIRTUAL_ENV, the editor's selection); "
+        "when nothing is chosen, the project's venv is picked automatically.",
+        "$ flask-preflight check --python /usr/bin/python3   # the project has .venv/",
+        "$ flask-preflight check --python .venv/bin/python",
     ),
     Rule(
         "ENV003",
@@ -56,6 +62,8 @@ _RULES: tuple[Rule, ...] = (
         "A venv points at the Python it was created from (pyvenv.cfg `home`). When that Python "
         "is upgraded or removed, every command in the venv fails before your code runs. "
         "Recreate the venv and reinstall the requirements.",
+        "# .venv/pyvenv.cfg\nhome = /usr/local/python3.8/bin   # removed by an upgrade",
+        "$ python3 -m venv --clear .venv && .venv/bin/python -m pip install -r requirements.txt",
     ),
     Rule(
         "ENV004",
@@ -66,6 +74,8 @@ _RULES: tuple[Rule, ...] = (
         "`requires-python` in pyproject.toml, or a pinned package's own Requires-Python, "
         "excludes this interpreter: pip refuses to install, or the code fails on syntax or "
         "APIs the version lacks. Use a supported interpreter.",
+        '[project]\nrequires-python = ">=3.12"   # the interpreter is Python 3.9',
+        '[project]\nrequires-python = ">=3.9"',
     ),
     # --- dependencies ----------------------------------------------------------------------
     Rule(
@@ -74,7 +84,10 @@ _RULES: tuple[Rule, ...] = (
         _E,
         "A declared requirement is not installed in the workspace interpreter.",
         "Importing it fails with `ModuleNotFoundError`. Install the requirements into the "
-        "workspace interpreter.",
+        "workspace interpreter. Markers are evaluated for that interpreter's Python version and "
+        "platform; dev/optional groups and constraints files are not required.",
+        "requests>=2.31   # declared, but `pip install -r requirements.txt` never ran here",
+        "$ .venv/bin/python -m pip install -r requirements.txt",
     ),
     Rule(
         "DEP002",
@@ -83,6 +96,8 @@ _RULES: tuple[Rule, ...] = (
         "The installed version does not satisfy the declared specifier.",
         "The app runs against a version you did not test with; APIs may be missing. Reinstall "
         "the requirements.",
+        "Flask==2.3.3   # Flask 3.0.3 is installed",
+        "$ .venv/bin/python -m pip install -r requirements.txt",
     ),
     Rule(
         "DEP003",
@@ -90,7 +105,10 @@ _RULES: tuple[Rule, ...] = (
         _W,
         "Installed packages' own requirements are not met (what `pip check` reports).",
         "A package imports a dependency at a version it does not support: errors appear at "
-        "import or at run time. Install compatible versions.",
+        "import or at run time. Install compatible versions. The check reads each installed "
+        "distribution's Requires-Dist exactly as `pip check` does, without running pip.",
+        "flask 3.0.3 has requirement Werkzeug>=3.0.0, but you have werkzeug 2.3.8.",
+        "$ .venv/bin/python -m pip install 'Werkzeug>=3.0.0'",
     ),
     Rule(
         "DEP004",
@@ -109,7 +127,11 @@ _RULES: tuple[Rule, ...] = (
         _E,
         "A module the app imports is not importable from the workspace interpreter.",
         "The app fails at start with `ModuleNotFoundError`. Install the distribution that "
-        "provides it and declare it in the requirements.",
+        "provides it and declare it in the requirements. The standard library of the target "
+        "Python version, the project's own modules (also under src/), relative imports, imports "
+        "under `try: ... except ImportError` and version/platform branches are not reported.",
+        "import yaml   # PyYAML is not installed",
+        "# requirements.txt\nPyYAML>=6",
     ),
     Rule(
         "DEP006",
@@ -117,7 +139,10 @@ _RULES: tuple[Rule, ...] = (
         _E,
         "The code uses an API that the installed Flask removed.",
         "The import or attribute access fails at start (`AttributeError` or `ImportError`). "
-        "Replace it with the current API, or pin the Flask version that still has it.",
+        "Replace it with the current API, or pin the Flask version that still has it. Reported "
+        "only when the installed Flask is a release without the API.",
+        "from flask import escape, Markup\n\n@app.before_first_request\ndef setup(): ...",
+        "from markupsafe import escape, Markup\n\nwith app.app_context():\n    setup()",
     ),
     Rule(
         "DEP007",
@@ -126,6 +151,18 @@ _RULES: tuple[Rule, ...] = (
         "`.env`/`.flaskenv` exists but python-dotenv is not installed: Flask ignores them.",
         "`flask run` loads these files only when python-dotenv is installed, so settings such "
         "as FLASK_APP silently do not apply. Install python-dotenv.",
+        "# .flaskenv\nFLASK_APP=hello   # python-dotenv is not installed",
+        "# requirements.txt\nflask\npython-dotenv",
+    ),
+    Rule(
+        "DEP008",
+        "requirement-unparseable",
+        _E,
+        "A requirements file or pyproject.toml entry that pip cannot parse.",
+        "`pip install -r requirements.txt` stops at the first line it cannot parse and installs "
+        "nothing at all; an invalid pyproject.toml stops every build. Fix or remove the entry.",
+        "flask>=2.0,,<3\n--no-such-option",
+        "flask>=2.0,<3",
     ),
     # --- the application module -------------------------------------------------------------
     Rule(
@@ -133,7 +170,7 @@ _RULES: tuple[Rule, ...] = (
         "unguarded-app-run",
         _W,
         '`app.run()` at module level, outside `if __name__ == "__main__":`.',
-        "The call executes whenever the module is imported. `flask run`, gunicorn, uWSGI and "
+        "The call executes whenever the module is imported. gunicorn, uWSGI, waitress and "
         "your tests import the module to find the app, so they start a development server "
         "instead and block (or fail with `Address already in use`); only `flask run` is "
         "spared, because Flask skips the call with a warning when its own command line "

@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from . import main_guard, shadowing
+from . import dependencies, environment, main_guard, shadowing
 
-__all__ = ["main_guard", "shadowing"]
+__all__ = ["dependencies", "environment", "main_guard", "shadowing"]

@@ -1,0 +1,53 @@
+"""The environment fix commands (a contract with the VS Code client) and their shell forms."""
+
+from __future__ import annotations
+
+import os
+import shlex
+
+from .interpreters import venv_python
+from .model import FixCommand
+
+SELECT_PROJECT_VENV = "flaskPreflight.selectProjectVenv"
+CREATE_VENV = "flaskPreflight.createVenv"
+INSTALL_REQUIREMENTS = "flaskPreflight.installRequirements"
+
+
+def select_project_venv(venv_dir: str) -> FixCommand:
+    """Arguments: the absolute venv directory."""
+    return FixCommand(SELECT_PROJECT_VENV, (venv_dir,))
+
+
+def create_venv(root: str, requirements: str | None) -> FixCommand:
+    """Arguments: the absolute project root, the root-relative requirements file (or None)."""
+    return FixCommand(CREATE_VENV, (root, requirements))
+
+
+def install_requirements(interpreter: str, requirements: str) -> FixCommand:
+    """Arguments: the absolute interpreter, the root-relative requirements file."""
+    return FixCommand(INSTALL_REQUIREMENTS, (interpreter, requirements))
+
+
+def _install_args(requirements: str) -> list[str]:
+    if requirements.endswith(".toml"):
+        return ["-e", os.path.dirname(requirements) or "."]
+    return ["-r", requirements]
+
+
+def shell_equivalent(command: FixCommand) -> str | None:
+    """What a terminal user types to do the same (run from the project folder)."""
+    args = command.arguments
+    if command.name == SELECT_PROJECT_VENV and args:
+        python = venv_python(str(args[0]))
+        return f"flask-preflight check --python {shlex.quote(python)}  (or activate that venv)"
+    if command.name == CREATE_VENV and args:
+        python = venv_python(".venv")
+        steps = ["python3 -m venv --clear .venv"]
+        if len(args) > 1 and args[1]:
+            pip = [python, "-m", "pip", "install", *_install_args(str(args[1]))]
+            steps.append(shlex.join(pip))
+        return " && ".join(steps)
+    if command.name == INSTALL_REQUIREMENTS and len(args) > 1:
+        pip = [str(args[0]), "-m", "pip", "install", *_install_args(str(args[1]))]
+        return shlex.join(pip)
+    return None
