@@ -246,3 +246,38 @@ def test_nesting_deeper_than_the_os_path_limit(root: Path) -> None:
     finally:
         # rmtree cannot remove paths longer than PATH_MAX by name; walk down by descriptor.
         subprocess.run(["rm", "-rf", str(root / name)], check=True, timeout=120)
+
+
+# --- faults in the environment ------------------------------------------------------------------
+
+
+def _marker_interpreter(root: Path, marker: Path, sleep: float = 0) -> Path:
+    """A workspace interpreter that is a script: it leaves a marker when run. Not in a venv
+    (a venv is read from its files alone), so a trusted analysis does ask it its version."""
+    python = root / "tools" / "python3"
+    python.parent.mkdir(parents=True)
+    python.write_text(f"#!/bin/sh\necho ran >> '{marker}'\nexec sleep {sleep}\n")
+    python.chmod(0o755)
+    return python
+
+
+def test_untrusted_workspace_never_runs_its_interpreter(root: Path, tmp_path: Path) -> None:
+    write_tree(root, {"app.py": UNGUARDED, "requirements.txt": "flask==3.1.3\n"})
+    marker = tmp_path / "marker"
+    python = _marker_interpreter(root, marker)
+    project = Project(root, interpreter=str(python), trusted=False)
+    assert not checks_cleanly(project)
+    assert not marker.exists()
+    # The same workspace, trusted: the probe does run it (so the marker test can see a run).
+    trusted = Project(root, interpreter=str(python), trusted=True)
+    assert not checks_cleanly(trusted)
+    assert marker.exists()
+
+
+def test_a_hanging_interpreter_does_not_hang_the_check(root: Path, tmp_path: Path) -> None:
+    """A fake python that sleeps for ten minutes: the check still finishes (the probe has a
+    timeout), with a result rather than a traceback."""
+    write_tree(root, {"app.py": UNGUARDED, "requirements.txt": "flask==3.1.3\n"})
+    python = _marker_interpreter(root, tmp_path / "marker", sleep=600)
+    result = check_verbose(root, "--python", str(python), timeout=120)
+    assert "app.py:11:1: APP001" in result.stdout
