@@ -42,6 +42,7 @@ cs="$dest/node_modules/code-server"
   cd extensions
   npm install --omit=dev --ignore-scripts --no-audit --no-fund --loglevel=error
 )
-(cd "$cs" && npm rebuild argon2 --build-from-source --loglevel=error)
+# argon2 is hoisted to the top-level node_modules, so rebuild it from there.
+(cd "$dest" && npm rebuild argon2 --build-from-source --loglevel=error)
 touch "$stamp"
 echo "code-server $version ready in $dest"

@@ -18,4 +18,7 @@ if [ "$status" -eq 5 ]; then
   echo "pytest collected no tests: failing" >&2
   exit 1
 fi
+
+echo "== VS Code extension"
+scripts/test-vscode.sh || status=1
 exit "$status"

@@ -6,7 +6,7 @@ import * as vscode from 'vscode';
 import type { LanguageServer } from './languageServer';
 import { errorLog, infoLog } from './logging';
 import { choosePort, probeUntilAnswer } from './ports';
-import { type RunAppArgs, type RunCommand, type RunMode, childEnv, displayArgv, modeTitle, parseRunAppArgs, parseRunCommand } from './runCommand';
+import { type RunAppArgs, type RunCommand, type RunMode, childEnv, displayArgv, modePhrase, modeTitle, parseRunAppArgs, parseRunCommand } from './runCommand';
 import { folderSettings } from './settings';
 import { parseFailure } from './traceback';
 import {
@@ -182,7 +182,7 @@ export class AppRunner implements vscode.Disposable {
       infoLog(`${command.url} answered with HTTP ${probe.status}`);
       const open = 'Open in Browser';
       const choice = await showInformationMessage(
-        `Flask Preflight: ${command.target || args.app} is running with the ${modeTitle(args.mode)} and answers on ${command.url}`,
+        `Flask Preflight: ${command.target || args.app} is running with ${modePhrase(args.mode)} and answers on ${command.url}`,
         open,
       );
       if (choice === open) void openExternal(command.url);

@@ -91,6 +91,11 @@ export function parseRunAppArgs(value: unknown): RunAppArgs | undefined {
   return { uri: v.uri, app: v.app, mode: v.mode };
 }
 
+/** "running with …" */
+export function modePhrase(mode: RunMode): string {
+  return mode === 'dev' ? 'the development server' : modeTitle(mode);
+}
+
 export function modeTitle(mode: RunMode): string {
   switch (mode) {
     case 'dev':

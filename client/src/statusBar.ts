@@ -1,5 +1,6 @@
 /** The status-bar item: the environment state of the active folder, and the fixes on click. */
 
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { type StatusAction, type StatusParams, statusActions, statusView } from './statusText';
 import { activeEditor, createStatusBarItem, executeCommand, folderOf, showQuickPick, workspaceFolders } from './vscodeapi';
@@ -91,15 +92,18 @@ export class StatusBar implements vscode.Disposable {
       return;
     }
     const folderPath = params ? vscode.Uri.parse(params.folderUri).fsPath : workspaceFolders()[0]?.uri.fsPath;
+    // The server names the project venv relative to the folder.
+    const absolute = (p: string | null | undefined) =>
+      p && folderPath && !path.isAbsolute(p) ? path.join(folderPath, p) : (p ?? undefined);
     switch (picked.action) {
       case 'selectProjectVenv':
-        await executeCommand('flaskPreflight.selectProjectVenv', params?.interpreter?.project_venv ?? undefined);
+        await executeCommand('flaskPreflight.selectProjectVenv', absolute(params?.interpreter?.project_venv));
         break;
       case 'createVenv':
         await executeCommand('flaskPreflight.createVenv', folderPath, null);
         break;
       case 'recreateVenv':
-        await executeCommand('flaskPreflight.createVenv', folderPath, null, params?.interpreter?.venv_root ?? params?.interpreter?.project_venv);
+        await executeCommand('flaskPreflight.createVenv', folderPath, null, absolute(params?.interpreter?.venv_root ?? params?.interpreter?.project_venv));
         break;
       case 'showProblems':
         await executeCommand('workbench.actions.view.problems');

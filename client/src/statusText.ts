@@ -12,6 +12,7 @@ export interface InterpreterSummary {
   state?: string;
   project_venv?: string | null;
   how_chosen?: string | null;
+  source?: string | null;
 }
 
 export interface ProblemCounts {
@@ -141,7 +142,10 @@ export function statusView(params: StatusParams): StatusView {
   lines.push(`Interpreter: ${interp.path ?? 'none found'}${version ? ` (Python ${version})` : ''}`);
   const how = howChosenText(interp.how_chosen);
   if (how) {
-    lines.push(`Chosen: ${how}`);
+    const auto = interp.source === 'auto' && !how.includes('automatically') ? ' (picked automatically)' : '';
+    lines.push(`Chosen: ${how}${auto}`);
+  } else if (interp.source === 'auto') {
+    lines.push('Chosen: picked automatically');
   }
   if (projectVenvName && state === 'venv-not-selected') {
     lines.push(`Project virtualenv: ${interp.project_venv}`);

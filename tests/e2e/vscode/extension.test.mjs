@@ -1,0 +1,168 @@
+// End to end in a real VS Code (code-server + Chromium) with the built VSIX installed: what a
+// user sees on the examples. Run by scripts/test.sh after `make vsix`; screenshots go to
+// test-artifacts/vscode/.
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import * as h from './harness.mjs';
+
+const VSIX = process.env.FLASK_PREFLIGHT_VSIX ?? path.join(h.REPO, `flask-preflight-${JSON.parse(fs.readFileSync(path.join(h.REPO, 'package.json'), 'utf8')).version}.vsix`);
+const DEV_PYTHON = path.join(h.REPO, '.venv', 'bin', 'python');
+
+/** A real venv with the example's pinned Flask and Gunicorn, cached by tests/venvs.py. */
+function gunicornVenv() {
+  const requirements = fs
+    .readFileSync(path.join(h.REPO, 'examples', 'hello-ok', 'requirements.txt'), 'utf8')
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l && !l.startsWith('#'));
+  const code = `import sys; sys.path.insert(0, ${JSON.stringify(h.REPO)}); from tests.venvs import make_venv, venv_python; print(venv_python(make_venv("e2e-gunicorn", ${JSON.stringify(requirements)})))`;
+  return execFileSync(DEV_PYTHON, ['-c', code], { encoding: 'utf8', timeout: 600000 }).trim();
+}
+
+function makeVenv(dir) {
+  execFileSync(DEV_PYTHON, ['-m', 'venv', '--without-pip', dir], { timeout: 120000 });
+}
+
+/** A venv whose base interpreter is gone: what ENV003 and the "venv broken" state are about. */
+function makeBrokenVenv(dir) {
+  const bin = path.join(dir, 'bin');
+  fs.mkdirSync(bin, { recursive: true });
+  fs.mkdirSync(path.join(dir, 'lib', 'python3.11', 'site-packages'), { recursive: true });
+  fs.writeFileSync(path.join(dir, 'pyvenv.cfg'), 'home = /nonexistent-python/bin\ninclude-system-site-packages = false\nversion = 3.11.7\n');
+  fs.symlinkSync('/nonexistent-python/bin/python3.11', path.join(bin, 'python'));
+  fs.symlinkSync('python', path.join(bin, 'python3'));
+}
+
+let server;
+let browser;
+let work;
+const pages = [];
+
+before(async () => {
+  assert.ok(fs.existsSync(VSIX), `${VSIX} is missing: run make vsix first`);
+  work = h.scratch('projects');
+  server = await h.startCodeServer({ vsix: VSIX });
+  browser = await h.launchBrowser();
+});
+
+after(async () => {
+  for (const page of pages) await page.context().close().catch(() => undefined);
+  await browser?.close();
+  await server?.stop();
+  if (work) fs.rmSync(work, { recursive: true, force: true });
+});
+
+async function open(folder) {
+  const page = await h.openWorkbench(browser, server, folder);
+  pages.push(page);
+  return page;
+}
+
+async function waitForStatus(page, pattern, what) {
+  return h.waitFor(`status bar to show ${what}`, async () => {
+    const status = await h.flaskStatus(page);
+    return pattern.test(status.text) ? status : undefined;
+  });
+}
+
+describe('Flask Preflight in VS Code', () => {
+  test('APP001: squiggle on the app.run line, hover names the rule, quick fix adds the guard', async () => {
+    const project = h.copyExample('unguarded-run', work);
+    const page = await open(project);
+    await h.openFile(page, 'app.py');
+
+    const [squiggle] = await h.waitFor('a warning squiggle', async () => {
+      const found = await h.squiggles(page, 'warning');
+      return found.length > 0 ? found : undefined;
+    });
+    assert.match(squiggle.line, /^app\.run\(debug=True, port=5000\)$/);
+
+    // The hover over the squiggle says which rule fired.
+    const box = await h.squiggleBox(page);
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    const hover = page.locator('.monaco-hover', { hasText: 'APP001' }).first();
+    await hover.waitFor({ state: 'visible', timeout: 30000 });
+    assert.match(await hover.innerText(), /APP001/);
+    await h.screenshot(page, 'app001-hover');
+
+    // The project has no venv and the interpreter is the PATH Python.
+    const status = await waitForStatus(page, /No virtualenv/, '"No virtualenv"');
+    assert.match(status.label, /Interpreter: \//);
+    await h.screenshot(page, 'status-no-venv');
+
+    // Quick fix from the lightbulb menu (Ctrl+.) on the flagged line. Code lenses may have
+    // moved the line since the hover, so find the squiggle again.
+    await page.keyboard.press('Escape');
+    const now = await h.squiggleBox(page);
+    await page.mouse.click(now.x + 5, now.y + now.height / 2);
+    await page.keyboard.press('Control+.');
+    const fix = page.locator('.action-widget .monaco-list-row', { hasText: /__main__|guard/i }).first();
+    await fix.waitFor({ state: 'visible', timeout: 30000 });
+    await h.screenshot(page, 'app001-quickfix');
+    // The only fix is focused in the menu; Enter applies it, as a keyboard user would.
+    assert.match((await fix.getAttribute('class')) ?? '', /focused/);
+    await page.keyboard.press('Enter');
+
+    const lines = await h.waitFor('the guarded form in the editor', async () => {
+      const text = await h.editorLines(page);
+      const guard = text.findIndex((l) => /^if __name__ == ["']__main__["']:$/.test(l));
+      return guard >= 0 && /^\s+app\.run\(debug=True, port=5000\)$/.test(text[guard + 1] ?? '') ? text : undefined;
+    });
+    assert.ok(!lines.some((l) => /^app\.run\(/.test(l)), 'the unguarded call is gone');
+    await h.waitFor('the squiggle to go away', async () => (await h.squiggles(page, 'warning')).length === 0);
+    await h.screenshot(page, 'app001-fixed');
+  });
+
+  test('status bar: the project venv, picked automatically', async () => {
+    const project = h.copyExample('hello-ok', work, 'hello-with-venv');
+    makeVenv(path.join(project, '.venv'));
+    const page = await open(project);
+    await h.openFile(page, 'app.py');
+    const status = await waitForStatus(page, /\.venv · 3\.\d+/, '".venv · 3.x"');
+    assert.match(status.label, new RegExp(`Interpreter: ${project.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}/\\.venv/bin/python`));
+    assert.match(status.label, /automatically/);
+    await h.screenshot(page, 'status-venv-ok');
+  });
+
+  test('status bar: a broken venv', async () => {
+    const broken = h.copyExample('hello-ok', work, 'hello-broken-venv');
+    makeBrokenVenv(path.join(broken, '.venv'));
+    const page = await open(broken);
+    await h.openFile(page, 'app.py');
+    const status = await waitForStatus(page, /venv broken/, '"venv broken"');
+    assert.match(status.label, /Problem: /);
+    await h.screenshot(page, 'status-venv-broken');
+  });
+
+  test('Run App (Gunicorn) starts the app and it answers on its port', async () => {
+    const python = gunicornVenv();
+    const project = path.join(work, 'hello-gunicorn');
+    fs.cpSync(path.join(h.REPO, 'examples', 'hello-ok'), project, { recursive: true });
+    fs.mkdirSync(path.join(project, '.vscode'));
+    fs.writeFileSync(path.join(project, '.vscode', 'settings.json'), JSON.stringify({ 'flaskPreflight.python': python }));
+    const page = await open(project);
+    await h.openFile(page, 'app.py');
+    await waitForStatus(page, /· 3\.\d+/, 'the selected venv');
+    // The server's code lenses are what the command uses to find the app.
+    await page.locator('.codelens-decoration', { hasText: 'Run with Gunicorn' }).first().waitFor({ timeout: 60000 });
+
+    await h.runCommand(page, 'Flask Preflight: Run App (Gunicorn)');
+    const url = await h.waitFor('the "answers on" notification', async () => {
+      for (const text of await h.notifications(page)) {
+        const match = /answers on (http:\/\/127\.0\.0\.1:\d+\/)/.exec(text);
+        if (match) return match[1];
+      }
+      return undefined;
+    }, { timeoutMs: 90000 });
+    const response = await fetch(url);
+    assert.equal(response.status, 200);
+    assert.equal(await response.text(), 'Hello, World!');
+    await h.screenshot(page, 'run-gunicorn');
+    // The terminal shows the argv: the venv's absolute interpreter running gunicorn.
+    const terminalText = await page.locator('.terminal-wrapper, .xterm').first().innerText().catch(() => '');
+    if (terminalText) assert.match(terminalText, /-m gunicorn/);
+  });
+});

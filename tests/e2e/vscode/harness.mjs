@@ -1,0 +1,236 @@
+// Drives a real VS Code (code-server) with Debian's Chromium: start, open a folder, read the UI.
+import { spawn } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as net from 'node:net';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+export const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
+export const ARTIFACTS = path.join(REPO, 'test-artifacts', 'vscode');
+const CODE_SERVER = path.join(REPO, '.cache', 'code-server', 'node_modules', 'code-server', 'out', 'node', 'entry.js');
+
+export function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** Polls `fn` until it returns a truthy value; the message says what never happened. */
+export async function waitFor(what, fn, { timeoutMs = 60000, intervalMs = 200 } = {}) {
+  const deadline = Date.now() + timeoutMs;
+  let last;
+  for (;;) {
+    try {
+      const value = await fn();
+      if (value) return value;
+    } catch (err) {
+      last = err;
+    }
+    if (Date.now() > deadline) {
+      throw new Error(`timed out waiting for ${what}${last ? `: ${last.message}` : ''}`);
+    }
+    await new Promise((r) => setTimeout(r, intervalMs));
+  }
+}
+
+export function chromiumPath() {
+  for (const candidate of [process.env.CHROMIUM, '/usr/bin/chromium', '/usr/bin/chromium-browser']) {
+    if (candidate && fs.existsSync(candidate)) return candidate;
+  }
+  throw new Error('Chromium not found: run scripts/setup-code-server.sh');
+}
+
+/** A scratch directory under the system temp dir, removed by `cleanup()`. */
+export function scratch(prefix) {
+  return fs.mkdtempSync(path.join(os.tmpdir(), `fp-e2e-${prefix}-`));
+}
+
+/** Copies an example project so the test may edit it. */
+export function copyExample(name, into, as = name) {
+  const dest = path.join(into, as);
+  fs.cpSync(path.join(REPO, 'examples', name), dest, { recursive: true });
+  return dest;
+}
+
+/**
+ * One code-server with fresh user-data and extensions dirs and the VSIX installed.
+ * `settings` are the user settings.
+ */
+export async function startCodeServer({ vsix, settings = {}, log }) {
+  const home = scratch('cs');
+  const userData = path.join(home, 'user-data');
+  const extensions = path.join(home, 'extensions');
+  fs.mkdirSync(path.join(userData, 'User'), { recursive: true });
+  fs.mkdirSync(extensions, { recursive: true });
+  fs.writeFileSync(
+    path.join(userData, 'User', 'settings.json'),
+    JSON.stringify(
+      {
+        'workbench.startupEditor': 'none',
+        'workbench.tips.enabled': false,
+        'workbench.enableExperiments': false,
+        'extensions.ignoreRecommendations': true,
+        'telemetry.telemetryLevel': 'off',
+        'update.mode': 'none',
+        'security.workspace.trust.enabled': false,
+        'editor.hover.delay': 100,
+        'editor.lightbulb.enabled': 'on',
+        'files.autoSave': 'off',
+        'window.restoreWindows': 'none',
+        ...settings,
+      },
+      null,
+      2,
+    ),
+  );
+  const env = { ...process.env, XDG_CONFIG_HOME: path.join(home, 'config'), XDG_DATA_HOME: path.join(home, 'data') };
+  const common = ['--user-data-dir', userData, '--extensions-dir', extensions];
+  await new Promise((resolve, reject) => {
+    const install = spawn(process.execPath, [CODE_SERVER, ...common, '--install-extension', vsix], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    install.stdout.on('data', (d) => (out += d));
+    install.stderr.on('data', (d) => (out += d));
+    install.once('close', (code) => (code === 0 && /successfully installed/i.test(out) ? resolve() : reject(new Error(`install failed (${code}): ${out}`))));
+  });
+  const port = await freePort();
+  const proc = spawn(
+    process.execPath,
+    [CODE_SERVER, ...common, '--auth', 'none', '--bind-addr', `127.0.0.1:${port}`, '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust', '--disable-getting-started-override'],
+    { env, stdio: ['ignore', 'pipe', 'pipe'], detached: true },
+  );
+  let output = '';
+  const collect = (d) => {
+    output += d;
+    log?.(String(d));
+  };
+  proc.stdout.on('data', collect);
+  proc.stderr.on('data', collect);
+  await waitFor('code-server to listen', () => /HTTP server listening/.test(output) || (proc.exitCode !== null && Promise.reject(new Error(output))), { timeoutMs: 60000 });
+  return {
+    url: `http://127.0.0.1:${port}/`,
+    home,
+    userData,
+    output: () => output,
+    async stop() {
+      if (proc.exitCode === null) {
+        try {
+          process.kill(-proc.pid, 'SIGTERM');
+        } catch {
+          // already gone
+        }
+        await waitFor('code-server to stop', () => proc.exitCode !== null || proc.signalCode !== null, { timeoutMs: 15000 }).catch(() => {
+          try {
+            process.kill(-proc.pid, 'SIGKILL');
+          } catch {
+            // already gone
+          }
+        });
+      }
+      fs.rmSync(home, { recursive: true, force: true });
+    },
+  };
+}
+
+export async function launchBrowser() {
+  return chromium.launch({
+    executablePath: chromiumPath(),
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
+  });
+}
+
+/** Opens `folder` in the workbench and waits until it is ready. */
+export async function openWorkbench(browser, server, folder) {
+  const context = await browser.newContext({ viewport: { width: 1400, height: 850 } });
+  const page = await context.newPage();
+  await page.goto(`${server.url}?folder=${encodeURIComponent(folder)}`);
+  await page.waitForSelector('.monaco-workbench', { timeout: 60000 });
+  await page.waitForSelector('.statusbar', { timeout: 60000 });
+  return page;
+}
+
+export async function screenshot(page, name) {
+  fs.mkdirSync(ARTIFACTS, { recursive: true });
+  const file = path.join(ARTIFACTS, `${name}.png`);
+  await page.screenshot({ path: file });
+  return file;
+}
+
+/** Runs a command from the command palette by its full title. */
+export async function runCommand(page, title) {
+  await page.keyboard.press('F1');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor({ state: 'visible' });
+  await input.fill(`>${title}`);
+  const row = page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first();
+  await row.waitFor({ state: 'visible', timeout: 20000 });
+  await input.press('Enter');
+}
+
+/** Opens a file of the workspace with Quick Open and waits for its editor. */
+export async function openFile(page, relPath) {
+  await page.keyboard.press('Control+P');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor({ state: 'visible' });
+  await input.fill(relPath);
+  const row = page.locator('.quick-input-list .monaco-list-row').first();
+  await row.waitFor({ state: 'visible', timeout: 20000 });
+  await input.press('Enter');
+  const name = path.basename(relPath);
+  await page.locator('.tabs-container .tab.active', { hasText: name }).waitFor({ timeout: 20000 });
+  await page.locator('.editor-instance .view-lines').first().waitFor({ timeout: 20000 });
+}
+
+/** The visible text of the active editor, line by line (Monaco renders spaces as NBSP). */
+export async function editorLines(page) {
+  return page.evaluate(() => {
+    const lines = [...document.querySelectorAll('.editor-instance .view-lines .view-line')];
+    return lines
+      .map((el) => ({ top: parseFloat(el.style.top), text: el.textContent.replace(/\u00a0/g, ' ') }))
+      .sort((a, b) => a.top - b.top)
+      .map((l) => l.text);
+  });
+}
+
+/** Squiggles of `kind` ('warning' | 'error' | 'info') with the text of the line they sit on. */
+export async function squiggles(page, kind) {
+  return page.evaluate((cls) => {
+    const lines = [...document.querySelectorAll('.editor-instance .view-lines .view-line')].map((el) => ({
+      top: parseFloat(el.style.top),
+      text: el.textContent.replace(/\u00a0/g, ' '),
+    }));
+    return [...document.querySelectorAll(`.editor-instance .view-overlays .${cls}`)].map((el) => {
+      const top = parseFloat(el.parentElement.style.top);
+      const line = lines.find((l) => Math.abs(l.top - top) < 1);
+      return { top, left: parseFloat(el.style.left), width: parseFloat(el.style.width), line: line ? line.text : null };
+    });
+  }, `squiggly-${kind}`);
+}
+
+export async function statusBarTexts(page) {
+  return page.locator('.statusbar-item').allInnerTexts();
+}
+
+/** The Flask Preflight status item's text and tooltip (aria-label), once it has a state. */
+export async function flaskStatus(page) {
+  const item = page.locator('[id="flask-preflight.flask-preflight.flaskPreflight.status"], .statusbar-item[aria-label^="Flask Preflight"]').first();
+  const text = (await item.innerText({ timeout: 2000 }).catch(() => '')).trim();
+  const label = (await item.getAttribute('aria-label', { timeout: 2000 }).catch(() => '')) ?? '';
+  return { text, label };
+}
+
+export async function notifications(page) {
+  return page.locator('.notifications-toasts .notification-toast, .notification-list-item').allInnerTexts();
+}
+
+/** The on-screen box of the first squiggle of `kind`, once it is rendered. */
+export async function squiggleBox(page, kind = 'warning') {
+  return waitFor(`a ${kind} squiggle on screen`, () => page.locator(`.editor-instance .view-overlays .squiggly-${kind}`).first().boundingBox());
+}
