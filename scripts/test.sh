@@ -9,6 +9,8 @@ echo "== ruff check";  .venv/bin/ruff check .
 echo "== ruff format"; .venv/bin/ruff format --check .
 echo "== mypy";        .venv/bin/mypy
 
+echo "== neovim (a real LSP client for tests/e2e)"; scripts/setup-neovim.sh
+
 echo "== pytest"
 set +e
 .venv/bin/python -m pytest "$@"
