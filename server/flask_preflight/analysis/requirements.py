@@ -406,8 +406,13 @@ def _read_pyproject(project: Project, result: DeclaredRequirements) -> None:
         data = tomllib.loads(text)
     except (tomllib.TOMLDecodeError, ValueError) as error:
         match = re.search(r"line (\d+), column (\d+)", str(error))
-        line = int(match[1]) - 1 if match else 0
-        column = max(0, int(match[2]) - 1) if match else 0
+        if match:
+            line, column = int(match[1]) - 1, max(0, int(match[2]) - 1)
+        elif "end of document" in str(error):
+            end = positions.position(len(text))
+            line, column = end.line, end.character
+        else:
+            line = column = 0
         where = Range.of(line, column, line, column)
         result.problems.append(
             RequirementProblem(path, where, "", f"pyproject.toml is not valid TOML: {error}")
