@@ -537,7 +537,12 @@ def check_removed_flask_apis(project: Project, module: PythonModule) -> Iterator
                 if api.name != node.attr:
                     continue
                 if api.kind == "import" and api.module == "flask" and receiver in flask_aliases:
-                    error = f"AttributeError: module 'flask' has no attribute '{api.name}'"
+                    # Flask 3 modules define __getattr__, which raises a bare AttributeError
+                    error = (
+                        f"AttributeError: {api.name}"
+                        if api.removed_version >= Version("3.0")
+                        else f"AttributeError: module 'flask' has no attribute '{api.name}'"
+                    )
                 elif api.kind == "attribute" or (
                     api.kind == "app-attribute" and receiver in app_names
                 ):

@@ -1,0 +1,2 @@
+FLASK_APP=hello
+FLASK_DEBUG=1
