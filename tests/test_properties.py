@@ -120,6 +120,7 @@ FRAGMENTS = [
     'if __name__ == "main":\n    app.run()\n',
     "if name == '__main__':\n    app.run()\n",
     'if __name__ is "__main__":\n    app.run()\n',
+    'if __name__ == "__main__" and not DEBUG:\n    app.run()\nelse:\n    pass\n',
     'if __name__ != "__main__":\n    pass\nelse:\n    app.run()\n',
     '@app.route("/a")\ndef a():\n    return "a"\n',
     '@app.get("/b")\n@other\ndef b():\n    return "b"\n',
@@ -303,3 +304,20 @@ def test_fuzz_target_bounded_run(format_name: str, tmp_path: Path) -> None:
 def test_regression_run_calls_found_however_spelled(source: str, line: int) -> None:
     findings = run_checks(Project(EMPTY_ROOT, overrides={"app.py": source}))
     assert [(f.rule, f.range.start.line + 1) for f in findings] == [("APP001", line)]
+
+
+@pytest.mark.parametrize(
+    ("tail", "expected"),
+    [
+        # A guard combined with `and` only runs as a script: it was reported as unguarded.
+        ('if __name__ == "__main__" and not DEBUG:\n    app.run()\n', []),
+        ('while __name__ == "__main__":\n    app.run()\n', []),
+        # ... but its `else:` runs on import, and `or` does not guard at all.
+        ('if __name__ == "__main__" and X:\n    pass\nelse:\n    app.run()\n', [6]),
+        ('if X or __name__ == "__main__":\n    app.run()\n', [4]),
+    ],
+)
+def test_regression_guards_combined_with_and(tail: str, expected: list[int]) -> None:
+    source = "from flask import Flask\napp = Flask(__name__)\n" + tail
+    findings = run_checks(Project(EMPTY_ROOT, overrides={"app.py": source}))
+    assert [f.range.start.line + 1 for f in findings if f.rule == "APP001"] == expected

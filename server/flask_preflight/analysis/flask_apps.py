@@ -161,8 +161,21 @@ def walk_import_time(
                 yield from walk_import_time(stmt.body, body_guarded, outer)
                 yield from walk_import_time(stmt.orelse, else_guarded, outer)
                 continue
+        if isinstance(stmt, (ast.If, ast.While)) and _requires_main(stmt.test):
+            # `if __name__ == "__main__" and not TESTING:` guards its body (not its else).
+            yield from walk_import_time(stmt.body, True, outer)
+            yield from walk_import_time(stmt.orelse, guarded, outer)
+            continue
         for child_body in _child_bodies(stmt):
             yield from walk_import_time(child_body, guarded, outer)
+
+
+def _requires_main(test: ast.expr) -> bool:
+    """True when `test` can only hold when the file runs as a script."""
+    if isinstance(test, ast.BoolOp) and isinstance(test.op, ast.And):
+        return any(_requires_main(value) for value in test.values)
+    form = classify_guard(test)
+    return form is not None and form[0] is GuardForm.CORRECT
 
 
 def _child_bodies(stmt: ast.stmt) -> Iterator[list[ast.stmt]]:
