@@ -281,3 +281,24 @@ def test_a_hanging_interpreter_does_not_hang_the_check(root: Path, tmp_path: Pat
     python = _marker_interpreter(root, tmp_path / "marker", sleep=600)
     result = check_verbose(root, "--python", str(python), timeout=120)
     assert "app.py:11:1: APP001" in result.stdout
+
+
+def test_notes_do_not_grow_over_a_long_session(root: Path) -> None:
+    """A server re-reads after every change: the same skip is noted once, and notes are
+    bounded however many distinct problems come and go."""
+    (root / "binary.py").write_bytes(b"\x00\x01")
+    project = Project(root)
+    for _ in range(50):
+        project.file_changed("binary.py")
+        run_checks(project)
+    assert [n.message for n in project.notes].count("skipped: binary file") == 1
+    for i in range(3000):
+        project.notes.append(type(project.notes[0])(f"gone{i}.py", "skipped: binary file"))
+    assert len(project.notes) <= 1000
+
+
+def test_an_editor_buffer_over_the_size_cap_is_skipped(root: Path) -> None:
+    huge = UNGUARDED + "x = 1\n" * 200_000
+    project = Project(root, overrides={"app.py": huge})
+    assert run_checks(project) == []
+    assert any(n.path == "app.py" and "over the size limit" in n.message for n in project.notes)

@@ -107,6 +107,17 @@ class Note:
     message: str
 
 
+class NoteList(list[Note]):
+    """Notes without repeats, and only so many of them: a language server keeps one Project
+    for days, re-reading the same unreadable files after every change."""
+
+    LIMIT = 1000
+
+    def append(self, note: Note) -> None:
+        if len(self) < self.LIMIT and note not in self:
+            super().append(note)
+
+
 @dataclass
 class _Cached:
     text: str
@@ -130,7 +141,7 @@ class Project:
     max_files: int = MAX_FILES
     max_entries: int = MAX_ENTRIES
     settings: dict[str, Any] = field(default_factory=dict)
-    notes: list[Note] = field(default_factory=list)
+    notes: list[Note] = field(default_factory=NoteList)
     _files: list[str] | None = field(default=None, repr=False)
     _venv_dirs: list[str] = field(default_factory=list, repr=False)
     _texts: dict[str, _Cached] = field(default_factory=dict, repr=False)
@@ -242,7 +253,14 @@ class Project:
 
     def read_text(self, relpath: str) -> str | None:
         if relpath in self.overrides:
-            return self.overrides[relpath]
+            buffer = self.overrides[relpath]
+            if len(buffer) > self.max_file_size:
+                # An editor buffer gets the same cap as a file: bounded work per keystroke.
+                self.notes.append(
+                    Note(relpath, f"skipped: {len(buffer)} characters is over the size limit")
+                )
+                return None
+            return buffer
         cached = self._texts.get(relpath)
         if cached is not None:
             return cached.text
