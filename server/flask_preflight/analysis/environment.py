@@ -72,6 +72,8 @@ class Environment:
     asked_interpreter: bool = False
     notes: list[str] = field(default_factory=list)
     _import_names: dict[str, str] | None = field(default=None, repr=False)
+    #: Facts derived from the distributions (valid as long as this object is the cached one).
+    derived: dict[str, Any] = field(default_factory=dict, repr=False)
 
     @property
     def version_text(self) -> str | None:
@@ -310,28 +312,62 @@ def _meta_value(meta: Any, key: str) -> str | None:
     return str(value) if value else None
 
 
+def metadata_headers(text: str) -> dict[str, list[str]]:
+    """The header block of a METADATA/PKG-INFO file (RFC 822 style), without the body.
+
+    The body (often a long README) is never parsed: the email parser `importlib.metadata`
+    uses spends most of its time there.
+    """
+    headers: dict[str, list[str]] = {}
+    last: str | None = None
+    for line in text.splitlines():
+        if not line.strip():
+            break
+        if line[0] in " \t" and last is not None:
+            headers[last][-1] += "\n" + line.strip()
+            continue
+        key, sep, value = line.partition(":")
+        if not sep:
+            continue
+        last = key.strip().lower()
+        headers.setdefault(last, []).append(value.strip())
+    return headers
+
+
+def _first(headers: dict[str, list[str]], key: str) -> str | None:
+    values = headers.get(key)
+    return values[0] if values else None
+
+
 def read_distribution(path: str, site_packages: str) -> Distribution | None:
     """A distribution from its metadata directory; None when not even a name can be found."""
     base = os.path.basename(path)
     match = _DIST_DIR.match(base)
     dist = PathDistribution(Path(path))
+    name = version = requires_python = None
+    requires: tuple[str, ...] = ()
     try:
-        meta = dist.metadata
-        name = _meta_value(meta, "Name")
-        version = _meta_value(meta, "Version")
-        requires_python = _meta_value(meta, "Requires-Python")
-    except Exception:  # unreadable or garbage METADATA: fall back to the directory name
-        name = version = requires_python = None
+        if base.endswith(".dist-info"):
+            text = dist.read_text("METADATA") or ""
+            headers = metadata_headers(text)
+            name = _first(headers, "name")
+            version = _first(headers, "version")
+            requires_python = _first(headers, "requires-python")
+            requires = tuple(headers.get("requires-dist", ()))
+        else:  # egg-info: requirements live in requires.txt, which importlib knows how to read
+            meta = dist.metadata
+            name = _meta_value(meta, "Name")
+            version = _meta_value(meta, "Version")
+            requires_python = _meta_value(meta, "Requires-Python")
+            requires = tuple(dist.requires or ())
+    except Exception:  # unreadable or garbage metadata: fall back to the directory name
+        pass
     if not name and match:
         name = match["name"]
     if not version and match and match["version"]:
         version = match["version"]
     if not name:
         return None
-    try:
-        requires = tuple(dist.requires or ())
-    except Exception:
-        requires = ()
     return Distribution(
         name=canonicalize_name(str(name)),
         display_name=str(name),

@@ -169,6 +169,9 @@ def pip_check_problems(env: Environment) -> list[tuple[str, str, str, str | None
     Mirrors `pip check`: each installed distribution's Requires-Dist whose marker holds for
     the target (with no extra) must be installed and, if installed, contain the version.
     """
+    cached = env.derived.get("pip-check")
+    if cached is not None:
+        return cached  # type: ignore[no-any-return]
     problems: list[tuple[str, str, str, str | None]] = []
     for dist in env.distributions.values():
         for text in dist.requires:
@@ -188,7 +191,8 @@ def pip_check_problems(env: Environment) -> list[tuple[str, str, str, str | None
                 problems.append(
                     (dist.name, text, canonicalize_name(requirement.name), other.version)
                 )
-    return sorted(problems)
+    env.derived["pip-check"] = sorted(problems)
+    return env.derived["pip-check"]  # type: ignore[no-any-return]
 
 
 def _location(
