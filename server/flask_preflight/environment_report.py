@@ -10,7 +10,7 @@ from .analysis.environment_commands import create_venv, select_project_venv, she
 from .analysis.project import Project
 
 _STATES = {
-    "ok": "ok",
+    "ok": "nothing to fix",
     "no-venv": "no virtualenv: the app runs with a global Python",
     "venv-not-selected": "the project has a virtualenv, but another interpreter is selected",
     "venv-broken": "the virtualenv is broken",

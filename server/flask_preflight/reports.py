@@ -7,6 +7,7 @@ from typing import Any
 
 from . import __version__
 from .analysis.catalog import RULES
+from .analysis.environment_commands import shell_equivalent
 from .analysis.model import Finding, Fix, Range, Severity
 
 _COLOURS = {
@@ -32,6 +33,14 @@ def render_text(findings: Sequence[Finding], colour: bool = False) -> str:
             rule = f"{_COLOURS[f.severity]}{rule}{_RESET}"
         marker = " [*]" if _fixable(f) else ""
         lines.append(f"{where} {rule}{marker} {f.message}")
+        # Command fixes (create a venv, install requirements) have a terminal equivalent.
+        lines.extend(
+            f"    to fix: {shell}"
+            for shell in dict.fromkeys(
+                shell_equivalent(fix.command) for fix in f.fixes if fix.command is not None
+            )
+            if shell
+        )
     fixable = sum(1 for f in findings if _fixable(f))
     if findings:
         noun = "problem" if len(findings) == 1 else "problems"
