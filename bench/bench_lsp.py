@@ -1,0 +1,245 @@
+"""Language server timings over real stdio: didChange -> publishDiagnostics latency over 200
+edits of a 2,000-line module, process start -> first diagnostics beside the bare
+`import pygls.lsp.server` measured in the same run, and resident memory after the initial scan
+of a generated 5,000-file workspace. Prints figures; asserts nothing."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from lsprotocol import types
+from pygls.lsp.client import LanguageClient
+
+from bench_analysis import flask_module  # type: ignore[import-not-found]
+
+REPO = Path(__file__).resolve().parent.parent
+SERVER = [sys.executable, "-m", "flask_preflight", "lsp"]
+ENV = {**os.environ, "PYTHONPATH": str(REPO / "server")}
+TIMEOUT = 120.0
+TARGETS = {"p95 latency (ms)": 50.0, "start over import floor (s)": 0.2, "rss (MB)": 150.0}
+
+
+class BenchClient(LanguageClient):
+    def __init__(self) -> None:
+        super().__init__("flask-preflight-bench", "1")
+        self.published: dict[str, tuple[int | None, int, float]] = {}
+        self.changed = asyncio.Event()
+        self.statuses = 0
+
+        @self.feature(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
+        def on_publish(params: types.PublishDiagnosticsParams) -> None:
+            self.published[params.uri] = (
+                params.version,
+                len(params.diagnostics),
+                time.perf_counter(),
+            )
+            self.changed.set()
+
+        @self.feature("flaskPreflight/status")
+        def on_status(params: Any) -> None:
+            self.statuses += 1
+            self.changed.set()
+
+        @self.feature(types.CLIENT_REGISTER_CAPABILITY)
+        def on_register(params: types.RegistrationParams) -> None:
+            return None
+
+        @self.feature(types.CLIENT_UNREGISTER_CAPABILITY)
+        def on_unregister(params: types.UnregistrationParams) -> None:
+            return None
+
+        @self.feature(types.WORKSPACE_CONFIGURATION)
+        def on_configuration(params: types.ConfigurationParams) -> list[Any]:
+            return [None for _ in params.items]
+
+        @self.feature(types.WINDOW_LOG_MESSAGE)
+        def on_log(params: types.LogMessageParams) -> None:
+            if params.type == types.MessageType.Error:
+                print("server error:", params.message[:500], file=sys.stderr)
+
+    async def until(self, condition: Any) -> None:
+        deadline = time.monotonic() + TIMEOUT
+        while not condition():
+            self.changed.clear()
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise TimeoutError("the server did not answer in time")
+            with contextlib.suppress(asyncio.TimeoutError):
+                await asyncio.wait_for(self.changed.wait(), remaining)
+
+
+def _capabilities() -> types.ClientCapabilities:
+    return types.ClientCapabilities(
+        workspace=types.WorkspaceClientCapabilities(
+            configuration=True,
+            did_change_watched_files=types.DidChangeWatchedFilesClientCapabilities(
+                dynamic_registration=True, relative_pattern_support=True
+            ),
+        ),
+        text_document=types.TextDocumentClientCapabilities(
+            publish_diagnostics=types.PublishDiagnosticsClientCapabilities(version_support=True)
+        ),
+    )
+
+
+async def _start(root: Path) -> tuple[BenchClient, float]:
+    client = BenchClient()
+    started = time.perf_counter()
+    await client.start_io(*SERVER, env=ENV)
+    await client.initialize_async(
+        types.InitializeParams(
+            capabilities=_capabilities(),
+            root_uri=root.as_uri(),
+            workspace_folders=[types.WorkspaceFolder(uri=root.as_uri(), name=root.name)],
+            initialization_options={
+                "trusted": True,
+                "interpreters": {root.as_uri(): {"path": sys.executable, "source": "explicit"}},
+                "settings": {},
+            },
+        )
+    )
+    client.initialized(types.InitializedParams())
+    return client, started
+
+
+async def _stop(client: BenchClient) -> None:
+    await client.shutdown_async(None)
+    client.exit(None)
+    await client.stop()
+
+
+def _open(client: BenchClient, path: Path) -> str:
+    uri = path.as_uri()
+    client.text_document_did_open(
+        types.DidOpenTextDocumentParams(
+            text_document=types.TextDocumentItem(
+                uri=uri, language_id="python", version=1, text=path.read_text()
+            )
+        )
+    )
+    return uri
+
+
+def import_floor(runs: int) -> float:
+    times = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        subprocess.run([sys.executable, "-c", "import pygls.lsp.server"], check=True, env=ENV)
+        times.append(time.perf_counter() - started)
+    return statistics.median(times)
+
+
+async def first_diagnostics(workdir: Path, runs: int) -> float:
+    root = workdir / "start"
+    shutil.copytree(REPO / "examples" / "unguarded-run", root)
+    times = []
+    for _ in range(runs):
+        client, started = await _start(root)
+        uri = _open(client, root / "app.py")
+        await client.until(lambda c=client, u=uri: c.published.get(u, (None, 0, 0))[1] > 0)
+        times.append(client.published[uri][2] - started)
+        await _stop(client)
+    return statistics.median(times)
+
+
+async def edit_latency(workdir: Path, edits: int) -> list[float]:
+    root = workdir / "latency"
+    root.mkdir()
+    text = flask_module(2000) + "\napp.run()\n"
+    (root / "app.py").write_text(text)
+    client, _ = await _start(root)
+    uri = _open(client, root / "app.py")
+    await client.until(lambda: client.published.get(uri, (None,))[0] == 1)
+    line = text.count("\n") - 2
+    latencies = []
+    for version in range(2, edits + 2):
+        # type one character at the end of a line, as a user does
+        position = types.Position(line=line, character=0)
+        sent = time.perf_counter()
+        client.text_document_did_change(
+            types.DidChangeTextDocumentParams(
+                text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=version),
+                content_changes=[
+                    types.TextDocumentContentChangePartial(
+                        range=types.Range(position, position), text="#" if version % 2 else " "
+                    )
+                ],
+            )
+        )
+        await client.until(lambda v=version: client.published.get(uri, (None,))[0] == v)
+        latencies.append((client.published[uri][2] - sent) * 1000)
+    await _stop(client)
+    return latencies
+
+
+def big_workspace(root: Path, files: int) -> None:
+    for i in range(files):
+        package = root / f"pkg{i // 100}"
+        package.mkdir(parents=True, exist_ok=True)
+        if i % 100 == 0:
+            (package / "__init__.py").write_text("")
+        (package / f"mod{i}.py").write_text(
+            f'"""Module {i}."""\nimport os\n\n\ndef f{i}(x):\n    return os.path.join(str(x), "{i}")\n'
+        )
+    (root / "app.py").write_text("from flask import Flask\napp = Flask(__name__)\napp.run()\n")
+    (root / "requirements.txt").write_text("flask\n")
+
+
+def rss_mb(pid: int) -> float:
+    with open(f"/proc/{pid}/status") as status:
+        for line in status:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+async def scan_memory(workdir: Path, files: int) -> tuple[float, float]:
+    root = workdir / "big"
+    big_workspace(root, files)
+    client, started = await _start(root)
+    app = (root / "app.py").as_uri()
+    await client.until(lambda: app in client.published and client.statuses > 0)
+    elapsed = client.published[app][2] - started
+    server = client._server  # the subprocess pygls started
+    memory = rss_mb(server.pid) if server is not None else float("nan")
+    await _stop(client)
+    return elapsed, memory
+
+
+async def main() -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        workdir = Path(tmp)
+        floor = import_floor(5)
+        start = await first_diagnostics(workdir, 5)
+        print(f"import pygls.lsp.server:           {floor:.3f} s (median of 5)")
+        print(
+            f"start -> first diagnostics:        {start:.3f} s (median of 5), "
+            f"{start - floor:+.3f} s over the import floor "
+            f"(target <= +{TARGETS['start over import floor (s)']} s), ratio {start / floor:.2f}"
+        )
+        latencies = await edit_latency(workdir, 200)
+        cuts = statistics.quantiles(latencies, n=100)
+        print(
+            f"didChange -> publishDiagnostics:   p50 {statistics.median(latencies):.1f} ms, "
+            f"p95 {cuts[94]:.1f} ms, max {max(latencies):.1f} ms over {len(latencies)} edits "
+            f"of a 2,000-line module (target p95 <= {TARGETS['p95 latency (ms)']:.0f} ms)"
+        )
+        elapsed, memory = await scan_memory(workdir, 5000)
+        print(
+            f"5,000-file workspace:              first scan published in {elapsed:.2f} s, "
+            f"server RSS {memory:.0f} MB (target <= {TARGETS['rss (MB)']:.0f} MB)"
+        )
+
+
+if __name__ == "__main__":
+    asyncio.run(main())
