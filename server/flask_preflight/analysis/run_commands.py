@@ -62,31 +62,27 @@ def _app_kind(project: Project, module_path: str, app_name: str) -> str:
     return "instance"
 
 
-def _entrypoint_target(project: Project, module_path: str, app_name: str) -> tuple[str, str] | None:
-    # The entry-point engine knows more ways to name an app (package layouts, src/); use it
-    # when it is there.
+def _entrypoint_target(
+    project: Project, module_path: str, app_name: str, mode: str
+) -> tuple[str, str] | None:
+    # The entry-point engine names apps the way each server resolves them (package layouts,
+    # src/); use it when it is there.
     try:
-        entrypoints = importlib.import_module("flask_preflight.analysis.entrypoints")
+        targets_module = importlib.import_module("flask_preflight.analysis.entrypoints.app_targets")
     except ImportError:
         return None
-    app_targets = getattr(entrypoints, "app_targets", None)
-    if app_targets is None:
-        return None
-    try:
-        from .flask_apps import find_flask_apps
+    from .flask_apps import find_flask_apps
 
-        apps = find_flask_apps(project, module_path)
-        definition = next((a for a in apps.apps if a.name == app_name), None) if apps else None
-        if definition is None:
-            return None
-        found = app_targets(project, definition, str(project.root))
-    except Exception:
+    apps = find_flask_apps(project, module_path)
+    definition = next((a for a in apps.apps if a.name == app_name), None) if apps else None
+    if definition is None:
         return None
-    if isinstance(found, (list, tuple)) and found:
-        first = found[0]
-        if isinstance(first, str):
-            return first, str(project.root)
-    return None
+    targets = targets_module.app_targets(project, definition, "")
+    target = targets.get("flask" if mode == "dev" else "gunicorn")
+    if not isinstance(target, str) or not target:
+        return None
+    base = targets.get("cwd") or ""
+    return target, str(project.abspath(base)) if base else str(project.root)
 
 
 def build_run_command(
@@ -110,7 +106,7 @@ def build_run_command(
         raise RunCommandError(f"{module_path} is not in the project at {project.root}")
     interpreter = os.path.abspath(interpreter)
     kind = _app_kind(project, module_path, app_name)
-    found = _entrypoint_target(project, module_path, app_name)
+    found = _entrypoint_target(project, module_path, app_name, mode)
     target, cwd = (
         found if found is not None else module_target(project, module_path, app_name, kind)
     )
