@@ -14,7 +14,6 @@ from . import __version__
 from .analysis.catalog import RULES, resolve_rule_ids
 from .analysis.environment import choose_project_interpreter, environment_summary
 from .analysis.fixing import fix_project
-from .analysis.flask_apps import find_flask_apps
 from .analysis.project import Project
 from .analysis.registry import run_checks
 from .environment_report import render_environment
@@ -154,31 +153,36 @@ def cmd_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 
 def cmd_entrypoints(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from .analysis.entrypoints import check_declaration, entrypoints_report, find_declarations
+
     project = Project(_project_root(args.path))
-    apps: list[dict[str, Any]] = []
-    for path in project.python_files():
-        found = find_flask_apps(project, path)
-        if found is None:
-            continue
-        for definition in found.apps:
-            if definition.via == "import":
-                continue
-            apps.append(
-                {
-                    "path": path,
-                    "line": definition.line + 1,
-                    "name": definition.name,
-                    "kind": definition.kind,
-                }
-            )
-    report: dict[str, Any] = {"apps": apps, "entrypoints": []}
+    report = entrypoints_report(project)
     if args.format == "json":
         out.write(json.dumps(report, indent=2) + "\n")
-    else:
-        for app in apps:
-            out.write(f"{app['path']}:{app['line']}: {app['kind']} {app['name']}\n")
-        if not apps:
-            out.write("No Flask app found.\n")
+        return EXIT_CLEAN
+    apps = report["apps"]
+    out.write("Flask apps:\n" if apps else "No Flask app found.\n")
+    for app in apps:
+        out.write(f"  {app['path']}:{app['line']}: {app['kind']} {app['name']}\n")
+    declarations = find_declarations(project)
+    entries = report["entrypoints"]
+    out.write(
+        "Entry points:\n" if entries else "No entry point declared (Procfile, Dockerfile, ...).\n"
+    )
+    for entry, declaration in zip(entries, [*declarations, *([None] * len(entries))]):
+        target = entry["target"] or "(default)"
+        line = f"  {entry['source']}:{entry['line']}: {entry['server']} {target}"
+        if declaration is not None:
+            line += f"  [runs in ./{declaration.cwd}]" if declaration.cwd else "  [runs in ./]"
+        status = entry["status"]
+        if status == "ok":
+            line += f"  -> ok ({entry['app']})" if entry["app"] else "  -> ok"
+        elif status == "unknown":
+            line += f"  -> unknown: {entry.get('reason', '')}"
+        else:
+            message = check_declaration(project, declaration).message if declaration else ""
+            line += f"  -> {status}: {message}"
+        out.write(line + "\n")
     return EXIT_CLEAN
 
 

@@ -2,6 +2,14 @@
 
 from __future__ import annotations
 
-from . import dependencies, environment, main_guard, shadowing
+from . import debug_mode, dependencies, environment, main_guard, reloader, servers, shadowing
 
-__all__ = ["dependencies", "environment", "main_guard", "shadowing"]
+__all__ = [
+    "debug_mode",
+    "dependencies",
+    "environment",
+    "main_guard",
+    "reloader",
+    "servers",
+    "shadowing",
+]

@@ -1,0 +1,261 @@
+"""Entry points: every place that starts the app (Procfile, Dockerfile, compose, gunicorn.conf.py,
+uwsgi.ini, .flaskenv/.env, launch.json, systemd, app.yaml) and whether its target resolves.
+
+Public API (used by the checks, the CLI and the language server):
+`find_declarations(project)`, `check_declaration(project, declaration)`,
+`entrypoints_report(project)` and `app_targets(project, app, cwd)`.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import traceback
+from dataclasses import replace
+from typing import Any
+
+from ..model import Range
+from ..project import Note, Project
+from .app_targets import app_targets
+from .app_yaml import app_yaml_declarations
+from .compose import ComposeProblem, compose_declarations, is_compose_file
+from .declarations import Declaration
+from .discovery import project_apps
+from .dockerfile import dockerfile_declarations, is_dockerfile
+from .dotenv_files import DOTENV_NAMES, dotenv_declarations
+from .gunicorn_conf import GunicornConfig, read_gunicorn_config
+from .launch_json import is_launch_json, launch_declarations
+from .problems import DeclarationProblem
+from .procfile import is_procfile, procfile_declarations
+from .resolve import Verdict, resolve
+from .systemd import project_dir_for, systemd_declarations
+from .target_fixes import target_fixes
+from .uwsgi_ini import uwsgi_ini_declarations
+
+__all__ = [
+    "Declaration",
+    "DeclarationProblem",
+    "Verdict",
+    "app_targets",
+    "check_declaration",
+    "declaration_problems",
+    "entrypoints_report",
+    "find_declarations",
+    "gunicorn_config_for",
+]
+
+
+def _read_file(
+    project: Project, path: str, problems: list[DeclarationProblem]
+) -> list[Declaration]:
+    name = posixpath.basename(path)
+    if is_procfile(path):
+        return procfile_declarations(project, path)
+    if is_dockerfile(path):
+        return dockerfile_declarations(project, path)
+    if is_compose_file(path):
+        try:
+            return compose_declarations(project, path)
+        except ComposeProblem as error:
+            problems.append(DeclarationProblem(path, Range.line_start(0), "unknown", str(error)))
+            return []
+    if name.endswith(".ini"):
+        return uwsgi_ini_declarations(
+            project, path, problems, lambda p: project_dir_for(project, p, posixpath.dirname(path))
+        )
+    if name in DOTENV_NAMES:
+        return dotenv_declarations(project, path)
+    if is_launch_json(path):
+        return launch_declarations(project, path, problems)
+    if name.endswith(".service"):
+        return systemd_declarations(project, path)
+    if name == "app.yaml":
+        return app_yaml_declarations(project, path, problems)
+    return []
+
+
+def gunicorn_config_for(project: Project, declaration: Declaration) -> GunicornConfig | None:
+    """The gunicorn.conf.py gunicorn reads for this declaration (-c, else ./gunicorn.conf.py)."""
+    if declaration.server != "gunicorn":
+        return None
+    path = declaration.config_file
+    if path is None:
+        default = (
+            posixpath.join(declaration.cwd, "gunicorn.conf.py")
+            if declaration.cwd
+            else "gunicorn.conf.py"
+        )
+        path = default if project.exists(default) else None
+    if path is None or not project.exists(path):
+        return None
+    return read_gunicorn_config(project, path)
+
+
+def _with_config(project: Project, declaration: Declaration, consumed: set[str]) -> Declaration:
+    config = gunicorn_config_for(project, declaration)
+    if declaration.config_file and config is None:
+        return replace(
+            declaration,
+            unknown=declaration.unknown
+            or f"gunicorn is told to read {declaration.config_file}, which is not in the project",
+        )
+    if config is None:
+        return declaration
+    consumed.add(config.path)
+    if config.error:
+        return replace(declaration, unknown=declaration.unknown or config.error)
+    changes: dict[str, Any] = {}
+    if not declaration.has_option("chdir") and config.chdir:
+        moved = posixpath.normpath(posixpath.join(declaration.cwd or ".", config.chdir))
+        if config.chdir.startswith("/"):
+            moved = project_dir_for(project, config.chdir, declaration.cwd)
+        changes["cwd"] = "" if moved == "." else moved
+    elif not declaration.has_option("chdir") and "chdir" in config.dynamic:
+        changes["unknown"] = f"{config.path} computes chdir at run time"
+    if not declaration.target:
+        if config.wsgi_app is not None:
+            text, rng = config.wsgi_app
+            changes.update(
+                source=config.path,
+                range=rng,
+                target=text,
+                shell_unquoted=False,
+                command_source=declaration.source,
+            )
+        elif "wsgi_app" in config.dynamic:
+            changes["unknown"] = f"{config.path} computes wsgi_app at run time"
+    options = list(declaration.options)
+    if not declaration.bind:
+        if config.bind:
+            changes["bind"] = tuple(config.bind)
+        if config.bind_reads_port:
+            options.append(("bind-reads-port", "1"))
+        if config.bind_dynamic:
+            options.append(("bind-dynamic", "1"))
+    if config.reload:
+        options.append(("reload", "1"))
+    if config.pythonpath and not declaration.has_option("pythonpath"):
+        cwd = changes.get("cwd", declaration.cwd)
+        extra = tuple(
+            "" if p == "." else p
+            for p in (
+                posixpath.normpath(posixpath.join(cwd or ".", e.strip()))
+                for e in config.pythonpath.split(",")
+            )
+            if not p.startswith("..")
+        )
+        changes["pythonpath"] = declaration.pythonpath + extra
+    options.append(("config-file", config.path))
+    changes["options"] = tuple(options)
+    return replace(declaration, **changes)
+
+
+def _collect(project: Project) -> tuple[list[Declaration], list[DeclarationProblem]]:
+    cached = project.memo("entrypoints:declarations")
+    if cached is not None:
+        return cached  # type: ignore[no-any-return]
+    declarations: list[Declaration] = []
+    problems: list[DeclarationProblem] = []
+    for path in project.files():
+        try:
+            declarations.extend(_read_file(project, path, problems))
+        except Exception as error:  # a parser bug must not hide the other files' results
+            project.notes.append(Note(path, f"could not read entry points: {error!r}"))
+            problems.append(
+                DeclarationProblem(
+                    path, Range.line_start(0), "unknown", f"could not read {path}: {error!r}"
+                )
+            )
+            traceback.format_exc()
+    consumed: set[str] = set()
+    merged = [_with_config(project, d, consumed) for d in declarations]
+    for path in project.files():
+        if posixpath.basename(path) != "gunicorn.conf.py" or path in consumed:
+            continue
+        config = read_gunicorn_config(project, path)
+        if config is None or config.wsgi_app is None:
+            continue
+        text, rng = config.wsgi_app
+        folder = posixpath.dirname(path)
+        standalone = Declaration(
+            path, rng, "gunicorn", text, cwd=folder, config_file=path, context="local"
+        )
+        merged.append(_with_config(project, standalone, set()))
+    unique: dict[tuple[Any, ...], Declaration] = {}
+    for declaration in merged:
+        key = (
+            declaration.source,
+            declaration.range,
+            declaration.server,
+            declaration.cwd,
+            declaration.process,
+        )
+        unique.setdefault(key, declaration)
+    ordered = sorted(unique.values(), key=lambda d: (d.source, d.range.start))
+    return project.remember("entrypoints:declarations", (ordered, problems))  # type: ignore[no-any-return]
+
+
+def find_declarations(project: Project) -> list[Declaration]:
+    """Every declaration of a server start in the project, sorted by file and position."""
+    return list(_collect(project)[0])
+
+
+def declaration_problems(project: Project) -> list[DeclarationProblem]:
+    """Deploy files that could not be read (their declarations are unknown)."""
+    return list(_collect(project)[1])
+
+
+def check_declaration(project: Project, declaration: Declaration) -> Verdict:
+    """Resolve the declaration's target as its server would; fixes attached when it fails."""
+    key = f"entrypoints:verdict:{id(declaration)}:{declaration.source}:{declaration.range}"
+    cached = project.memo(key)
+    if cached is not None and cached[0] is declaration:
+        return cached[1]  # type: ignore[no-any-return]
+    verdict = resolve(project, declaration)
+    if verdict.rule is not None:
+        verdict = replace(verdict, fixes=tuple(target_fixes(project, declaration, verdict)))
+    project.remember(key, (declaration, verdict))
+    return verdict
+
+
+def entrypoints_report(project: Project) -> dict[str, Any]:
+    """The `flask-preflight entrypoints --format json` document (DESIGN.md contract).
+
+    `apps`: [{path, line (1-based), name, kind: instance|factory}].
+    `entrypoints`: [{source, line (1-based), server, target, status, app}] where `status` is
+    "ok", the name of the rule that explains the failure (e.g.
+    "entrypoint-attribute-not-found"), or "unknown" (then a `reason` key says why);
+    `app` is "path:name" of the app definition the target loads, or null. `target` is the
+    text the server parses ("" when the server falls back to its default). Files that could
+    not be read at all are listed with server "unknown", status "unknown" and a reason.
+    """
+    apps = [
+        {"path": a.module, "line": a.line + 1, "name": a.name, "kind": a.kind}
+        for a in project_apps(project)
+    ]
+    entries: list[dict[str, Any]] = []
+    for declaration in find_declarations(project):
+        verdict = check_declaration(project, declaration)
+        entry: dict[str, Any] = {
+            "source": declaration.source,
+            "line": declaration.range.start.line + 1,
+            "server": declaration.server,
+            "target": declaration.target,
+            "status": verdict.status,
+            "app": f"{verdict.app.module}:{verdict.app.name}" if verdict.app else None,
+        }
+        if verdict.status == "unknown":
+            entry["reason"] = verdict.message
+        entries.append(entry)
+    for problem in declaration_problems(project):
+        entries.append(
+            {
+                "source": problem.source,
+                "line": problem.range.start.line + 1,
+                "server": problem.server,
+                "target": "",
+                "status": "unknown",
+                "app": None,
+                "reason": problem.reason,
+            }
+        )
+    return {"apps": apps, "entrypoints": entries}

@@ -1,0 +1,54 @@
+"""Google App Engine app.yaml: `entrypoint` (default `gunicorn -b :$PORT main:app`)."""
+
+from __future__ import annotations
+
+import posixpath
+
+from ..model import Range
+from ..project import Project
+from .command_lines import CommandSite, declarations_from_shell
+from .declarations import Declaration
+from .located import Located
+from .problems import DeclarationProblem
+from .yaml_nodes import YamlError, key_position, load_yaml, scalar_at, value_position
+
+DEFAULT_ENTRYPOINT = "gunicorn -b :$PORT main:app"
+
+
+def app_yaml_declarations(
+    project: Project, relpath: str, problems: list[DeclarationProblem]
+) -> list[Declaration]:
+    source = project.source(relpath)
+    if source is None:
+        return []
+    try:
+        data = load_yaml(source.text)
+    except YamlError as error:
+        problems.append(
+            DeclarationProblem(
+                relpath, Range.line_start(0), "gunicorn", f"{relpath} is not valid YAML: {error}"
+            )
+        )
+        return []
+    if not isinstance(data, dict):
+        return []
+    runtime = data.get("runtime")
+    if not isinstance(runtime, str) or not runtime.startswith("python"):
+        return []
+    folder = posixpath.dirname(relpath)
+    entrypoint = data.get("entrypoint")
+    if isinstance(entrypoint, str):
+        position = value_position(data, "entrypoint")
+        located = scalar_at(source, *position, entrypoint) if position else None
+        if located is None:
+            return []
+    else:
+        # App Engine's documented default when no entrypoint is given.
+        position = key_position(data, "runtime") or (0, 0)
+        line = source.line(position[0])
+        start = source.line_starts[position[0]]
+        located = Located(
+            DEFAULT_ENTRYPOINT, tuple([start] * len(DEFAULT_ENTRYPOINT)), start + len(line)
+        )
+    site = CommandSite(relpath, source, located, cwd=folder, context="paas", process="web")
+    return declarations_from_shell(site)

@@ -1,0 +1,568 @@
+"""Command lines that start a server: gunicorn, uwsgi, flask, waitress-serve, python (-m).
+
+Given the words of one command line (shell or exec form), find the server it starts and read
+its options the way that server's own argument parser does: gunicorn's (`-c/--config`,
+`--chdir`, `--pythonpath`, `-b/--bind`, `-k`, `--reload`, the first positional), Flask's
+click groups (`--app` before the subcommand, `run --host/--port/--debug`), waitress-serve's
+(`--call`, `--listen`, `--host`, `--port`), uWSGI's (`--module/-w`, `--wsgi-file`,
+`--callable`, `--chdir`, `--http`). Wrappers (`exec`, `env`, `poetry run`, `sh -c`, ...)
+are looked through; `cd DIR &&` moves the working directory.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import posixpath
+import re
+import shlex
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from typing import Literal
+
+from ..model import Range
+from ..source import SourceText
+from .declarations import Context, Declaration, Server
+from .located import Located
+from .shell_words import Word, split_words
+
+GUNICORN_FLAGS = frozenset(
+    {
+        "spew", "check-config", "print-config", "preload", "no-sendfile", "reuse-port",
+        "daemon", "initgroups", "disable-redirect-access-to-syslog", "capture-output",
+        "log-syslog", "enable-stdio-inheritance", "proxy-protocol", "suppress-ragged-eofs",
+        "do-handshake-on-connect", "permit-obsolete-folding", "strip-header-spaces",
+        "permit-unconventional-http-method", "permit-unconventional-http-version",
+        "casefold-http-method", "reload", "version", "help",
+    }
+)  # fmt: skip
+GUNICORN_SHORT = {
+    "c": "config", "b": "bind", "w": "workers", "k": "worker-class", "t": "timeout",
+    "e": "env", "p": "pid", "u": "user", "g": "group", "m": "umask", "n": "name",
+}  # fmt: skip
+GUNICORN_SHORT_FLAGS = {"D": "daemon", "R": "enable-stdio-inheritance", "v": "version", "h": "help"}
+
+FLASK_GLOBAL_VALUED = {"--app": "app", "-A": "app", "--env-file": "env-file", "-e": "env-file"}
+FLASK_RUN_VALUED = {
+    "--host": "host", "-h": "host", "--port": "port", "-p": "port", "--cert": "cert",
+    "--key": "key", "--extra-files": "extra-files", "--exclude-patterns": "exclude-patterns",
+}  # fmt: skip
+
+WAITRESS_FLAGS = frozenset(
+    {
+        "call", "help", "ipv4", "ipv6", "no-ipv4", "no-ipv6", "expose-tracebacks",
+        "no-expose-tracebacks", "log-socket-errors", "no-log-socket-errors", "clear-untrusted-proxy-headers",
+    }
+)  # fmt: skip
+
+UWSGI_VALUED_KEYS = frozenset(
+    {"module", "wsgi", "w", "wsgi-file", "file", "callable", "chdir", "http", "http-socket",
+     "socket", "s", "pythonpath", "pp", "ini", "mount", "home", "virtualenv", "venv", "H"}
+)  # fmt: skip
+
+_PYTHON = re.compile(r"^(python|pypy)(\d+(\.\d+)?)?(\.exe)?$|^py$")
+_ENV_ASSIGNMENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*=")
+_WRAPPERS = frozenset({"exec", "nohup", "dumb-init", "tini", "time", "chpst", "setsid", "gosu"})
+_RUNNERS = frozenset({"poetry", "pipenv", "pdm", "hatch", "rye", "uv", "conda", "micromamba"})
+_SHELLS = frozenset({"sh", "bash", "dash", "zsh", "ash"})
+_SERVER_MODULES = {
+    "gunicorn": "gunicorn",
+    "flask": "flask",
+    "waitress": "waitress",
+    "uwsgi": "uwsgi",
+}
+
+
+@dataclass
+class CommandSite:
+    """Where a command line sits and what surrounds it when it runs."""
+
+    source: str
+    text: SourceText
+    located: Located
+    cwd: str = ""
+    env: dict[str, str] = field(default_factory=dict)
+    context: Context = "local"
+    process: str = ""
+    #: Maps a directory as the command sees it (absolute, in a container or on a server)
+    #: to a root-relative directory; None when it is not part of the project.
+    map_dir: Callable[[str], str | None] | None = None
+    arg_style: Literal["shell", "json", "none"] = "shell"
+    #: The words of the simple command being read (set while reading it).
+    command_words: list[Word] = field(default_factory=list)
+
+    def range(self, start: int, end: int) -> Range:
+        return self.located.range(self.text, start, end)
+
+
+def _base(value: str) -> str:
+    return value.replace("\\", "/").rsplit("/", 1)[-1]
+
+
+def resolve_dir(site: CommandSite, cwd: str, path: str) -> str | None:
+    """Root-relative directory for `path` as seen from `cwd` (None when outside the project)."""
+    if path.startswith("/") or re.match(r"^[A-Za-z]:[\\/]", path):
+        if site.map_dir is not None:
+            return site.map_dir(path)
+        return None
+    joined = posixpath.normpath(posixpath.join(cwd or ".", path))
+    if joined == ".":
+        return ""
+    if joined.startswith(".."):
+        return None
+    return joined
+
+
+def split_commands(words: list[Word]) -> list[tuple[list[Word], str]]:
+    """Simple commands with the operator that follows each."""
+    commands: list[tuple[list[Word], str]] = []
+    current: list[Word] = []
+    skip_next = False
+    for word in words:
+        if skip_next:
+            skip_next = False
+            continue
+        if word.operator and word.value in "<>":
+            skip_next = True
+            continue
+        if word.operator:
+            commands.append((current, word.value))
+            current = []
+            continue
+        current.append(word)
+    commands.append((current, ""))
+    return [(cmd, op) for cmd, op in commands if cmd]
+
+
+def declarations_from_shell(site: CommandSite) -> list[Declaration]:
+    return declarations_from_words(site, split_words(site.located.text, site.env))
+
+
+def declarations_from_words(site: CommandSite, words: list[Word]) -> list[Declaration]:
+    found: list[Declaration] = []
+    cwd = site.cwd
+    for command, _ in split_commands(words):
+        if command and command[0].value == "cd" and len(command) >= 2 and not command[1].unknown:
+            moved = resolve_dir(site, cwd, command[1].value)
+            cwd = moved if moved is not None else cwd
+            continue
+        site.command_words = command
+        declaration = _command(site, command, cwd, dict(site.env))
+        if declaration is not None:
+            found.append(declaration)
+    return found
+
+
+def _command(
+    site: CommandSite, words: list[Word], cwd: str, env: dict[str, str]
+) -> Declaration | None:
+    words = list(words)
+    while words:
+        head = words[0]
+        base = _base(head.value)
+        if _ENV_ASSIGNMENT.match(head.value) and not head.operator:
+            name, _, value = head.value.partition("=")
+            env[name] = value
+            words.pop(0)
+        elif base in _WRAPPERS or head.value == "--":
+            words.pop(0)
+        elif base == "env":
+            words.pop(0)
+            while words and (
+                words[0].value.startswith("-") or _ENV_ASSIGNMENT.match(words[0].value)
+            ):
+                if _ENV_ASSIGNMENT.match(words[0].value):
+                    name, _, value = words[0].value.partition("=")
+                    env[name] = value
+                words.pop(0)
+        elif base in _RUNNERS and len(words) > 1 and words[1].value in ("run", "exec"):
+            words = words[2:]
+            while words and words[0].value.startswith("-"):
+                words.pop(0)
+        elif base in _SHELLS and len(words) > 2 and words[1].value in ("-c", "-lc", "-ec"):
+            inner = words[2]
+            a, b = inner.inner
+            nested = replace(site, located=site.located.slice(a, b), cwd=cwd, env=env)
+            found = declarations_from_shell(nested)
+            return found[0] if found else None
+        else:
+            break
+    if not words:
+        return None
+    base = _base(words[0].value)
+    if _PYTHON.match(base):
+        return _python(site, words, cwd, env)
+    return _server(site, base, words, cwd, env)
+
+
+def _server(
+    site: CommandSite, base: str, words: list[Word], cwd: str, env: dict[str, str]
+) -> Declaration | None:
+    if base.endswith(".exe"):
+        base = base[:-4]
+    if base == "gunicorn":
+        return _gunicorn(site, words, cwd, env)
+    if base == "flask":
+        return _flask(site, words, cwd, env)
+    if base == "waitress-serve":
+        return _waitress(site, words, cwd, env)
+    if base in ("uwsgi", "uwsgi3"):
+        return _uwsgi(site, words, cwd, env)
+    return None
+
+
+def _python(
+    site: CommandSite, words: list[Word], cwd: str, env: dict[str, str]
+) -> Declaration | None:
+    i = 1
+    while i < len(words):
+        value = words[i].value
+        if value == "-m" and i + 1 < len(words):
+            module = words[i + 1].value
+            if module in _SERVER_MODULES:
+                base = "waitress-serve" if module == "waitress" else module
+                return _server(site, base, words[i + 1 :], cwd, env)
+            return _declaration(
+                site, "python", words[i + 1], words[i + 1], cwd, env, options=(("module", module),)
+            )
+        if value in ("-W", "-X", "-Q"):
+            i += 2
+            continue
+        if value.startswith("-"):
+            if value == "-c":
+                return None
+            i += 1
+            continue
+        script = words[i]
+        return _declaration(site, "python", script, script, cwd, env)
+    return None
+
+
+def _declaration(
+    site: CommandSite,
+    server: Server,
+    target: Word | None,
+    program: Word,
+    cwd: str,
+    env: dict[str, str],
+    *,
+    options: tuple[tuple[str, str], ...] = (),
+    unknown: str = "",
+    **extra: object,
+) -> Declaration:
+    if target is not None:
+        a, b = target.inner
+        rng = site.range(a, b)
+        text = target.value
+        unknown = unknown or target.unknown
+        if not unknown and target.unset:
+            names = ", ".join(f"${name}" for name in dict.fromkeys(target.unset))
+            unknown = (
+                f"the target depends on {names}, which is not set where this command is declared"
+            )
+    else:
+        rng = site.range(program.start, program.end)
+        text = ""
+    last = site.command_words[-1] if site.command_words else program
+    return Declaration(
+        source=site.source,
+        range=rng,
+        server=server,
+        target=text,
+        cwd=cwd,
+        options=options,
+        context=site.context,
+        process=site.process,
+        env=tuple(sorted(env.items())),
+        unknown=unknown,
+        shell_unquoted=target is not None and not target.quoted,
+        command_range=site.range(program.start, site.located.text.__len__()),
+        command_end=site.range(program.end, program.end),
+        append_at=site.range(last.end, last.end),
+        arg_style=site.arg_style,
+        **extra,  # type: ignore[arg-type]
+    )
+
+
+def _long_option(word: str) -> tuple[str, str | None]:
+    name, sep, value = word[2:].partition("=")
+    return name, (value if sep else None)
+
+
+def _gunicorn(site: CommandSite, words: list[Word], cwd: str, env: dict[str, str]) -> Declaration:
+    options: list[tuple[str, str]] = []
+    positionals: list[Word] = []
+    bind_word: Word | None = None
+    args = list(words[1:])
+    extra = env.get("GUNICORN_CMD_ARGS")
+    if extra:
+        # gunicorn reads these before the command line, which wins on conflicts.
+        with contextlib.suppress(ValueError):
+            options.extend(_gunicorn_options(shlex.split(extra))[0])
+    i = 0
+    while i < len(args):
+        word = args[i]
+        value = word.value
+        if value.startswith("--") and len(value) > 2:
+            name, inline = _long_option(value)
+            if name in GUNICORN_FLAGS:
+                options.append((name, "1"))
+            elif inline is not None:
+                options.append((name, inline))
+            elif i + 1 < len(args):
+                options.append((name, args[i + 1].value))
+                if name == "bind":
+                    bind_word = args[i + 1]
+                i += 1
+            i += 1
+            continue
+        if value.startswith("-") and len(value) > 1:
+            letter = value[1]
+            if letter in GUNICORN_SHORT_FLAGS:
+                options.append((GUNICORN_SHORT_FLAGS[letter], "1"))
+            elif letter in GUNICORN_SHORT:
+                if len(value) > 2:
+                    options.append((GUNICORN_SHORT[letter], value[2:].lstrip("=")))
+                elif i + 1 < len(args):
+                    options.append((GUNICORN_SHORT[letter], args[i + 1].value))
+                    if letter == "b":
+                        bind_word = args[i + 1]
+                    i += 1
+            i += 1
+            continue
+        positionals.append(word)
+        i += 1
+    declaration = _gunicorn_declaration(site, words[0], positionals, cwd, env, options)
+    if bind_word is not None:
+        declaration = replace(declaration, bind_range=site.range(*bind_word.inner))
+    return declaration
+
+
+def _gunicorn_options(argv: list[str]) -> tuple[list[tuple[str, str]], list[str]]:
+    options: list[tuple[str, str]] = []
+    rest: list[str] = []
+    i = 0
+    while i < len(argv):
+        value = argv[i]
+        if value.startswith("--"):
+            name, inline = _long_option(value)
+            if name in GUNICORN_FLAGS:
+                options.append((name, "1"))
+            elif inline is not None:
+                options.append((name, inline))
+            elif i + 1 < len(argv):
+                options.append((name, argv[i + 1]))
+                i += 1
+        elif value.startswith("-") and len(value) > 1 and value[1] in GUNICORN_SHORT:
+            if len(value) > 2:
+                options.append((GUNICORN_SHORT[value[1]], value[2:]))
+            elif i + 1 < len(argv):
+                options.append((GUNICORN_SHORT[value[1]], argv[i + 1]))
+                i += 1
+        else:
+            rest.append(value)
+        i += 1
+    return options, rest
+
+
+def _gunicorn_declaration(
+    site: CommandSite,
+    program: Word,
+    positionals: list[Word],
+    cwd: str,
+    env: dict[str, str],
+    options: list[tuple[str, str]],
+) -> Declaration:
+    run_dir = cwd
+    unknown = ""
+    chdir = [value for key, value in options if key == "chdir"]
+    if chdir:
+        moved = resolve_dir(site, cwd, chdir[-1])
+        if moved is None:
+            unknown = f"--chdir {chdir[-1]} is not a folder of this project"
+        else:
+            run_dir = moved
+    pythonpath: list[str] = []
+    for key, value in options:
+        if key == "pythonpath":
+            for entry in value.split(","):
+                resolved = resolve_dir(site, run_dir, entry.strip())
+                if resolved is not None:
+                    pythonpath.append(resolved)
+    config = [value for key, value in options if key == "config"]
+    config_file = None
+    if config:
+        path = config[-1]
+        if path.startswith(("python:", "file:")):
+            path = path.split(":", 1)[1]
+        directory = resolve_dir(site, cwd, posixpath.dirname(path) or ".")
+        if directory is not None:
+            config_file = (
+                posixpath.join(directory, posixpath.basename(path))
+                if directory
+                else posixpath.basename(path)
+            )
+    binds = tuple(value for key, value in options if key == "bind")
+    target = positionals[0] if positionals else None
+    return _declaration(
+        site,
+        "gunicorn",
+        target,
+        program,
+        run_dir,
+        env,
+        options=tuple(options),
+        unknown=unknown,
+        pythonpath=tuple(pythonpath),
+        bind=binds,
+        config_file=config_file,
+    )
+
+
+def _flask(site: CommandSite, words: list[Word], cwd: str, env: dict[str, str]) -> Declaration:
+    options: list[tuple[str, str]] = []
+    app_word: Word | None = None
+    args = list(words[1:])
+    i = 0
+    subcommand = ""
+    while i < len(args):
+        value = args[i].value
+        name, _, inline = value.partition("=")
+        table = FLASK_RUN_VALUED if subcommand == "run" else FLASK_GLOBAL_VALUED
+        if name in table:
+            key = table[name]
+            if "=" in value:
+                options.append((key, inline))
+            elif i + 1 < len(args):
+                options.append((key, args[i + 1].value))
+                if key == "app":
+                    app_word = args[i + 1]
+                i += 1
+        elif value.startswith("-"):
+            options.append((value.lstrip("-"), "1"))
+        elif not subcommand:
+            subcommand = value
+            options.append(("subcommand", value))
+        i += 1
+    if app_word is None and any(k == "app" for k, _ in options):
+        app_word = next(w for w in args if w.value.startswith(("--app=", "-A=")))
+        shift = len(app_word.value.split("=", 1)[0]) + 1
+        app_word = Word(
+            app_word.value[shift:],
+            app_word.start + shift,
+            app_word.end,
+            (app_word.start + shift, app_word.end),
+            unknown=app_word.unknown,
+            unset=app_word.unset,
+        )
+    binds: tuple[str, ...] = ()
+    host = next((v for k, v in reversed(options) if k == "host"), env.get("FLASK_RUN_HOST"))
+    port = next((v for k, v in reversed(options) if k == "port"), env.get("FLASK_RUN_PORT"))
+    if subcommand == "run":
+        binds = (f"{host or '127.0.0.1'}:{port or '5000'}",)
+    flask_app = None if app_word is not None else env.get("FLASK_APP")
+    if app_word is None and flask_app is not None:
+        options.append(("FLASK_APP", flask_app))
+    return _declaration(
+        site, "flask", app_word, words[0], cwd, env, options=tuple(options), bind=binds
+    )
+
+
+def _waitress(site: CommandSite, words: list[Word], cwd: str, env: dict[str, str]) -> Declaration:
+    options: list[tuple[str, str]] = []
+    target: Word | None = None
+    args = list(words[1:])
+    i = 0
+    while i < len(args):
+        value = args[i].value
+        if value.startswith("--"):
+            name, inline = _long_option(value)
+            if name in WAITRESS_FLAGS:
+                options.append((name, "1"))
+            elif inline is not None:
+                options.append((name, inline))
+            elif i + 1 < len(args):
+                options.append((name, args[i + 1].value))
+                i += 1
+        elif target is None:
+            target = args[i]
+        i += 1
+    host = next((v for k, v in reversed(options) if k == "host"), "0.0.0.0")
+    port = next((v for k, v in reversed(options) if k == "port"), "8080")
+    binds = tuple(v for k, v in options if k == "listen") or (f"{host}:{port}",)
+    return _declaration(
+        site,
+        "waitress",
+        target,
+        words[0],
+        cwd,
+        env,
+        options=tuple(options),
+        bind=binds,
+        call_factory=any(k == "call" for k, _ in options),
+    )
+
+
+def _uwsgi(
+    site: CommandSite, words: list[Word], cwd: str, env: dict[str, str]
+) -> Declaration | None:
+    options: list[tuple[str, str]] = []
+    target: Word | None = None
+    args = list(words[1:])
+    i = 0
+    while i < len(args):
+        value = args[i].value
+        if value.startswith("-"):
+            name, inline = _long_option(value) if value.startswith("--") else (value[1:], None)
+            if inline is None and i + 1 < len(args) and not args[i + 1].value.startswith("-"):
+                inline = args[i + 1].value
+                if name in ("module", "wsgi", "w", "wsgi-file", "file"):
+                    target = args[i + 1]
+                i += 1
+            options.append((name, inline or "1"))
+        elif value.endswith(".ini"):
+            options.append(("ini", value))
+        i += 1
+    if target is None and any(k == "ini" for k, _ in options):
+        return None  # the .ini file is read on its own
+    return uwsgi_declaration(site, words[0], target, cwd, env, options)
+
+
+def uwsgi_declaration(
+    site: CommandSite,
+    program: Word,
+    target: Word | None,
+    cwd: str,
+    env: dict[str, str],
+    options: list[tuple[str, str]],
+) -> Declaration:
+    run_dir = cwd
+    unknown = ""
+    chdir = [v for k, v in options if k == "chdir"]
+    if chdir:
+        moved = resolve_dir(site, cwd, chdir[-1])
+        if moved is None:
+            unknown = f"chdir {chdir[-1]} is not a folder of this project"
+        else:
+            run_dir = moved
+    pythonpath = tuple(
+        p
+        for k, v in options
+        if k in ("pythonpath", "pp")
+        for p in [resolve_dir(site, run_dir, v)]
+        if p is not None
+    )
+    binds = tuple(v for k, v in options if k in ("http", "http-socket", "socket", "s"))
+    if target is None and not any(k in ("ini",) for k, _ in options):
+        unknown = unknown or "no --module or --wsgi-file given"
+    return _declaration(
+        site,
+        "uwsgi",
+        target,
+        program,
+        run_dir,
+        env,
+        options=tuple(options),
+        unknown=unknown,
+        pythonpath=pythonpath,
+        bind=binds,
+    )

@@ -1,0 +1,182 @@
+"""Compose files: a service's `command`/`entrypoint`, run from its `working_dir` in the image
+its `build` makes (or the folders its volumes mount), with its `environment`."""
+
+from __future__ import annotations
+
+import posixpath
+from typing import Any
+
+from ..project import Project
+from ..source import SourceText
+from .command_lines import CommandSite, declarations_from_shell, declarations_from_words
+from .declarations import Declaration
+from .dockerfile import Stage, container_dir_mapper, read_stages
+from .located import Located
+from .shell_words import Word
+from .yaml_nodes import YamlError, item_position, load_yaml, scalar_at, value_position
+
+
+def is_compose_file(relpath: str) -> bool:
+    name = posixpath.basename(relpath)
+    return name.startswith(("docker-compose", "compose")) and name.endswith((".yml", ".yaml"))
+
+
+class ComposeProblem(ValueError):
+    """The file is not a compose file we can read (the reason is shown as 'unknown')."""
+
+
+def read_compose(project: Project, relpath: str) -> Any:
+    text = project.read_text(relpath)
+    if text is None:
+        return None
+    try:
+        return load_yaml(text)
+    except YamlError as error:
+        raise ComposeProblem(f"{relpath} is not valid YAML: {error}") from None
+
+
+def _environment(value: Any) -> dict[str, str]:
+    env: dict[str, str] = {}
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if item is not None:
+                env[str(key)] = str(item)
+    elif isinstance(value, list):
+        for item in value:
+            key, sep, val = str(item).partition("=")
+            if sep:
+                env[key] = val
+    return env
+
+
+def _service_stage(project: Project, base: str, service: dict[str, Any]) -> Stage:
+    build = service.get("build")
+    context: str | None = None
+    dockerfile = "Dockerfile"
+    target = None
+    if isinstance(build, str):
+        context = build
+    elif isinstance(build, dict):
+        context = str(build.get("context", "."))
+        dockerfile = str(build.get("dockerfile", "Dockerfile"))
+        target = build.get("target")
+    stage = Stage()
+    if context is not None:
+        context_dir = posixpath.normpath(posixpath.join(base or ".", context))
+        context_dir = "" if context_dir == "." else context_dir
+        path = posixpath.normpath(posixpath.join(context_dir or ".", dockerfile))
+        source = project.source(path)
+        if source is not None:
+            stages = read_stages(source, context_dir, lambda p: project.abspath(p).is_dir())
+            chosen = stages[-1]
+            if target is not None:
+                from .dockerfile import instructions
+
+                names = [
+                    i.args.text.split()[-1]
+                    for i in instructions(source)
+                    if i.keyword == "FROM" and " as " in i.args.text.lower()
+                ]
+                if str(target) in names and len(names) == len(stages):
+                    chosen = stages[names.index(str(target))]
+            stage = Stage(chosen.workdir, dict(chosen.env), list(chosen.copies))
+    volumes = service.get("volumes")
+    if isinstance(volumes, list):
+        for volume in volumes:
+            parts = str(volume).split(":") if isinstance(volume, str) else []
+            if len(parts) >= 2 and parts[0].startswith((".", "/")) and not parts[0].startswith("/"):
+                host = posixpath.normpath(posixpath.join(base or ".", parts[0]))
+                if not host.startswith(".."):
+                    stage.copies.append((posixpath.normpath(parts[1]), "" if host == "." else host))
+    working_dir = service.get("working_dir")
+    if isinstance(working_dir, str):
+        stage.workdir = posixpath.normpath(posixpath.join(stage.workdir, working_dir))
+    stage.env.update(_environment(service.get("environment")))
+    return stage
+
+
+def _command_words(
+    source: SourceText, service: Any, key: str
+) -> tuple[Located, list[Word] | None] | None:
+    value = service.get(key)
+    if isinstance(value, str):
+        position = value_position(service, key)
+        if position is None:
+            return None
+        located = scalar_at(source, position[0], position[1], value)
+        return (located, None) if located is not None else None
+    if isinstance(value, list) and value and all(isinstance(v, (str, int)) for v in value):
+        parts: list[Located] = []
+        for index, item in enumerate(value):
+            position = item_position(value, index)
+            if position is None:
+                return None
+            located = scalar_at(source, position[0], position[1], str(item))
+            if located is None:
+                return None
+            parts.append(located)
+        joined = Located.join(parts)
+        words: list[Word] = []
+        cursor = 0
+        for part, item in zip(parts, value):
+            words.append(
+                Word(
+                    str(item),
+                    cursor,
+                    cursor + len(part.text),
+                    (cursor, cursor + len(part.text)),
+                    quoted=True,
+                )
+            )
+            cursor += len(part.text) + 1
+        return joined, words
+    return None
+
+
+def compose_declarations(project: Project, relpath: str) -> list[Declaration]:
+    source = project.source(relpath)
+    data = read_compose(project, relpath)
+    if source is None or not isinstance(data, dict):
+        return []
+    services = data.get("services")
+    if not isinstance(services, dict):
+        return []
+    base = posixpath.dirname(relpath)
+    found: list[Declaration] = []
+    for name, service in services.items():
+        if not isinstance(service, dict):
+            continue
+        for key in ("entrypoint", "command"):
+            command = _command_words(source, service, key)
+            if command is None:
+                continue
+            stage = _service_stage(project, base, service)
+            map_dir = container_dir_mapper(stage)
+            cwd = map_dir(stage.workdir)
+            located, words = command
+            site = CommandSite(
+                relpath,
+                source,
+                located,
+                cwd=cwd or "",
+                env=stage.env,
+                context="container",
+                process=str(name),
+                map_dir=map_dir,
+                arg_style="shell" if words is None else "none",
+            )
+            declarations = (
+                declarations_from_words(site, words)
+                if words is not None
+                else declarations_from_shell(site)
+            )
+            if cwd is None:
+                from dataclasses import replace
+
+                declarations = [
+                    d if d.cwd else replace(d, outside_cwd=stage.workdir) for d in declarations
+                ]
+            found.extend(declarations)
+            if declarations:
+                break
+    return found

@@ -1,0 +1,409 @@
+"""Resolving a declaration's target from the server's working directory, as the server would:
+to the app definition it loads, or to the rule that explains why it will not start."""
+
+from __future__ import annotations
+
+import posixpath
+from dataclasses import dataclass, field
+
+from ..catalog import RULES
+from ..flask_apps import AppDefinition, ModuleApps, find_flask_apps
+from ..model import Fix
+from ..modules import module_file
+from ..project import Project
+from .bindings import module_bindings
+from .declarations import Declaration
+from .dotenv_files import dotenv_for
+from .targets import Target, TargetError, parse_target
+
+SERVER_LABELS = {
+    "gunicorn": "gunicorn",
+    "uwsgi": "uWSGI",
+    "flask": "flask",
+    "waitress": "waitress-serve",
+    "python": "python",
+}
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """`status` is "ok", "unknown", or the name of the rule that explains the failure."""
+
+    status: str
+    rule: str | None
+    message: str
+    app: AppDefinition | None = None
+    fixes: tuple[Fix, ...] = ()
+    #: What the fixes need: the parsed target and the module the server imports.
+    module_path: str | None = None
+    target: Target | None = field(default=None, compare=False)
+
+    @property
+    def ok(self) -> bool:
+        return self.status == "ok"
+
+
+def ok(app: AppDefinition | None, module_path: str | None = None, message: str = "") -> Verdict:
+    return Verdict("ok", None, message, app, module_path=module_path)
+
+
+def unknown(reason: str) -> Verdict:
+    return Verdict("unknown", None, reason)
+
+
+def failed(
+    rule: str, message: str, module_path: str | None = None, target: Target | None = None
+) -> Verdict:
+    return Verdict(RULES[rule].name, rule, message, module_path=module_path, target=target)
+
+
+def search_path(declaration: Declaration) -> list[str]:
+    """Directories on sys.path, in order, when the server imports the target."""
+    paths: list[str] = []
+    for entry in (*reversed(declaration.pythonpath), declaration.cwd):
+        if entry not in paths:
+            paths.append(entry)
+    return paths
+
+
+def find_module(project: Project, paths: list[str], dotted: str) -> str | None:
+    for base in paths:
+        found = module_file(project, base, dotted)
+        if found is not None:
+            return found
+    return None
+
+
+def where(declaration: Declaration) -> str:
+    return f"./{declaration.cwd}" if declaration.cwd else "the project root"
+
+
+def flask_target_text(project: Project, declaration: Declaration) -> tuple[str, str]:
+    """The `--app` value Flask will use and where it comes from ('' when Flask discovers)."""
+    if declaration.target:
+        return declaration.target, "--app"
+    from_env = declaration.env_value("FLASK_APP")
+    if from_env:
+        return from_env, "FLASK_APP"
+    settings = dotenv_for(project, declaration.cwd)
+    if "FLASK_APP" in settings:
+        return settings["FLASK_APP"].value, settings["FLASK_APP"].source
+    return "", ""
+
+
+def resolve(project: Project, declaration: Declaration) -> Verdict:
+    if declaration.unknown:
+        return unknown(declaration.unknown)
+    server = declaration.server
+    label = SERVER_LABELS[server]
+    if declaration.outside_cwd:
+        rule = "SRV006" if server == "flask" else "SRV001"
+        return failed(
+            rule,
+            f"{label} starts in {declaration.outside_cwd} inside the container, and no project "
+            "files are copied there: the import fails. Set WORKDIR to where the code is copied "
+            "(or pass --chdir).",
+        )
+    if server == "python":
+        return _resolve_script(project, declaration)
+    if server == "flask":
+        return _resolve_flask(project, declaration)
+    return _resolve_wsgi(project, declaration)
+
+
+def _resolve_script(project: Project, declaration: Declaration) -> Verdict:
+    module_name = declaration.option("module")
+    if module_name:
+        path = find_module(project, [declaration.cwd], module_name)
+        if (
+            path is None
+            and module_file(project, declaration.cwd, module_name + ".__main__") is None
+        ):
+            return failed(
+                "SRV001",
+                f"python -m {module_name}: No module named {module_name} from {where(declaration)}",
+            )
+    else:
+        path = posixpath.normpath(posixpath.join(declaration.cwd or ".", declaration.target))
+        if path.startswith("..") or not project.exists(path):
+            return failed(
+                "SRV001",
+                f"python: can't open file '{declaration.target}': [Errno 2] No such file or "
+                f"directory (it runs from {where(declaration)})",
+            )
+    apps = find_flask_apps(project, path) if path and path.endswith(".py") else None
+    first = apps.apps[0] if apps and apps.apps else None
+    return ok(first, path)
+
+
+def _resolve_wsgi(project: Project, declaration: Declaration) -> Verdict:
+    server = declaration.server
+    label = SERVER_LABELS[server]
+    wsgi_file = declaration.option("wsgi-file", "file") if server == "uwsgi" else None
+    if server == "uwsgi" and wsgi_file and declaration.target == wsgi_file:
+        path = posixpath.normpath(posixpath.join(declaration.cwd or ".", wsgi_file))
+        if path.startswith("..") or not project.exists(path):
+            return failed(
+                "SRV001", f"uWSGI: unable to load file {wsgi_file} from {where(declaration)}"
+            )
+        name = declaration.option("callable") or "application"
+        return _attribute(project, declaration, Target(path, name), path)
+    if not declaration.target:
+        if server == "gunicorn":
+            return failed("SRV004", "gunicorn stops with: Error: No application module specified.")
+        return failed("SRV004", f"{label} was given no application to load.")
+    try:
+        target = parse_target(server, declaration.target, declaration.option("callable"))
+    except TargetError as error:
+        return failed("SRV004", f"{label} refuses the target: {error}")
+    if server == "waitress" and declaration.call_factory:
+        target = Target(target.module, target.name, True)
+    found = find_module(project, search_path(declaration), target.module)
+    if found is None:
+        return failed(
+            "SRV001",
+            f"{label} cannot import {target.module!r} from {where(declaration)}: "
+            f"ModuleNotFoundError: No module named {target.module.split('.')[0]!r}.",
+            target=target,
+        )
+    return _attribute(project, declaration, target, found)
+
+
+def _describe_call(target: Target) -> str:
+    return target.expression()
+
+
+def _attribute(project: Project, declaration: Declaration, target: Target, path: str) -> Verdict:
+    server = declaration.server
+    label = SERVER_LABELS[server]
+    module = project.module(path)
+    if module is None or module.tree is None:
+        return unknown(f"{path} does not parse as Python, so what it defines is unknown")
+    name = target.name or "application"
+    if server == "waitress" and "." in name:
+        return unknown(
+            f"waitress looks up the dotted attribute {name!r}; only the first part is checked statically"
+        )
+    apps = find_flask_apps(project, path) or ModuleApps(module)
+    bindings = module_bindings(module)
+    if name in apps.instances:
+        app = apps.instances[name]
+        if target.call:
+            return failed(
+                "SRV003",
+                f"`{name}` in {path} is already an app, not a factory: {label} calls "
+                f"`{target.expression()}` and the app's WSGI call fails with TypeError "
+                "(missing 'environ' and 'start_response'). Drop the parentheses.",
+                path,
+                target,
+            )
+        return ok(app, path)
+    if name in apps.factories:
+        factory = apps.factories[name]
+        required = [p.name for p in factory.params if not p.has_default]
+        if not target.call:
+            return failed(
+                "SRV003",
+                f"`{name}` in {path} is an app factory, not an app: {label} serves the function "
+                "itself, so every request calls it with (environ, start_response) and fails "
+                f"with a TypeError (500 Internal Server Error). Call it: "
+                f"`{target.module}:{name}()`.",
+                path,
+                target,
+            )
+        given = len(target.args) + len(target.kwargs)
+        missing = [p for p in required[len(target.args) :] if p not in target.kwargs]
+        if missing:
+            return failed(
+                "SRV003",
+                f"{label} calls `{target.expression()}` and gets TypeError: {name}() missing "
+                f"{len(missing)} required positional argument{'s' if len(missing) > 1 else ''}: "
+                + ", ".join(repr(m) for m in missing),
+                path,
+                target,
+            )
+        if given > len(factory.params):
+            return failed(
+                "SRV003",
+                f"{label} calls `{target.expression()}` with more arguments than {name}() takes.",
+                path,
+                target,
+            )
+        return ok(factory, path)
+    binding = bindings.names.get(name)
+    if binding is None:
+        if bindings.star_import or bindings.dynamic:
+            return unknown(
+                f"{path} defines names dynamically (`import *` or `__getattr__`); `{name}` may exist"
+            )
+        module_name = target.module if not target.module.endswith(".py") else target.module[:-3]
+        if server == "gunicorn":
+            printed = f"Failed to find attribute {name!r} in {module_name!r}."
+        elif server == "uwsgi":
+            printed = f'unable to find "{name}" callable in {module_name}'
+        else:
+            printed = f"AttributeError: module {module_name!r} has no attribute {name!r}"
+        return failed("SRV002", f"{label} stops with: {printed}", path, target)
+    if binding.kind in ("constant", "none", "module"):
+        what = {"constant": "a constant", "none": "None", "module": "a module"}[binding.kind]
+        printed = (
+            f"Failed to find application object: {name!r}"
+            if binding.kind == "none"
+            else "Application object must be callable."
+        )
+        return failed(
+            "SRV003",
+            f"`{name}` in {path} is {what}, not a WSGI app: {label} stops with: {printed}",
+            path,
+            target,
+        )
+    if binding.kind == "function" and not target.call and binding.params == 2:
+        return ok(None, path, f"`{name}` is a plain WSGI function")
+    return unknown(f"cannot tell statically whether `{name}` in {path} is a WSGI app")
+
+
+# --- Flask's own discovery --------------------------------------------------------------
+
+
+def prepare_import(project: Project, cwd: str, path: str) -> tuple[str, str]:
+    """Flask's `prepare_import`: (sys.path directory, dotted module) for a file/dir path."""
+    full = posixpath.normpath(posixpath.join(cwd or ".", path.replace("\\", "/")))
+    if full.endswith(".py"):
+        full = full[:-3]
+    if posixpath.basename(full) == "__init__":
+        full = posixpath.dirname(full)
+    parts: list[str] = []
+    while True:
+        full, name = posixpath.split(full)
+        parts.append(name)
+        init = posixpath.join(full, "__init__.py") if full else "__init__.py"
+        if not full or not project.exists(init):
+            break
+    return ("" if full == "." else full), ".".join(reversed(parts))
+
+
+def _flask_module(
+    project: Project, declaration: Declaration, target: Target
+) -> tuple[str, str | None]:
+    if target.path_form:
+        base, dotted = prepare_import(project, declaration.cwd, target.module)
+        return dotted, module_file(project, base, dotted)
+    # A dotted name: prepare_import leaves it whole and puts the working directory first.
+    return target.module, find_module(project, [declaration.cwd], target.module)
+
+
+def _resolve_flask(project: Project, declaration: Declaration) -> Verdict:
+    text, _ = flask_target_text(project, declaration)
+    if not text:
+        for candidate in ("wsgi.py", "app.py"):
+            base, dotted = prepare_import(project, declaration.cwd, candidate)
+            path = module_file(project, base, dotted)
+            if path is None:
+                continue
+            # The first file that imports decides: Flask does not try the next one.
+            return _best_app(project, dotted, path)
+        return failed(
+            "SRV006",
+            f"flask, run from {where(declaration)}, stops with: Error: Could not locate a Flask "
+            "application. Use the 'flask --app' option, 'FLASK_APP' environment variable, or a "
+            "'wsgi.py' or 'app.py' file in the current directory.",
+        )
+    try:
+        target = parse_target("flask", text)
+    except TargetError as error:
+        return failed("SRV004", f"flask refuses --app {text!r}: {error}")
+    dotted, path = _flask_module(project, declaration, target)
+    if path is None:
+        return failed(
+            "SRV006",
+            f"flask, run from {where(declaration)}, stops with: Error: Could not import {dotted!r}.",
+            target=target,
+        )
+    module = project.module(path)
+    if module is None or module.tree is None:
+        return unknown(f"{path} does not parse as Python, so what it defines is unknown")
+    if target.name is None:
+        return _best_app(project, dotted, path)
+    apps = find_flask_apps(project, path) or ModuleApps(module)
+    name = target.name
+    if name in apps.instances:
+        return ok(apps.instances[name], path)
+    if name in apps.factories:
+        factory = apps.factories[name]
+        required = [p.name for p in factory.params if not p.has_default]
+        missing = [p for p in required[len(target.args) :] if p not in target.kwargs]
+        if missing:
+            return failed(
+                "SRV006",
+                f"flask stops with: Error: The factory {target.expression()!r} in module "
+                f"{dotted!r} could not be called with the specified arguments.",
+                path,
+                target,
+            )
+        return ok(factory, path)
+    bindings = module_bindings(module)
+    binding = bindings.names.get(name)
+    if binding is None:
+        if bindings.star_import or bindings.dynamic:
+            return unknown(f"{path} defines names dynamically; `{name}` may exist")
+        return failed(
+            "SRV006",
+            f"flask stops with: Error: Failed to find attribute {name!r} in {dotted!r}.",
+            path,
+            target,
+        )
+    if binding.kind in ("constant", "none", "module", "class"):
+        return failed(
+            "SRV006",
+            f"flask stops with: Error: A valid Flask application was not obtained from "
+            f"'{dotted}:{name}'.",
+            path,
+            target,
+        )
+    return unknown(f"cannot tell statically whether `{name}` in {path} is a Flask app")
+
+
+def _best_app(project: Project, dotted: str, path: str) -> Verdict:
+    """Flask's `find_best_app`."""
+    module = project.module(path)
+    if module is None or module.tree is None:
+        return unknown(f"{path} does not parse as Python, so what it defines is unknown")
+    apps = find_flask_apps(project, path) or ModuleApps(module)
+    for name in ("app", "application"):
+        if name in apps.instances:
+            return ok(apps.instances[name], path)
+    bindings = module_bindings(module)
+    if any(
+        n in bindings.names and bindings.names[n].kind == "value" for n in ("app", "application")
+    ):
+        return unknown(f"cannot tell statically whether `app` in {path} is a Flask app")
+    distinct = {a.line: a for a in apps.instances.values()}
+    if len(apps.instances) == 1 or (len(distinct) == 1 and apps.instances):
+        return ok(next(iter(apps.instances.values())), path)
+    if len(apps.instances) > 1:
+        return failed(
+            "SRV006",
+            f"flask stops with: Error: Detected multiple Flask applications in module "
+            f"{dotted!r}. Use '{dotted}:name' to specify the correct one.",
+            path,
+        )
+    for name in ("create_app", "make_app"):
+        if name in apps.factories:
+            factory = apps.factories[name]
+            if any(not p.has_default for p in factory.params):
+                return failed(
+                    "SRV006",
+                    f"flask stops with: Error: Detected factory '{name}' in module {dotted!r}, "
+                    f"but could not call it without arguments. Use '{dotted}:{name}(args)' to "
+                    "specify arguments.",
+                    path,
+                )
+            return ok(factory, path)
+    if bindings.star_import or bindings.dynamic:
+        return unknown(f"{path} defines names dynamically; it may hold an app")
+    return failed(
+        "SRV006",
+        f"flask stops with: Error: Failed to find Flask application or factory in module "
+        f"{dotted!r}. Use '{dotted}:name' to specify one.",
+        path,
+    )

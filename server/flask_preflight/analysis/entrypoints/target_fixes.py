@@ -1,0 +1,142 @@
+"""Fixes for a target that does not resolve: the right target text, or `--chdir` plus it."""
+
+from __future__ import annotations
+
+import difflib
+import posixpath
+import re
+import shlex
+
+from ..flask_apps import AppDefinition
+from ..model import Fix, TextEdit
+from ..project import Project
+from .app_targets import dotted_name, expression, import_root
+from .declarations import Declaration
+from .discovery import project_apps
+from .resolve import Verdict, search_path
+
+_SHELL_SAFE = re.compile(r"^[A-Za-z0-9_.:/=,@%+-]+$")
+
+
+def target_text(declaration: Declaration, new: str) -> str:
+    """Quote the new target when it replaces an unquoted shell word and needs quoting."""
+    if declaration.shell_unquoted and not _SHELL_SAFE.match(new):
+        return shlex.quote(new)
+    return new
+
+
+def _rank(
+    declaration: Declaration, verdict: Verdict, app: AppDefinition, text: str
+) -> tuple[float, ...]:
+    same_module = 1.0 if verdict.module_path == app.module else 0.0
+    written = declaration.target or ""
+    wanted_name = verdict.target.name if verdict.target and verdict.target.name else ""
+    name_score = (
+        difflib.SequenceMatcher(None, wanted_name, app.name).ratio() if wanted_name else 0.0
+    )
+    text_score = difflib.SequenceMatcher(None, written, text).ratio()
+    conventional = 1.0 if app.name in ("app", "application", "create_app") else 0.0
+    return (same_module, name_score, text_score, conventional, app.kind == "instance")
+
+
+def _server_target(declaration: Declaration, app: AppDefinition, dotted: str) -> str:
+    if declaration.server == "waitress" and app.kind == "factory":
+        return f"{dotted}:{app.name}"  # with --call
+    if declaration.server == "uwsgi" and app.kind == "factory":
+        return f"{dotted}:{app.name}()"
+    return f"{dotted}:{expression(app)}"
+
+
+def _usable(declaration: Declaration, app: AppDefinition) -> bool:
+    if app.kind == "factory" and any(not p.has_default for p in app.params):
+        return False
+    if declaration.server == "waitress" and app.kind == "factory" and not declaration.call_factory:
+        return False
+    return not (
+        declaration.server == "waitress" and app.kind == "instance" and declaration.call_factory
+    )
+
+
+def target_fixes(project: Project, declaration: Declaration, verdict: Verdict) -> list[Fix]:
+    if declaration.server == "python" or verdict.status in ("ok", "unknown"):
+        return []
+    apps = [a for a in project_apps(project) if _usable(declaration, a)]
+    if not apps:
+        return []
+    reachable: list[tuple[AppDefinition, str]] = []
+    for app in apps:
+        if declaration.server == "flask":
+            dotted = dotted_name(app.module, declaration.cwd)
+            if dotted is None or import_root(project, app.module) != declaration.cwd:
+                continue
+            reachable.append((app, f"{dotted}:{expression(app)}"))
+            continue
+        for base in search_path(declaration):
+            dotted = dotted_name(app.module, base)
+            if dotted is not None and import_root(project, app.module) == base:
+                reachable.append((app, _server_target(declaration, app, dotted)))
+                break
+    fixes: list[Fix] = []
+    if reachable:
+        reachable.sort(key=lambda pair: _rank(declaration, verdict, pair[0], pair[1]), reverse=True)
+        for _app, text in reachable[:3]:
+            fix = _replace_target(declaration, text) if text != declaration.target else None
+            if fix is not None:
+                fixes.append(fix)
+        return fixes
+    # Nothing imports from where the server runs: move it (gunicorn --chdir), or give
+    # Flask a path, which it resolves from anywhere.
+    ranked = sorted(apps, key=lambda a: _rank(declaration, verdict, a, a.name), reverse=True)
+    app = ranked[0]
+    root = import_root(project, app.module)
+    dotted = dotted_name(app.module, root)
+    if dotted is None:
+        return []
+    if declaration.server == "flask":
+        relative = posixpath.relpath(app.module, declaration.cwd or ".")
+        if relative.endswith("/__init__.py"):
+            relative = relative[: -len("/__init__.py")]
+        fix = _replace_target(declaration, f"{relative}:{expression(app)}")
+        return [fix] if fix is not None else []
+    if (
+        declaration.server == "gunicorn"
+        and declaration.command_end is not None
+        and not declaration.has_option("chdir")
+    ):
+        chdir = posixpath.relpath(root or ".", declaration.cwd or ".")
+        new = _server_target(declaration, app, dotted)
+        edits = [
+            TextEdit(
+                declaration.command_file, declaration.command_end, f" --chdir {shlex.quote(chdir)}"
+            )
+        ]
+        replacement = _replace_target(declaration, new)
+        if replacement is None:
+            return []
+        edits.extend(replacement.edits)
+        return [Fix(f"Run gunicorn in {chdir} and serve `{new}`", tuple(edits))]
+    return []
+
+
+def _replace_target(declaration: Declaration, new: str) -> Fix | None:
+    if declaration.target:
+        return Fix(
+            f"Serve `{new}` instead",
+            (TextEdit(declaration.source, declaration.range, target_text(declaration, new)),),
+        )
+    if declaration.command_end is None:
+        return None
+    inserted = target_text(declaration, new)
+    if declaration.server == "flask":
+        return Fix(
+            f"Add `--app {new}`",
+            (TextEdit(declaration.command_file, declaration.command_end, f" --app {inserted}"),),
+        )
+    if declaration.command_range is not None:
+        end = declaration.command_range.end
+        from ..model import Range
+
+        return Fix(
+            f"Serve `{new}`", (TextEdit(declaration.command_file, Range(end, end), f" {inserted}"),)
+        )
+    return None

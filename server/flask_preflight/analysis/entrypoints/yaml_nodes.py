@@ -1,0 +1,74 @@
+"""Reading YAML (compose files, app.yaml) with positions, never raising on bad input.
+
+ruamel.yaml is pure Python (the extension bundles its dependencies as pure wheels) and its
+round-trip loader keeps the line and column of every key, value and list item.
+"""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+from ..source import SourceText
+from .located import Located
+
+
+class YamlError(ValueError):
+    pass
+
+
+def load_yaml(text: str) -> Any:
+    from ruamel.yaml import YAML
+    from ruamel.yaml.error import YAMLError
+
+    yaml = YAML(typ="rt", pure=True)
+    try:
+        return yaml.load(io.StringIO(text))
+    except (YAMLError, ValueError, TypeError, RecursionError) as error:
+        detail = str(error).strip().splitlines()
+        raise YamlError(detail[0] if detail else type(error).__name__) from None
+    except Exception as error:  # ruamel raises assorted types on odd input (duplicate keys)
+        raise YamlError(
+            str(error).strip().splitlines()[0] if str(error).strip() else repr(error)
+        ) from None
+
+
+def scalar_at(source: SourceText, line: int, column: int, value: str) -> Located | None:
+    """The located text of a one-line scalar that starts at (line, column), inner of quotes."""
+    if line >= len(source.lines):
+        return None
+    text = source.line(line)
+    start = source.line_starts[line] + column
+    if column < len(text) and text[column] in "'\"":
+        quote = text[column]
+        end = text.find(quote, column + 1)
+        if end < 0:
+            return None
+        return Located.span(source, start + 1, source.line_starts[line] + end)
+    if text[column:].startswith(value):
+        return Located.span(source, start, start + len(value))
+    return None
+
+
+def value_position(mapping: Any, key: str) -> tuple[int, int] | None:
+    try:
+        position = mapping.lc.value(key)
+    except (AttributeError, KeyError, TypeError):
+        return None
+    return (position[0], position[1]) if position else None
+
+
+def key_position(mapping: Any, key: str) -> tuple[int, int] | None:
+    try:
+        position = mapping.lc.key(key)
+    except (AttributeError, KeyError, TypeError):
+        return None
+    return (position[0], position[1]) if position else None
+
+
+def item_position(sequence: Any, index: int) -> tuple[int, int] | None:
+    try:
+        position = sequence.lc.item(index)
+    except (AttributeError, KeyError, TypeError, IndexError):
+        return None
+    return (position[0], position[1]) if position else None
