@@ -178,6 +178,11 @@ export class AppRunner implements vscode.Disposable {
     app.start();
 
     const probe = await probeUntilAnswer(command.url, { timeoutMs: STARTUP_TIMEOUT_MS, stillRunning: () => !app.exited });
+    if (probe.answered && probe.status >= 500) {
+      // Flask's reloader keeps serving when the app failed to import: every request is a 500.
+      await this.reportFailure(app, folder, `answers on ${command.url} but with HTTP ${probe.status}`);
+      return;
+    }
     if (probe.answered) {
       infoLog(`${command.url} answered with HTTP ${probe.status}`);
       const open = 'Open in Browser';
@@ -195,14 +200,15 @@ export class AppRunner implements vscode.Disposable {
     void showWarningMessage(`Flask Preflight: ${command.target || args.app} did not answer on ${command.url} within ${STARTUP_TIMEOUT_MS / 1000} s; see its terminal.`);
   }
 
-  private async reportFailure(app: RunningApp, folder: vscode.WorkspaceFolder | undefined): Promise<void> {
+  private async reportFailure(app: RunningApp, folder: vscode.WorkspaceFolder | undefined, answered?: string): Promise<void> {
     const failure = parseFailure(app.output, folder?.uri.fsPath ?? app.command.cwd);
-    const what = failure?.message ?? `it exited with code ${app.exitCode ?? 'unknown'}`;
-    errorLog(`app stopped before answering: ${what}`);
+    const what = failure?.message ?? (answered ? 'see its terminal' : `it exited with code ${app.exitCode ?? 'unknown'}`);
+    const headline = answered ? `the app ${answered}: ${what}` : `the app stopped before answering: ${what}`;
+    errorLog(headline);
     const location = failure?.location;
     const jump = location ? `Go to ${path.basename(location.file)}:${location.line}` : undefined;
     const choice = await showErrorMessage(
-      `Flask Preflight: the app stopped before answering: ${what}`,
+      `Flask Preflight: ${headline}`,
       ...(jump ? [jump] : []),
     );
     if (location && choice === jump) {

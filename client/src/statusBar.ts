@@ -38,6 +38,10 @@ export class StatusBar implements vscode.Disposable {
 
   setServerState(state: string): void {
     this.serverState = state;
+    if (state !== 'running') {
+      // A new server sends its own status; an old one's would be stale.
+      this.byFolder.clear();
+    }
     this.render();
   }
 
@@ -60,9 +64,9 @@ export class StatusBar implements vscode.Disposable {
   render(): void {
     const params = this.current();
     if (!params) {
-      if (this.serverState === 'failed') {
+      if (this.serverState === 'failed' || this.serverState === 'stopped') {
         this.item.text = '$(error) Flask Preflight';
-        this.item.tooltip = 'Flask Preflight: the language server is not running. Click for actions.';
+        this.item.tooltip = 'Flask Preflight: the language server is not running (see "Flask Preflight: Show Output"). Click for actions.';
       } else {
         this.item.text = '$(sync~spin) Flask Preflight';
         this.item.tooltip = 'Flask Preflight: checking the environment…';

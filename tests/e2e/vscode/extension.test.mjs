@@ -55,6 +55,23 @@ after(async () => {
   if (work) fs.rmSync(work, { recursive: true, force: true });
 });
 
+/** A test whose failure leaves a screenshot of the page it was on. */
+function e2e(name, fn) {
+  test(name, async () => {
+    const before = pages.length;
+    try {
+      await fn();
+    } catch (err) {
+      const page = pages[pages.length - 1];
+      if (page && pages.length > before) {
+        const slug = name.replace(/[^A-Za-z0-9]+/g, '-').slice(0, 50);
+        await h.screenshot(page, `FAILED-${slug}`).catch(() => undefined);
+      }
+      throw err;
+    }
+  });
+}
+
 async function open(folder) {
   const page = await h.openWorkbench(browser, server, folder);
   pages.push(page);
@@ -69,7 +86,7 @@ async function waitForStatus(page, pattern, what) {
 }
 
 describe('Flask Preflight in VS Code', () => {
-  test('APP001: squiggle on the app.run line, hover names the rule, quick fix adds the guard', async () => {
+  e2e('APP001: squiggle on the app.run line, hover names the rule, quick fix adds the guard', async () => {
     const project = h.copyExample('unguarded-run', work);
     const page = await open(project);
     await h.openFile(page, 'app.py');
@@ -116,7 +133,7 @@ describe('Flask Preflight in VS Code', () => {
     await h.screenshot(page, 'app001-fixed');
   });
 
-  test('status bar: the project venv, picked automatically', async () => {
+  e2e('status bar: the project venv, picked automatically', async () => {
     const project = h.copyExample('hello-ok', work, 'hello-with-venv');
     makeVenv(path.join(project, '.venv'));
     const page = await open(project);
@@ -127,7 +144,7 @@ describe('Flask Preflight in VS Code', () => {
     await h.screenshot(page, 'status-venv-ok');
   });
 
-  test('status bar: a broken venv', async () => {
+  e2e('status bar: a broken venv', async () => {
     const broken = h.copyExample('hello-ok', work, 'hello-broken-venv');
     makeBrokenVenv(path.join(broken, '.venv'));
     const page = await open(broken);
@@ -137,7 +154,7 @@ describe('Flask Preflight in VS Code', () => {
     await h.screenshot(page, 'status-venv-broken');
   });
 
-  test('Run App (Gunicorn) starts the app and it answers on its port', async () => {
+  e2e('Run App (Gunicorn) starts the app and it answers on its port', async () => {
     const python = gunicornVenv();
     const project = path.join(work, 'hello-gunicorn');
     fs.cpSync(path.join(h.REPO, 'examples', 'hello-ok'), project, { recursive: true });
@@ -164,5 +181,48 @@ describe('Flask Preflight in VS Code', () => {
     // The terminal shows the argv: the venv's absolute interpreter running gunicorn.
     const terminalText = await page.locator('.terminal-wrapper, .xterm').first().innerText().catch(() => '');
     if (terminalText) assert.match(terminalText, /-m gunicorn/);
+  });
+
+  e2e('status bar: another venv selected; the click offers the project venv and selects it', async () => {
+    const other = gunicornVenv();
+    const project = h.copyExample('hello-ok', work, 'hello-other-venv');
+    makeVenv(path.join(project, '.venv'));
+    fs.mkdirSync(path.join(project, '.vscode'));
+    const settingsFile = path.join(project, '.vscode', 'settings.json');
+    fs.writeFileSync(settingsFile, JSON.stringify({ 'flaskPreflight.python': other }));
+    const page = await open(project);
+    await h.openFile(page, 'app.py');
+    await waitForStatus(page, /\.venv not selected/, '".venv not selected"');
+    await h.screenshot(page, 'status-venv-not-selected');
+
+    await page.locator('[id="flask-preflight.flask-preflight.flaskPreflight.status"]').click();
+    const row = page.locator('.quick-input-list .monaco-list-row', { hasText: 'Select the project virtualenv' }).first();
+    await row.waitFor({ state: 'visible', timeout: 20000 });
+    await h.screenshot(page, 'status-actions');
+    await row.click();
+
+    await waitForStatus(page, /\.venv · 3\.\d+/, '".venv · 3.x" after selecting it');
+    const written = JSON.parse(fs.readFileSync(settingsFile, 'utf8'));
+    assert.equal(written['flaskPreflight.python'], '${workspaceFolder}/.venv/bin/python');
+  });
+
+  e2e('Run App (Gunicorn): an app that dies on import is reported, with a jump to the line', async () => {
+    const python = gunicornVenv();
+    const project = h.copyExample('hello-ok', work, 'hello-dies');
+    const source = fs.readFileSync(path.join(project, 'app.py'), 'utf8');
+    fs.writeFileSync(path.join(project, 'app.py'), source.replace('app = Flask(__name__)\n', 'app = Flask(__name__)\nraise RuntimeError("SECRET_KEY is not set")\n'));
+    fs.mkdirSync(path.join(project, '.vscode'));
+    fs.writeFileSync(path.join(project, '.vscode', 'settings.json'), JSON.stringify({ 'flaskPreflight.python': python }));
+    const page = await open(project);
+    await h.openFile(page, 'app.py');
+    await page.locator('.codelens-decoration', { hasText: 'Run with Gunicorn' }).first().waitFor({ timeout: 60000 });
+
+    await h.runCommand(page, 'Flask Preflight: Run App (Gunicorn)');
+    const toast = page.locator('.notification-toast', { hasText: 'stopped before answering' }).first();
+    await toast.waitFor({ state: 'visible', timeout: 90000 });
+    assert.match(await toast.innerText(), /RuntimeError: SECRET_KEY is not set/);
+    await h.screenshot(page, 'run-failure');
+    await toast.locator('.monaco-button', { hasText: 'Go to app.py:4' }).click();
+    await page.locator('.statusbar-item', { hasText: /Ln 4, Col 1/ }).waitFor({ timeout: 20000 });
   });
 });

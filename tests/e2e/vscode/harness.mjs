@@ -133,7 +133,8 @@ export async function startCodeServer({ vsix, settings = {}, log }) {
           }
         });
       }
-      fs.rmSync(home, { recursive: true, force: true });
+      // FLASK_PREFLIGHT_E2E_KEEP=1 keeps the user-data dir (logs of the extension host) to debug.
+      if (!process.env.FLASK_PREFLIGHT_E2E_KEEP) fs.rmSync(home, { recursive: true, force: true });
     },
   };
 }
