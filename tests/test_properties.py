@@ -139,10 +139,36 @@ FRAGMENTS = [
 ]
 
 
+BLOCKS = [
+    ('if __name__ == "__main__":\n', ""),
+    ("if DEBUG:\n", ""),
+    ("if DEBUG:\n    pass\nelse:\n", ""),
+    ("with ctx:\n", ""),
+    ("for i in range(2):\n", ""),
+    ("try:\n", "except Exception:  # keep going\n    raise\n"),
+    ("def later():\n", ""),
+    ("class Holder:\n", ""),
+]
+
+
+@st.composite
+def nested_fragment(draw: st.DrawFn) -> str:
+    """A fragment (or a nested block of them) inside another block."""
+    head, tail = draw(st.sampled_from(BLOCKS))
+    inner = draw(st.lists(st.sampled_from(FRAGMENTS), min_size=1, max_size=3))
+    body = "".join(inner)
+    if draw(st.booleans()):
+        body = draw(nested_fragment())
+    indented = "".join(f"    {line}" if line.strip() else line for line in body.splitlines(True))
+    return head + indented + tail
+
+
 @st.composite
 def flask_programs(draw: st.DrawFn) -> str:
     parts = [draw(st.sampled_from(HEADERS))]
-    parts += draw(st.lists(st.sampled_from(FRAGMENTS), min_size=1, max_size=8))
+    parts += draw(
+        st.lists(st.one_of(st.sampled_from(FRAGMENTS), nested_fragment()), min_size=1, max_size=8)
+    )
     text = "".join(parts)
     indent = draw(st.sampled_from(["    ", "  ", "\t"]))
     text = text.replace("    ", indent)
@@ -321,3 +347,33 @@ def test_regression_guards_combined_with_and(tail: str, expected: list[int]) -> 
     source = "from flask import Flask\napp = Flask(__name__)\n" + tail
     findings = run_checks(Project(EMPTY_ROOT, overrides={"app.py": source}))
     assert [f.range.start.line + 1 for f in findings if f.rule == "APP001"] == expected
+
+
+def test_regression_app004_move_that_cannot_help_is_not_offered() -> None:
+    """Found by the property above: routes after the run inside the guard itself. Moving the
+    guard to the end made the other guard's run the first one, and the next pass moved that
+    one back: the fix never reached a fixed point."""
+    source = (
+        'from flask import Flask\napp = Flask(__name__)\nif __name__ == "__main__":\n'
+        '    app.run()\n    @app.route("/a")\n    def a():\n        return "a"\n'
+        'if __name__ == "__main__":\n    @app.route("/a")\n    def a():\n        return "a"\n'
+        "    app.run()\n"
+    )
+    project = Project(EMPTY_ROOT, overrides={"app.py": source})
+    findings = [f for f in run_checks(project) if f.rule == "APP004"]
+    assert [f.range.start.line + 1 for f in findings] == [9]
+    assert not any(fix.safe for f in findings for fix in f.fixes)
+    assert fix_project(project).texts == {}
+
+
+def test_regression_app004_no_move_with_several_blocking_blocks() -> None:
+    """Also found by the property: with two guards that each start the server, moving one to
+    the end left the other first, and the fix loop kept swapping them."""
+    source = (
+        'from flask import Flask\napp = Flask(__name__)\napp.run()\napp.run()\nif __name__ == "__main__":\n'
+        '    @app.route("/a")\n    def a():\n        return "a"\n    app.run()\n'
+        'if __name__ == "__main__":\n    @app.route("/a")\n    def a():\n        return "a"\n'
+    )
+    project = Project(EMPTY_ROOT, overrides={"app.py": source})
+    fix_project(project)
+    assert fix_project(project).texts == {}

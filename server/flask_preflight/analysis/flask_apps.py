@@ -466,7 +466,7 @@ def find_flask_apps(
     return project.remember(key, result)  # type: ignore[no-any-return]
 
 
-def route_registrations(module: PythonModule, app_names: set[str]) -> Iterator[ast.AST]:
+def route_registrations(module: PythonModule, app_names: set[str]) -> Iterator[ast.expr]:
     """Decorators and calls that register URLs on one of `app_names` (module level)."""
     if module.tree is None:
         return

@@ -269,17 +269,24 @@ def check_routes_after_run(module: PythonModule, apps: ModuleApps) -> Iterator[F
     run = blocking[0]
     run_end = run.top.end_lineno or run.top.lineno
     names = set(apps.instances)
-    late = [node for node in route_registrations(module, names) if node.lineno > run_end]  # type: ignore[attr-defined]
+    registrations = list(route_registrations(module, names))
+    late = [node for node in registrations if node.lineno > run_end]
     if not late:
         return
-    fix = _move_run_to_end(module, run)
+    call_end = run.call.end_lineno or run.call.lineno
+    # Registrations after the call inside the moved block would still come after it: moving
+    # cannot help them, and the next pass would move another block (no fixed point).
+    stuck = any(call_end < node.lineno <= run_end for node in registrations)
+    # With several blocks that start a server, the next one would block before the routes.
+    stuck = stuck or len({id(other.top) for other in blocking}) > 1
+    fix = None if stuck else _move_run_to_end(module, run)
     for node in late:
         label = _route_label(module, node)
         what = f"`{label}`" if label else "this registration"
         yield _finding(
             "APP004",
             module,
-            module.range_of(node),  # type: ignore[arg-type]
+            module.range_of(node),
             f"Registered after `{module.segment(run.call.func)}()` on line {run.call.lineno}, "
             f"which blocks while the server runs: with `python {module.path.rsplit('/', 1)[-1]}` "
             f"{what} is never registered and answers 404. Move the run call to the end of the "
