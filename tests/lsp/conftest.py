@@ -164,7 +164,8 @@ CONFIG = ClientServerConfig(
 @pytest_lsp.fixture(config=CONFIG)
 async def client(lsp_client: EditorClient):  # type: ignore[no-untyped-def]
     yield
-    await lsp_client.shutdown_session()
+    if lsp_client._server is not None and lsp_client._server.returncode is None:
+        await lsp_client.shutdown_session()
 
 
 async def wait_for_version(

@@ -1,4 +1,4 @@
-"""The real server with one extra check that always raises (to prove isolation over LSP)."""
+"""The real server with one extra check that prints to stdout and raises (to prove that\nneither reaches the client as anything but a log entry)."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from flask_preflight.lsp.server import start_stdio
 
 @project_check("APP007")
 def explode_on_purpose(project: Project) -> Iterator[Finding]:
+    print("stray output from a check: must not reach the LSP stream")
     raise RuntimeError("boom from a test check")
     yield
 

@@ -3,9 +3,12 @@ but LSP reaches stdout; shutdown and exit are clean."""
 
 from __future__ import annotations
 
+import shutil
+import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 import pytest_lsp
 from lsprotocol import types
 from pytest_lsp import ClientServerConfig
@@ -35,7 +38,10 @@ async def raising_client(lsp_client: EditorClient):  # type: ignore[no-untyped-d
 
 
 async def test_a_raising_check_is_logged_and_the_others_still_publish(
-    raising_client: EditorClient, tmp_path: Path, examples_python: str
+    raising_client: EditorClient,
+    tmp_path: Path,
+    examples_python: str,
+    capfd: pytest.CaptureFixture[str],
 ) -> None:
     client = raising_client
     root = copy_example("unguarded-run", tmp_path)
@@ -53,3 +59,61 @@ async def test_a_raising_check_is_logged_and_the_others_still_publish(
     assert "Traceback" in errors[0]
     assert "explode_on_purpose" in errors[0]
     assert client.messages == [], "no pop-up for an internal error"
+    # The check's print() went to the server's stderr (forwarded here), not into the LSP
+    # stream on stdout.
+    seen: list[str] = []
+    await wait_until(
+        lambda: seen.append(capfd.readouterr().err) or "stray output" in "".join(seen),
+        "the stray print on stderr",
+    )
+
+
+async def test_shutdown_then_exit_ends_the_process_cleanly(
+    client: EditorClient, tmp_path: Path, examples_python: str
+) -> None:
+    root = copy_example("unguarded-run", tmp_path)
+    await initialize(client, root, python=examples_python)
+    uri = open_file(client, root / "app.py")
+    await wait_for_version(client, uri, 1)
+    await client.shutdown_session()
+    assert client._server is not None and client._server.returncode == 0
+
+
+async def test_the_selected_venv_disappearing_mid_session(
+    client: EditorClient, tmp_path: Path
+) -> None:
+    root = copy_example("hello-ok", tmp_path)
+    venv = tmp_path / "elsewhere" / "venv"
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)
+    python = venv / "bin" / "python"
+    await initialize(client, root, python=str(python))
+    uri = open_file(client, root / "requirements.txt")
+    assert [d.code for d in await wait_for_version(client, uri, 1)] == ["DEP001", "DEP001"]
+    await wait_until(
+        lambda: [s for s in client.statuses if s["interpreter"]["healthy"]], "a healthy status"
+    )
+    shutil.rmtree(venv)
+    client.workspace_did_change_watched_files(
+        types.DidChangeWatchedFilesParams(
+            changes=[
+                types.FileEvent(
+                    uri=(venv / "pyvenv.cfg").as_uri(), type=types.FileChangeType.Deleted
+                )
+            ]
+        )
+    )
+    status = await wait_until(
+        lambda: [s for s in client.statuses if not s["interpreter"]["healthy"]],
+        "a status saying the interpreter is gone",
+    )
+    assert status[-1]["interpreter"]["path"] == str(python)
+    # still serving: an edit gets its diagnostics
+    client.text_document_did_change(
+        types.DidChangeTextDocumentParams(
+            text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=2),
+            content_changes=[types.TextDocumentContentChangeWholeDocument(text="Flask==3.1.3\n")],
+        )
+    )
+    await wait_for_version(client, uri, 2)
+    assert client._server is not None and client._server.returncode is None
+    assert not [m for m in client.log_messages if m.type == types.MessageType.Error]
