@@ -11,6 +11,9 @@ echo "== mypy";        .venv/bin/mypy
 
 echo "== neovim (a real LSP client for tests/e2e)"; scripts/setup-neovim.sh
 
+# Before pytest: the CLI tests validate SARIF against the schema shipped in an npm package.
+echo "== npm packages"; scripts/setup-node.sh
+
 echo "== pytest"
 set +e
 .venv/bin/python -m pytest "$@"
