@@ -60,6 +60,22 @@ def _usable(declaration: Declaration, app: AppDefinition) -> bool:
 def target_fixes(project: Project, declaration: Declaration, verdict: Verdict) -> list[Fix]:
     if declaration.server == "python" or verdict.status in ("ok", "unknown"):
         return []
+    if (
+        declaration.server == "waitress"
+        and verdict.rule == "SRV003"
+        and verdict.target is not None
+        and not verdict.target.call
+        and declaration.command_end is not None
+        and "factory" in verdict.message
+    ):
+        text = declaration.format_args(["--call"])
+        if text is not None:
+            return [
+                Fix(
+                    "Call the factory (--call)",
+                    (TextEdit(declaration.command_file, declaration.command_end, text),),
+                )
+            ]
     apps = [a for a in project_apps(project) if _usable(declaration, a)]
     if not apps:
         return []

@@ -17,9 +17,10 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-#: What a shell would treat specially: a target holding these was not meant as a target
-#: (`app:app; rm -rf ~`), or carries an expansion we cannot evaluate.
+#: What a shell would treat specially: a target holding these outside a quoted argument was
+#: not meant as a target (`app:app; rm -rf ~`), or carries an expansion we cannot evaluate.
 _SHELL_META = re.compile(r"[;&|<>`$\s\"'\\*?!{}]")
+_STRING_LITERAL = re.compile(r"'(?:[^'\\\n]|\\.)*'|\"(?:[^\"\\\n]|\\.)*\"")
 _DOTTED = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$")
 _FLASK_SPLIT = re.compile(r":(?![\\/])")
 
@@ -60,7 +61,12 @@ def reject_unsafe(text: str, server: str) -> None:
         raise TargetError(f"{server} was given an empty target")
     if text.startswith("-"):
         raise TargetError(f"{text!r} starts with '-': {server} reads it as an option, not a target")
-    match = _SHELL_META.search(text)
+    # Quoted arguments of a factory call may hold anything; the rest may not.
+    match = _SHELL_META.search(
+        _STRING_LITERAL.sub("''", text.strip()).replace("''", "").replace(" ", "")
+    )
+    if match is None and "\n" in text:
+        match = re.search("\n", text)
     if match:
         raise TargetError(
             f"{text!r} holds {match.group()!r}, which no module or attribute name contains: "

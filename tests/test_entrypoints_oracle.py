@@ -1,0 +1,525 @@
+"""Entry-point verdicts checked against the real servers.
+
+Every case of the matrix is a small project plus one declaration. The engine resolves the
+declaration statically; then the real server is asked, from the directory it would run in:
+`gunicorn --check-config` (and, when that passes, gunicorn serving one request over a Unix
+socket, because --check-config accepts any callable, e.g. a factory named without `()`),
+`flask ... routes`, or waitress-serving one request. Our ok / not-ok must agree with theirs.
+
+gunicorn's --check-config is not the whole truth, in two ways the matrix shows: it accepts a
+factory named without `()` (any callable passes; every request then fails with a 500), and
+it loads the app before applying --pythonpath, so it refuses targets that gunicorn serves.
+Serving one request is the verdict; --check-config must agree except in those two cases.
+Then each fix the engine offers is applied and the server asked again: it must now serve.
+"""
+
+from __future__ import annotations
+
+import http.client
+import os
+import shlex
+import shutil
+import socket
+import subprocess
+import tempfile
+import textwrap
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+from flask_preflight.analysis.edits import apply_edits
+from flask_preflight.analysis.entrypoints import (
+    Declaration,
+    check_declaration,
+    find_declarations,
+)
+from flask_preflight.analysis.project import Project
+
+from .conftest import write_tree
+from .venvs import make_venv
+
+pytestmark = pytest.mark.oracle
+
+SERVERS = ["flask==3.1.3", "gunicorn==23.0.0", "waitress==3.0.2", "python-dotenv==1.2.1"]
+TIMEOUT = 60.0
+
+APP = """\
+from flask import Flask
+
+app = Flask(__name__)
+
+
+@app.route("/")
+def index():
+    return "ok"
+"""
+APPLICATION = APP.replace("app = Flask", "application = Flask").replace("@app.", "@application.")
+FACTORY = """\
+from flask import Flask
+
+
+def create_app(config="default", debug=False):
+    app = Flask(__name__)
+    app.config["NAME"] = config
+
+    @app.route("/")
+    def index():
+        return "ok"
+
+    return app
+"""
+FACTORY_NEEDS_ARG = FACTORY.replace('config="default"', "config")
+ALIASED = APP + "\napplication = app\n"
+PROXIED = APP + (
+    "\nfrom werkzeug.middleware.proxy_fix import ProxyFix\n\napp.wsgi_app = ProxyFix(app.wsgi_app)\n"
+)
+WSGI_FROM_PACKAGE = "from myproj import create_app\n\napp = create_app()\n"
+TWO_APPS = (
+    APP.replace("app = Flask", "web = Flask").replace("@app.", "@web.")
+    + "\nadmin = Flask('admin')\n"
+)
+REEXPORT = "from .views import app\n\n__all__ = ['app']\n"
+
+
+@dataclass
+class Case:
+    id: str
+    files: dict[str, str]
+    server: str  # gunicorn | flask | waitress
+    args: list[str]  # the server's arguments (flask: before the subcommand)
+    expected_ok: bool
+    run_dir: str = ""  # where the command starts (a `cd DIR &&` in the Procfile)
+    declare: str = "procfile"  # procfile | dockerfile | files (the case writes its own)
+    oracle_dir: str | None = None  # where the real server runs, when not run_dir
+    env: dict[str, str] = field(default_factory=dict)
+
+
+CASES = [
+    # gunicorn: MODULE:NAME, bare MODULE (means `application`), calls, packages, layouts
+    Case("gunicorn-module-name", {"app.py": APP}, "gunicorn", ["app:app"], True),
+    Case("gunicorn-wrong-name", {"app.py": APP}, "gunicorn", ["app:application"], False),
+    Case("gunicorn-wrong-case", {"app.py": APP}, "gunicorn", ["app:App"], False),
+    Case("gunicorn-bare-module-application", {"app.py": APPLICATION}, "gunicorn", ["app"], True),
+    Case("gunicorn-bare-module-without-application", {"app.py": APP}, "gunicorn", ["app"], False),
+    Case("gunicorn-alias", {"app.py": ALIASED}, "gunicorn", ["app"], True),
+    Case("gunicorn-proxyfix-keeps-app", {"app.py": PROXIED}, "gunicorn", ["app:app"], True),
+    Case(
+        "gunicorn-factory-without-call",
+        {"myapp/__init__.py": FACTORY},
+        "gunicorn",
+        ["myapp:create_app"],
+        False,
+    ),
+    Case(
+        "gunicorn-factory-call",
+        {"myapp/__init__.py": FACTORY},
+        "gunicorn",
+        ["myapp:create_app()"],
+        True,
+    ),
+    Case(
+        "gunicorn-factory-literal-args",
+        {"myapp/__init__.py": FACTORY},
+        "gunicorn",
+        ["myapp:create_app('production', debug=False)"],
+        True,
+    ),
+    Case(
+        "gunicorn-factory-missing-arg",
+        {"myapp/__init__.py": FACTORY_NEEDS_ARG},
+        "gunicorn",
+        ["myapp:create_app()"],
+        False,
+    ),
+    Case(
+        "gunicorn-factory-non-literal-arg",
+        {"myapp/__init__.py": FACTORY},
+        "gunicorn",
+        ["myapp:create_app(config=os.environ)"],
+        False,
+    ),
+    Case("gunicorn-instance-called", {"app.py": APP}, "gunicorn", ["app:app()"], False),
+    Case("gunicorn-py-suffix", {"app.py": APP}, "gunicorn", ["app.py:app"], False),
+    Case("gunicorn-attribute-expression", {"app.py": APP}, "gunicorn", ["app:app.wsgi_app"], False),
+    Case("gunicorn-missing-module", {"app.py": APP}, "gunicorn", ["server:app"], False),
+    Case(
+        "gunicorn-dotted-package",
+        {"pkg/__init__.py": "", "pkg/web.py": APP},
+        "gunicorn",
+        ["pkg.web:app"],
+        True,
+    ),
+    Case(
+        "gunicorn-package-reexport",
+        {"pkg/__init__.py": REEXPORT, "pkg/views.py": APP},
+        "gunicorn",
+        ["pkg:app"],
+        True,
+    ),
+    Case("gunicorn-wrong-cwd", {"src/web.py": APP}, "gunicorn", ["web:app"], False),
+    Case("gunicorn-chdir", {"src/web.py": APP}, "gunicorn", ["--chdir", "src", "web:app"], True),
+    Case(
+        "gunicorn-pythonpath",
+        {"src/web.py": APP},
+        "gunicorn",
+        ["--pythonpath", "src", "web:app"],
+        True,
+    ),
+    Case("gunicorn-cd-first", {"src/web.py": APP}, "gunicorn", ["web:app"], True, run_dir="src"),
+    Case(
+        "gunicorn-src-layout-chdir",
+        {"src/myproj/__init__.py": FACTORY},
+        "gunicorn",
+        ["--chdir", "src", "myproj:create_app()"],
+        True,
+    ),
+    Case(
+        "gunicorn-src-layout-from-root",
+        {"src/myproj/__init__.py": FACTORY},
+        "gunicorn",
+        ["myproj:create_app()"],
+        False,
+    ),
+    Case(
+        "gunicorn-src-layout-wsgi",
+        {"src/myproj/__init__.py": FACTORY, "src/wsgi.py": WSGI_FROM_PACKAGE},
+        "gunicorn",
+        ["wsgi:app"],
+        True,
+        run_dir="src",
+    ),
+    Case(
+        "gunicorn-config-wsgi-app",
+        {"app.py": APP, "gunicorn.conf.py": 'wsgi_app = "app:app"\nworkers = 1\n'},
+        "gunicorn",
+        ["-c", "gunicorn.conf.py"],
+        True,
+    ),
+    Case(
+        "gunicorn-config-wrong-wsgi-app",
+        {"app.py": APP, "gunicorn.conf.py": 'wsgi_app = "app:server"\n'},
+        "gunicorn",
+        ["-c", "gunicorn.conf.py"],
+        False,
+    ),
+    Case(
+        "gunicorn-config-chdir",
+        {"src/web.py": APP, "gunicorn.conf.py": 'chdir = "src"\n'},
+        "gunicorn",
+        ["web:app"],
+        True,
+    ),
+    Case(
+        "dockerfile-workdir",
+        {
+            "app.py": APP,
+            "Dockerfile": 'FROM python:3.12-slim\nWORKDIR /srv\nCOPY . .\nCMD ["gunicorn", "app:app"]\n',
+        },
+        "gunicorn",
+        ["app:app"],
+        True,
+        declare="files",
+    ),
+    Case(
+        "dockerfile-copies-src",
+        {
+            "src/web.py": APP,
+            "Dockerfile": "FROM python:3.12-slim\nWORKDIR /code\nCOPY src/ /code/\nCMD gunicorn web:app\n",
+        },
+        "gunicorn",
+        ["web:app"],
+        True,
+        declare="files",
+        oracle_dir="src",
+    ),
+    Case(
+        "dockerfile-no-workdir",
+        {
+            "app.py": APP,
+            "Dockerfile": 'FROM python:3.12-slim\nCOPY . /app\nCMD ["gunicorn", "app:app"]\n',
+        },
+        "gunicorn",
+        ["app:app"],
+        False,
+        declare="files",
+        oracle_dir="<empty>",
+    ),
+    # waitress-serve: MODULE:OBJECT, --call for factories
+    Case("waitress-instance", {"app.py": APP}, "waitress", ["app:app"], True),
+    Case(
+        "waitress-factory-without-call",
+        {"myapp/__init__.py": FACTORY},
+        "waitress",
+        ["myapp:create_app"],
+        False,
+    ),
+    Case(
+        "waitress-factory-call",
+        {"myapp/__init__.py": FACTORY},
+        "waitress",
+        ["--call", "myapp:create_app"],
+        True,
+    ),
+    # flask: --app grammar and Flask's own discovery
+    Case("flask-app-module", {"app.py": APP}, "flask", ["--app", "app"], True),
+    Case("flask-app-module-name", {"app.py": APP}, "flask", ["--app", "app:app"], True),
+    Case(
+        "flask-factory-name",
+        {"myapp/__init__.py": FACTORY},
+        "flask",
+        ["--app", "myapp:create_app"],
+        True,
+    ),
+    Case(
+        "flask-factory-args",
+        {"myapp/__init__.py": FACTORY},
+        "flask",
+        ["--app", "myapp:create_app('testing')"],
+        True,
+    ),
+    Case(
+        "flask-factory-discovered",
+        {"myapp/__init__.py": FACTORY},
+        "flask",
+        ["--app", "myapp"],
+        True,
+    ),
+    Case(
+        "flask-factory-needs-args",
+        {"myapp/__init__.py": FACTORY_NEEDS_ARG},
+        "flask",
+        ["--app", "myapp"],
+        False,
+    ),
+    Case("flask-path-form", {"src/web.py": APP}, "flask", ["--app", "src/web.py"], True),
+    Case(
+        "flask-path-package",
+        {"src/myproj/__init__.py": FACTORY},
+        "flask",
+        ["--app", "src/myproj"],
+        True,
+    ),
+    Case("flask-wrong-cwd", {"src/web.py": APP}, "flask", ["--app", "web"], False),
+    Case("flask-missing-attribute", {"app.py": APP}, "flask", ["--app", "app:server"], False),
+    Case("flask-default-app-py", {"app.py": APP}, "flask", [], True),
+    Case("flask-default-wsgi-py", {"wsgi.py": APPLICATION}, "flask", [], True),
+    Case("flask-default-nothing", {"main.py": APP}, "flask", [], False),
+    Case("flask-default-two-apps", {"app.py": TWO_APPS}, "flask", [], False),
+    Case(
+        "flask-flaskenv",
+        {"myapp/__init__.py": FACTORY, ".flaskenv": "FLASK_APP=myapp\n"},
+        "flask",
+        [],
+        True,
+    ),
+    Case(
+        "flask-flaskenv-wrong",
+        {"app.py": APP, ".flaskenv": "FLASK_APP=application\n"},
+        "flask",
+        [],
+        False,
+    ),
+]
+
+
+def _by_id() -> dict[str, Case]:
+    return {case.id: case for case in CASES}
+
+
+@pytest.fixture(scope="module")
+def servers() -> Path:
+    return make_venv("servers", SERVERS)
+
+
+def _clean_env(extra: dict[str, str] | None = None) -> dict[str, str]:
+    env = {
+        k: v for k, v in os.environ.items() if not k.startswith(("FLASK_", "GUNICORN_", "PYTHON"))
+    }
+    env.pop("PORT", None)
+    env.pop("VIRTUAL_ENV", None)
+    env.update(extra or {})
+    return env
+
+
+class UnixHTTPConnection(http.client.HTTPConnection):
+    def __init__(self, path: str):
+        super().__init__("localhost", timeout=10)
+        self.socket_path = path
+
+    def connect(self) -> None:
+        sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        sock.settimeout(10)
+        sock.connect(self.socket_path)
+        self.sock = sock
+
+
+def _serve_one_request(argv: list[str], cwd: Path, sock: str) -> tuple[bool, str]:
+    """Start a server on a Unix socket, ask for `/`, and say whether it answered < 500."""
+    log = Path(sock + ".log")
+    with open(log, "wb") as output:
+        proc = subprocess.Popen(
+            argv, cwd=cwd, stdout=output, stderr=subprocess.STDOUT, env=_clean_env()
+        )
+    try:
+        deadline = time.monotonic() + TIMEOUT
+        while time.monotonic() < deadline:
+            if proc.poll() is not None:
+                return False, log.read_text(errors="replace")
+            if os.path.exists(sock):
+                try:
+                    connection = UnixHTTPConnection(sock)
+                    connection.request("GET", "/")
+                    status = connection.getresponse().status
+                    connection.close()
+                    return status < 500, f"HTTP {status}\n" + log.read_text(errors="replace")
+                except (ConnectionError, FileNotFoundError, OSError):
+                    pass  # the socket exists before the worker accepts
+            time.sleep(0.05)
+        raise AssertionError(f"{argv} neither served nor exited: {log.read_text(errors='replace')}")
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(10)
+
+
+def oracle(
+    servers: Path, server: str, args: list[str], cwd: Path, env: dict[str, str] | None = None
+) -> tuple[bool, str]:
+    """(does the real server load and serve the app, what it printed)."""
+    bin_dir = servers / "bin"
+    if server == "flask":
+        result = subprocess.run(
+            [str(bin_dir / "flask"), *args, "routes"],
+            cwd=cwd, capture_output=True, text=True, timeout=TIMEOUT, env=_clean_env(env),
+        )  # fmt: skip
+        return result.returncode == 0, result.stdout + result.stderr
+    short = tempfile.mkdtemp(prefix="ep", dir="/tmp")  # Unix socket paths are short
+    try:
+        sock = os.path.join(short, "s")
+        if server == "gunicorn":
+            check = subprocess.run(
+                [str(bin_dir / "gunicorn"), "--check-config", *args],
+                cwd=cwd, capture_output=True, text=True, timeout=TIMEOUT, env=_clean_env(env),
+            )  # fmt: skip
+            argv = [str(bin_dir / "gunicorn"), "--bind", f"unix:{sock}", "--workers", "1", *args]
+            served, output = _serve_one_request(argv, cwd, sock)
+            checked = check.returncode == 0
+            if checked != served:
+                quirk = "--pythonpath" in args if served else "create_app" in " ".join(args)
+                assert quirk, f"--check-config says {checked}, serving says {served}: {output}"
+            return served, check.stdout + check.stderr + output
+
+        argv = [str(bin_dir / "waitress-serve"), f"--unix-socket={sock}", *args]
+        return _serve_one_request(argv, cwd, sock)
+    finally:
+        shutil.rmtree(short, ignore_errors=True)
+
+
+def procfile_line(case: Case) -> str:
+    program = "waitress-serve" if case.server == "waitress" else case.server
+    command = shlex.join([program, *case.args, *(["run"] if case.server == "flask" else [])])
+    return f"web: cd {case.run_dir} && {command}" if case.run_dir else f"web: {command}"
+
+
+def build(case: Case, root: Path) -> Project:
+    files = dict(case.files)
+    if case.declare == "procfile":
+        files["Procfile"] = procfile_line(case) + "\n"
+    write_tree(root, {path: textwrap.dedent(text) for path, text in files.items()})
+    return Project(root)
+
+
+def the_declaration(project: Project, case: Case) -> Declaration:
+    found = [
+        d
+        for d in find_declarations(project)
+        if d.server == case.server and d.process != "FLASK_APP"
+    ]
+    assert len(found) == 1, found
+    return found[0]
+
+
+def oracle_dir(case: Case, root: Path) -> Path:
+    where = case.oracle_dir if case.oracle_dir is not None else case.run_dir
+    if where == "<empty>":
+        empty = root.parent / f"{root.name}-empty"
+        empty.mkdir(exist_ok=True)
+        return empty  # a container folder nothing was copied to
+    return root / where if where else root
+
+
+def test_the_matrix_covers_the_grammar() -> None:
+    assert len(CASES) >= 25
+    assert {c.server for c in CASES} == {"gunicorn", "flask", "waitress"}
+    assert sum(c.expected_ok for c in CASES) >= 10
+    assert sum(not c.expected_ok for c in CASES) >= 10
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
+def test_verdict_agrees_with_the_real_server(case: Case, servers: Path, tmp_path: Path) -> None:
+    root = tmp_path / "project"
+    project = build(case, root)
+    declaration = the_declaration(project, case)
+    verdict = check_declaration(project, declaration)
+    assert verdict.status != "unknown", verdict.message
+    served, output = oracle(servers, case.server, case.args, oracle_dir(case, root), case.env)
+    assert served == case.expected_ok, output
+    assert verdict.ok == served, f"ours: {verdict.status}: {verdict.message}\nserver: {output}"
+
+
+FIXABLE = [c for c in CASES if not c.expected_ok and c.declare == "procfile"]
+
+
+def _argv_after(program: str, line: str) -> tuple[str, list[str]]:
+    """(cd dir, server args) from a Procfile line, split as the shell would."""
+    command = line.split(":", 1)[1].strip()
+    run_dir = ""
+    if command.startswith("cd "):
+        cd, _, command = command.partition("&&")
+        run_dir = shlex.split(cd)[1]
+    words = shlex.split(command)
+    assert words[0] == program, words
+    args = words[1:]
+    if program == "flask":
+        assert args[-1] == "run", args
+        args = args[:-1]
+    return run_dir, args
+
+
+@pytest.mark.parametrize("case", FIXABLE, ids=[c.id for c in FIXABLE])
+def test_the_fix_makes_the_real_server_serve(case: Case, servers: Path, tmp_path: Path) -> None:
+    root = tmp_path / "project"
+    project = build(case, root)
+    declaration = the_declaration(project, case)
+    verdict = check_declaration(project, declaration)
+    assert not verdict.ok
+    if not verdict.fixes:
+        # Only where no app in the project can be named this way (a factory that needs an
+        # argument; a server told to call an app that takes none).
+        assert case.id in NO_FIX, verdict.message
+        return
+    assert case.id not in NO_FIX
+    fix = verdict.fixes[0]
+    for path in {edit.path for edit in fix.edits}:
+        text = (root / path).read_text()
+        (root / path).write_text(apply_edits(text, [e for e in fix.edits if e.path == path]))
+    fixed = Project(root)
+    assert check_declaration(fixed, the_declaration(fixed, case)).ok
+    program = "waitress-serve" if case.server == "waitress" else case.server
+    line = (root / "Procfile").read_text().splitlines()[0]
+    run_dir, args = _argv_after(program, line)
+    served, output = oracle(
+        servers, case.server, args, root / run_dir if run_dir else root, case.env
+    )
+    assert served, f"{line}\n{output}"
+
+
+NO_FIX = {
+    "gunicorn-factory-missing-arg",
+    "flask-factory-needs-args",
+}
