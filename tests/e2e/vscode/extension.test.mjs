@@ -109,6 +109,7 @@ describe('Flask Preflight in VS Code', () => {
     const status = await waitForStatus(page, /No virtualenv/, '"No virtualenv"');
     assert.match(status.label, /Interpreter: \//);
     await h.screenshot(page, 'status-no-venv');
+    await h.screenshotStatusBar(page, 'status-no-venv-bar');
 
     // Quick fix from the lightbulb menu (Ctrl+.) on the flagged line. Code lenses may have
     // moved the line since the hover, so find the squiggle again.
@@ -142,6 +143,7 @@ describe('Flask Preflight in VS Code', () => {
     assert.match(status.label, new RegExp(`Interpreter: ${project.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}/\\.venv/bin/python`));
     assert.match(status.label, /automatically/);
     await h.screenshot(page, 'status-venv-ok');
+    await h.screenshotStatusBar(page, 'status-venv-ok-bar');
   });
 
   e2e('status bar: a broken venv', async () => {
@@ -152,6 +154,7 @@ describe('Flask Preflight in VS Code', () => {
     const status = await waitForStatus(page, /venv broken/, '"venv broken"');
     assert.match(status.label, /Problem: /);
     await h.screenshot(page, 'status-venv-broken');
+    await h.screenshotStatusBar(page, 'status-venv-broken-bar');
   });
 
   e2e('Run App (Gunicorn) starts the app and it answers on its port', async () => {
@@ -194,6 +197,7 @@ describe('Flask Preflight in VS Code', () => {
     await h.openFile(page, 'app.py');
     await waitForStatus(page, /\.venv not selected/, '".venv not selected"');
     await h.screenshot(page, 'status-venv-not-selected');
+    await h.screenshotStatusBar(page, 'status-venv-not-selected-bar');
 
     await page.locator('[id="flask-preflight.flask-preflight.flaskPreflight.status"]').click();
     const row = page.locator('.quick-input-list .monaco-list-row', { hasText: 'Select the project virtualenv' }).first();
@@ -224,5 +228,30 @@ describe('Flask Preflight in VS Code', () => {
     await h.screenshot(page, 'run-failure');
     await toast.locator('.monaco-button', { hasText: 'Go to app.py:4' }).click();
     await page.locator('.statusbar-item', { hasText: /Ln 4, Col 1/ }).waitFor({ timeout: 20000 });
+  });
+
+  e2e('status bar: no venv; the click creates .venv and installs the requirements', async () => {
+    const project = h.copyExample('hello-ok', work, 'hello-create-venv');
+    const page = await open(project);
+    await h.openFile(page, 'app.py');
+    await waitForStatus(page, /No virtualenv/, '"No virtualenv"');
+
+    await page.locator('[id="flask-preflight.flask-preflight.flaskPreflight.status"]').click();
+    const row = page.locator('.quick-input-list .monaco-list-row', { hasText: 'Create a virtualenv' }).first();
+    await row.waitFor({ state: 'visible', timeout: 20000 });
+    await row.click();
+
+    const ready = page.locator('.notification-toast', { hasText: '.venv is ready with requirements.txt installed' }).first();
+    await ready.waitFor({ state: 'visible', timeout: 300000 });
+    const status = await waitForStatus(page, /\.venv · 3\.\d+/, '".venv · 3.x" after creating it');
+    assert.match(status.label, /automatically/);
+    // The server sees what pip installed: the missing-requirement errors go away.
+    await h.waitFor('no more errors once the requirements are installed', async () => /Problems: 0 errors/.test((await h.flaskStatus(page)).label), { timeoutMs: 60000 });
+    await h.screenshot(page, 'create-venv');
+    // The real pip put the pinned Flask into the new venv, and nothing was written outside it.
+    const python = path.join(project, '.venv', 'bin', 'python');
+    const version = execFileSync(python, ['-c', 'import importlib.metadata as m; print(m.version("flask"))'], { encoding: 'utf8' }).trim();
+    assert.equal(version, '3.1.3');
+    assert.deepEqual(fs.readdirSync(project).sort(), ['.venv', 'app.py', 'requirements.txt']);
   });
 });

@@ -164,6 +164,15 @@ export async function screenshot(page, name) {
   return file;
 }
 
+/** Just the left of the status bar (the Flask Preflight item and the problem counts). */
+export async function screenshotStatusBar(page, name) {
+  fs.mkdirSync(ARTIFACTS, { recursive: true });
+  const bar = await page.locator('.part.statusbar').boundingBox();
+  const file = path.join(ARTIFACTS, `${name}.png`);
+  await page.screenshot({ path: file, clip: { x: 0, y: bar.y, width: 420, height: bar.height } });
+  return file;
+}
+
 /** Runs a command from the command palette by its full title. */
 export async function runCommand(page, title) {
   await page.keyboard.press('F1');
