@@ -510,3 +510,49 @@ def test_example_dotenv_missing() -> None:
     )
     rules = {(f["rule"], f["path"]) for f in json.loads(result.stdout)["findings"]}
     assert ("DEP007", ".flaskenv") in rules
+
+
+def test_windows_layout_venv_is_read_statically_with_windows_markers(tmp_path: Path) -> None:
+    """A venv made on Windows (Scripts/python.exe, Lib/site-packages), e.g. a shared folder:
+    read without running it, markers evaluated for win32."""
+    venv = tmp_path / "proj" / ".venv"
+    site = venv / "Lib" / "site-packages"
+    site.mkdir(parents=True)
+    (venv / "Scripts").mkdir()
+    (venv / "Scripts" / "python.exe").write_bytes(b"MZ")
+    (venv / "pyvenv.cfg").write_text(
+        f"home = {tmp_path}\ninclude-system-site-packages = false\nversion = 3.12.1\n"
+    )
+    dist = site / "flask-3.0.0.dist-info"
+    dist.mkdir()
+    (dist / "METADATA").write_text("Metadata-Version: 2.1\nName: Flask\nVersion: 3.0.0\n")
+    env = read_environment(str(venv / "Scripts" / "python.exe"), allow_exec=False)
+    assert env.healthy and env.is_venv and env.version == (3, 12, 1)
+    assert env.platform["sys_platform"] == "win32" and list(env.distributions) == ["flask"]
+    root = write_tree(
+        tmp_path / "proj",
+        {"requirements.txt": "flask\npywin32; sys_platform == 'win32'\nuvloop; os_name != 'nt'\n"},
+    )
+    project = Project(root, interpreter=str(venv / "Scripts" / "python.exe"))
+    assert [f.data["distribution"] for f in run_checks(project, select={"DEP001"})] == ["pywin32"]
+
+
+def test_dep004_pin_fix_in_pyproject_is_valid_toml_that_pip_reads(tmp_path: Path) -> None:
+    python = python_of("flask203-wz3", ["Flask==2.0.3"])
+    text = '[project]\nname = "demo"\nversion = "1.0"\ndependencies = [\n    "Flask==2.0.3",\n]\n'
+    root = write_tree(tmp_path, {"pyproject.toml": text})
+    (found,) = findings(root, python, "DEP004")
+    assert (found.path, found.range.start.line) == ("pyproject.toml", 4)
+    fixed = apply_edits(text, list(found.fixes[0].edits))
+    from flask_preflight.analysis.requirements import tomllib
+
+    assert tomllib.loads(fixed)["project"]["dependencies"] == ["Flask==2.0.3", "Werkzeug<3.0"]
+
+
+def test_declared_werkzeug_is_narrowed_instead_of_added_twice(tmp_path: Path) -> None:
+    python = python_of("flask203-wz3", ["Flask==2.0.3"])
+    text = "Flask==2.0.3\nwerkzeug[watchdog]  # the reloader\n"
+    root = write_tree(tmp_path, {"requirements.txt": text})
+    (found,) = findings(root, python, "DEP004")
+    fixed = apply_edits(text, list(found.fixes[0].edits))
+    assert fixed == "Flask==2.0.3\nwerkzeug[watchdog]<3.0  # the reloader\n"

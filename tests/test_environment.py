@@ -407,3 +407,23 @@ def test_env_command_text_and_json(tmp_path: Path) -> None:
     } <= set(summary)
     assert summary["distributions"] == count and summary["state"] == "ok"
     assert summary["is_venv"] and summary["healthy"] and summary["reason"] is None
+
+
+def test_system_site_packages_are_included_when_the_venv_says_so(tmp_path: Path) -> None:
+    venv = tmp_path / "v"
+    subprocess.run(
+        [base_python(), "-m", "venv", "--without-pip", "--system-site-packages", str(venv)],
+        check=True,
+    )
+    python = str(venv_python(venv))
+    env = read_environment(python, allow_exec=False)
+    assert env.include_system_site_packages
+    oracle = run(
+        [
+            python,
+            "-c",
+            "import importlib.metadata as m, json, re; print(json.dumps(sorted({re.sub("
+            "r'[-_.]+', '-', d.metadata['Name']).lower() for d in m.distributions()})))",
+        ]
+    )
+    assert sorted(env.distributions) == json.loads(oracle.stdout)

@@ -715,6 +715,22 @@ def project_venv_environment(project: Project, venv: str) -> Environment:
     return project.remember(key, env)  # type: ignore[no-any-return]
 
 
+def _top_level_venvs(root: str) -> list[str]:
+    """Venvs directly under the root (where they almost always are), without a full scan."""
+    try:
+        with os.scandir(root) as entries:
+            names = [
+                e.name
+                for e in entries
+                if e.is_dir(follow_symlinks=False)
+                and os.path.isfile(os.path.join(e.path, "pyvenv.cfg"))
+            ]
+    except OSError:
+        return []
+    order = {name: i for i, name in enumerate(VENV_NAMES)}
+    return sorted(names, key=lambda n: (order.get(n, len(order)), n))
+
+
 @dataclass(frozen=True)
 class WorkspaceInterpreter:
     path: str | None
@@ -733,9 +749,8 @@ def choose_project_interpreter(
     if explicit or env.get("VIRTUAL_ENV"):
         choice = choose_interpreter(explicit, env)
         return WorkspaceInterpreter(choice.path, "explicit", choice.reason)
-    probe = Project(Path(root))
-    for venv in project_venvs(probe):
-        python = venv_python(str(probe.abspath(venv)))
+    for venv in _top_level_venvs(str(root)):
+        python = venv_python(os.path.join(str(root), venv))
         if os.path.lexists(python):
             return WorkspaceInterpreter(python, "auto", f"the project's venv `{venv}`")
     choice = choose_interpreter(None, env)
