@@ -94,3 +94,48 @@ async def test_columns_are_utf16_code_units(
     [diagnostic] = await wait_for_version(client, uri, 1)
     # "😋" is one code point but two UTF-16 units: app.run() starts at code point 9.
     assert diagnostic.range == types.Range(types.Position(2, 10), types.Position(2, 19))
+
+
+def _ends(client: EditorClient) -> list[types.WorkDoneProgressEnd]:
+    return [
+        report
+        for reports in client.progress_reports.values()
+        for report in reports
+        if isinstance(report, types.WorkDoneProgressEnd)
+    ]
+
+
+def _big_workspace(root: Path, modules: int) -> Path:
+    run = "from flask import Flask\napp = Flask(__name__)\napp.run()\n"
+    files = {f"pkg{i // 100}/m{i}.py": run for i in range(modules)}
+    return write_tree(root, {"app.py": run, **files})
+
+
+async def test_a_long_start_up_scan_reports_work_done_progress(
+    client: EditorClient, tmp_path: Path, examples_python: str
+) -> None:
+    root = _big_workspace(tmp_path, 600)
+    await initialize(client, root, python=examples_python)
+    [end] = await wait_until(lambda: _ends(client), "the scan's progress to end")
+    assert end.message == "601 files checked"
+    [reports] = [r for r in client.progress_reports.values() if r]
+    begin = reports[0]
+    assert isinstance(begin, types.WorkDoneProgressBegin)
+    assert begin.title == "Flask Preflight" and begin.cancellable
+    assert len(client.diagnostics) == 601
+
+
+async def test_cancelling_the_scan_keeps_only_open_files_checked(
+    client: EditorClient, tmp_path: Path, examples_python: str
+) -> None:
+    root = _big_workspace(tmp_path, 1500)
+    await initialize(client, root, python=examples_python)
+    token = await wait_until(
+        lambda: [t for t, reports in client.progress_reports.items() if reports],
+        "the scan's progress to begin",
+    )
+    client.window_work_done_progress_cancel(types.WorkDoneProgressCancelParams(token=token[0]))
+    uri = open_file(client, root / "app.py")
+    assert [d.code for d in await wait_for_version(client, uri, 1)] == ["APP001"]
+    await wait_until(lambda: _ends(client), "the scan's progress to end")
+    assert list(client.diagnostics) == [uri], "files that are not open were still published"

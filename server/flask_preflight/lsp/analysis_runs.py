@@ -48,6 +48,7 @@ class RunResult:
     errors: list[tuple[str, str]] = field(default_factory=list)
     environment: dict[str, Any] = field(default_factory=dict)
     watch_paths: tuple[str, ...] = ()
+    file_count: int = 0
 
 
 def _build_project(batch: Batch, previous: Project | None) -> tuple[Project, ChosenInterpreter]:
@@ -134,4 +135,14 @@ def run_batch(
         errors.append(("reading the environment", traceback.format_exc()))
         environment = {"path": chosen.path, "state": "no-interpreter"}
         watched = ()
-    return RunResult(project, covered, diagnostics, lenses, chosen, errors, environment, watched)
+    return RunResult(
+        project,
+        covered,
+        diagnostics,
+        lenses,
+        chosen,
+        errors,
+        environment,
+        watched,
+        file_count=len(project.files()),
+    )

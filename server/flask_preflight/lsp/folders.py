@@ -89,6 +89,10 @@ class Folder:
     published: dict[str, Published] = field(default_factory=dict)
     lenses: dict[str, list[AppLens]] = field(default_factory=dict)
     last_status: dict[str, Any] | None = None
+    # The start-up scan: done once; cancelling its progress limits the folder to open files.
+    scanned: bool = False
+    scan_token: str | None = None
+    open_only: bool = False
 
     def relpath(self, uri: str) -> str | None:
         path = to_fs_path(uri)

@@ -7,6 +7,7 @@ import logging
 import os
 import sys
 import traceback
+import uuid
 from collections.abc import Coroutine
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
@@ -199,6 +200,9 @@ class PreflightServer(LanguageServer):
     async def _drain(self, folder: Folder, debounce: bool) -> None:
         if debounce:
             await asyncio.sleep(DEBOUNCE_SECONDS)
+        if not folder.scanned and not folder.loose and folder.scan_token is None:
+            folder.scan_token = ""  # requested; the real token once the client accepts it
+            self.background(self._scan_progress(folder))
         while folder.uri in self._dirty and self.folders.get(folder.uri) is folder:
             self._dirty.discard(folder.uri)
             batch = self._take_batch(folder)
@@ -230,7 +234,7 @@ class PreflightServer(LanguageServer):
             full=folder.full,
             versions=folder.open_versions(),
             lens_paths=frozenset(p for p in folder.open if p.endswith(".py")),
-            loose=folder.loose,
+            loose=folder.loose or folder.open_only,
         )
         folder.pending_texts, folder.pending_disk = {}, {}
         folder.rebuild = folder.full = False
@@ -254,6 +258,8 @@ class PreflightServer(LanguageServer):
         # client drops what was there).
         earlier = set(batch.versions) | set(folder.published)
         paths = set(result.diagnostics) | {p for p in earlier if covered is None or p in covered}
+        if folder.open_only:
+            paths = {p for p in paths if p in current}
         for path in sorted(paths):
             # A document edited, opened or closed since the copy gets a newer run: publishing
             # this one would show an older version's diagnostics over the newer text.
@@ -269,6 +275,8 @@ class PreflightServer(LanguageServer):
             else:
                 folder.published.pop(path, None)
             self.publish(uri, diagnostics, version)
+        if covered is None and not folder.scanned:
+            self._end_scan_progress(folder, result.file_count)
         lenses_changed = False
         for path, lenses in result.lenses.items():
             if current.get(path, -1) == batch.versions.get(path, -1):
@@ -277,6 +285,41 @@ class PreflightServer(LanguageServer):
         if lenses_changed:
             self._refresh_code_lenses()
         self.send_status(folder, result.environment)
+
+    async def _scan_progress(self, folder: Folder) -> None:
+        """Work-done progress for the start-up scan, run beside the scan (never delaying
+        it); cancelling it stops the workspace-wide scan: only open files stay checked."""
+        window = self.client_capabilities.window
+        if window is None or not window.work_done_progress:
+            return
+        token = f"flask-preflight-scan-{uuid.uuid4()}"
+        await self.work_done_progress.create_async(token)
+        if folder.scanned:
+            return
+        self.work_done_progress.begin(
+            token,
+            types.WorkDoneProgressBegin(
+                title="Flask Preflight", message=f"Checking {folder.root.name}", cancellable=True
+            ),
+        )
+        folder.scan_token = token
+
+        def cancelled(future: Any) -> None:
+            if future.cancelled() and not folder.scanned:
+                folder.open_only = True
+                self.log(f"Flask Preflight: scan of {folder.root} cancelled; open files only")
+
+        registered = self.work_done_progress.tokens.get(token)
+        if registered is not None:
+            registered.add_done_callback(cancelled)
+
+    def _end_scan_progress(self, folder: Folder, files: int) -> None:
+        folder.scanned = True
+        if folder.scan_token:
+            self.work_done_progress.end(
+                folder.scan_token, types.WorkDoneProgressEnd(message=f"{files} files checked")
+            )
+            folder.scan_token = None
 
     def publish(self, uri: str, diagnostics: list[types.Diagnostic], version: int | None) -> None:
         self.text_document_publish_diagnostics(
