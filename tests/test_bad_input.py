@@ -34,6 +34,9 @@ app.run(debug=True, port=5000)
 """
 
 
+CHECK = [sys.executable, "-m", "flask_preflight", "check"]
+
+
 def check_verbose(
     root: Path, *extra: str, timeout: float = 120
 ) -> subprocess.CompletedProcess[str]:
@@ -302,3 +305,46 @@ def test_an_editor_buffer_over_the_size_cap_is_skipped(root: Path) -> None:
     project = Project(root, overrides={"app.py": huge})
     assert run_checks(project) == []
     assert any(n.path == "app.py" and "over the size limit" in n.message for n in project.notes)
+
+
+def test_venv_deleted_mid_session(root: Path) -> None:
+    """The project's venv disappears while a (server's) Project is alive: the next analysis
+    says so or stays quiet, it never raises."""
+    write_tree(root, {"app.py": UNGUARDED, "requirements.txt": "flask==3.1.3\n"})
+    venv = root / ".venv"
+    subprocess.run(
+        [sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True, timeout=120
+    )
+    python = venv / "bin" / "python"
+    project = Project(root, interpreter=str(python), trusted=False)
+    assert not checks_cleanly(project)
+    before = {f.rule for f in run_checks(project)}
+    shutil.rmtree(venv)
+    project.file_changed(".venv/pyvenv.cfg", created_or_deleted=True)
+    assert not checks_cleanly(project)
+    after = {f.rule for f in run_checks(project)}
+    assert "APP001" in before and "APP001" in after
+
+
+def test_unreadable_site_packages(root: Path, tmp_path: Path) -> None:
+    write_tree(root, {"app.py": UNGUARDED, "requirements.txt": "flask==3.1.3\n"})
+    venv = tmp_path / "env"
+    subprocess.run(
+        [sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True, timeout=120
+    )
+    site = next(venv.glob("lib/python3*/site-packages"))
+    (site / "flask-3.1.3.dist-info").mkdir()
+    (site / "flask-3.1.3.dist-info" / "METADATA").write_text("Name: Flask\nVersion: 3.1.3\n")
+    site.chmod(0)
+    try:
+        result = subprocess.run(
+            _unprivileged([*CHECK, str(root), "-v", "--python", str(venv / "bin" / "python")]),
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+    finally:
+        site.chmod(0o755)
+    assert "Traceback" not in result.stderr, result.stderr
+    assert result.returncode == 1
+    assert "app.py:11:1: APP001" in result.stdout
