@@ -556,3 +556,12 @@ def test_declared_werkzeug_is_narrowed_instead_of_added_twice(tmp_path: Path) ->
     (found,) = findings(root, python, "DEP004")
     fixed = apply_edits(text, list(found.fixes[0].edits))
     assert fixed == "Flask==2.0.3\nwerkzeug[watchdog]<3.0  # the reloader\n"
+
+
+def test_dep004_after_the_pin_only_offers_the_install(tmp_path: Path) -> None:
+    python = python_of("flask203-wz3", ["Flask==2.0.3"])
+    root = write_tree(tmp_path, {"requirements.txt": "Flask==2.0.3\nWerkzeug<3.0\n"})
+    (found,) = findings(root, python, "DEP004")
+    (fix,) = found.fixes
+    assert not fix.edits and fix.command is not None
+    assert fix.command.name == "flaskPreflight.installRequirements"

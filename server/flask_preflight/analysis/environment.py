@@ -749,8 +749,9 @@ def choose_project_interpreter(
     if explicit or env.get("VIRTUAL_ENV"):
         choice = choose_interpreter(explicit, env)
         return WorkspaceInterpreter(choice.path, "explicit", choice.reason)
-    for venv in _top_level_venvs(str(root)):
-        python = venv_python(os.path.join(str(root), venv))
+    absolute_root = os.path.abspath(root)
+    for venv in _top_level_venvs(absolute_root):
+        python = venv_python(os.path.join(absolute_root, venv))
         if os.path.lexists(python):
             return WorkspaceInterpreter(python, "auto", f"the project's venv `{venv}`")
     choice = choose_interpreter(None, env)

@@ -240,11 +240,19 @@ def check_installed_conflicts(project: Project) -> Iterator[Finding]:
 
 
 def _pin_fix(
-    project: Project, declared: DeclaredRequirements, entry: Incompatibility
+    project: Project,
+    declared: DeclaredRequirements,
+    entry: Incompatibility,
+    env: Environment,
+    installed_other: str,
 ) -> tuple[Fix, ...]:
     title = f"Add `{entry.pin}` to the requirements"
     pin = Requirement(entry.pin)
     existing = declared.declared(entry.other)
+    if existing is not None and not existing.requirement.specifier.contains(
+        installed_other, prereleases=True
+    ):
+        return _install_fix(env, existing.path)  # already pinned: only the install is stale
     if existing is not None and existing.kind in ("requirements", "pyproject"):
         old = existing.requirement
         extras = f"[{','.join(sorted(old.extras))}]" if old.extras else ""
@@ -309,7 +317,7 @@ def check_known_incompatibilities(project: Project) -> Iterator[Finding]:
             f"{other.display_name} {other.version}, both installed in {describe(env)}: the app "
             f"fails at start with `{entry.error}`. Pin `{entry.pin}`, or upgrade to "
             f"`{entry.upgrade}`. (Source: {entry.source})",
-            _pin_fix(project, declared, entry),
+            _pin_fix(project, declared, entry, env, other.version),
             {"package": entry.package, "other": entry.other, "error": entry.error},
         )
 
