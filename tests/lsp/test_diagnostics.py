@@ -139,3 +139,14 @@ async def test_cancelling_the_scan_keeps_only_open_files_checked(
     assert [d.code for d in await wait_for_version(client, uri, 1)] == ["APP001"]
     await wait_until(lambda: _ends(client), "the scan's progress to end")
     assert list(client.diagnostics) == [uri], "files that are not open were still published"
+
+
+async def test_a_procfile_that_is_not_open_gets_its_diagnostic(
+    client: EditorClient, tmp_path: Path, examples_python: str
+) -> None:
+    root = copy_example("hello-ok", tmp_path)
+    write_tree(root, {"Procfile": "web: gunicorn app:application --bind 0.0.0.0:$PORT\n"})
+    await initialize(client, root, python=examples_python)
+    [diagnostic] = await wait_for_version(client, (root / "Procfile").as_uri(), None)
+    assert diagnostic.code == "SRV002"
+    assert diagnostic.range == types.Range(types.Position(0, 14), types.Position(0, 29))
