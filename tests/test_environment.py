@@ -427,3 +427,13 @@ def test_system_site_packages_are_included_when_the_venv_says_so(tmp_path: Path)
         ]
     )
     assert sorted(env.distributions) == json.loads(oracle.stdout)
+
+
+def test_env_names_the_environment_tools_the_project_uses(tmp_path: Path) -> None:
+    python = str(venv_python(flask_venv()))
+    root = write_tree(
+        tmp_path / "proj", {"Pipfile": "[packages]\nflask = '*'\n", "poetry.lock": ""}
+    )
+    summary = json.loads(run_cli("env", str(root), "--python", python, "--format", "json").stdout)
+    assert [t["tool"] for t in summary["project_tools"]] == ["poetry", "pipenv"]
+    assert "project tool:  pipenv (Pipfile)" in run_cli("env", str(root), "--python", python).stdout

@@ -35,6 +35,10 @@ def render_environment(project: Project, summary: dict[str, Any]) -> str:
     lines.append(f"distributions: {summary['distributions']}")
     venvs = project_venvs(project)
     lines.append(f"project venvs: {', '.join(venvs) if venvs else 'none found'}")
+    for tool in summary.get("project_tools", []):
+        lines.append(
+            f"project tool:  {tool['tool']} ({tool['marker']}); its venv: `{tool['find_python']}`"
+        )
     lines.append(f"state:         {summary['state']} ({_STATES.get(summary['state'], '')})")
     if env is not None:
         lines.extend(f"note:          {note}" for note in env.notes)

@@ -758,6 +758,30 @@ def choose_project_interpreter(
     return WorkspaceInterpreter(choice.path, "auto", choice.reason)
 
 
+#: Marker file -> (tool, how to find the venv that tool manages, often outside the project).
+_TOOL_MARKERS = (
+    ("poetry.lock", "poetry", "poetry env info --executable"),
+    ("Pipfile", "pipenv", "pipenv --py"),
+    ("uv.lock", "uv", "uv python find"),
+    ("environment.yml", "conda", "conda env list"),
+)
+
+
+def project_tools(project: Project) -> list[dict[str, str]]:
+    """Environment managers the project uses (cheap: marker files at the root only)."""
+    found = []
+    for marker, tool, finder in _TOOL_MARKERS:
+        if project.exists(marker):
+            found.append({"tool": tool, "marker": marker, "find_python": finder})
+    if not any(t["tool"] == "poetry" for t in found):
+        text = project.read_text("pyproject.toml") if project.exists("pyproject.toml") else None
+        if text and "[tool.poetry" in text:
+            found.append(
+                {"tool": "poetry", "marker": "pyproject.toml", "find_python": _TOOL_MARKERS[0][2]}
+            )
+    return found
+
+
 def _state(project: Project, env: Environment | None) -> tuple[str, str | None]:
     venvs = project_venvs(project)
     own = venvs[0] if venvs else None
@@ -798,4 +822,5 @@ def environment_summary(project: Project) -> dict[str, Any]:
         "how_chosen": how,
         "source": project.settings.get("interpreter_source"),
         "externally_managed": bool(env and env.externally_managed),
+        "project_tools": project_tools(project),
     }
