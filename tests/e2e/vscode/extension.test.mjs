@@ -4,6 +4,7 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as net from 'node:net';
 import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import * as h from './harness.mjs';
@@ -76,6 +77,17 @@ async function open(folder) {
   const page = await h.openWorkbench(browser, server, folder);
   pages.push(page);
   return page;
+}
+
+/** The URL of the "… answers on URL" notification, once the app answered. */
+async function answeredUrl(page) {
+  return h.waitFor('the "answers on" notification', async () => {
+    for (const text of await h.notifications(page)) {
+      const match = /answers on (http:\/\/127\.0\.0\.1:\d+\/)/.exec(text);
+      if (match) return match[1];
+    }
+    return undefined;
+  }, { timeoutMs: 90000 });
 }
 
 async function waitForStatus(page, pattern, what) {
@@ -157,33 +169,51 @@ describe('Flask Preflight in VS Code', () => {
     await h.screenshotStatusBar(page, 'status-venv-broken-bar');
   });
 
-  e2e('Run App (Gunicorn) starts the app and it answers on its port', async () => {
+  e2e('Run App (Gunicorn): the configured port is taken, another is picked, the app answers', async () => {
     const python = gunicornVenv();
-    const project = path.join(work, 'hello-gunicorn');
-    fs.cpSync(path.join(h.REPO, 'examples', 'hello-ok'), project, { recursive: true });
+    const project = h.copyExample('hello-ok', work, 'hello-gunicorn');
+    const blocker = net.createServer();
+    const taken = await new Promise((resolve) => blocker.listen(0, '127.0.0.1', () => resolve(blocker.address().port)));
+    try {
+      fs.mkdirSync(path.join(project, '.vscode'));
+      fs.writeFileSync(path.join(project, '.vscode', 'settings.json'), JSON.stringify({ 'flaskPreflight.python': python, 'flaskPreflight.gunicornPort': taken }));
+      const page = await open(project);
+      await h.openFile(page, 'app.py');
+      await waitForStatus(page, /· 3\.\d+/, 'the selected venv');
+      // The server's code lenses are what the command uses to find the app.
+      await page.locator('.codelens-decoration', { hasText: 'Run with Gunicorn' }).first().waitFor({ timeout: 60000 });
+
+      await h.runCommand(page, 'Flask Preflight: Run App (Gunicorn)');
+      await page.locator('.notification-toast', { hasText: `port ${taken} is taken` }).first().waitFor({ timeout: 60000 });
+      const url = await answeredUrl(page);
+      assert.notEqual(new URL(url).port, String(taken));
+      const response = await fetch(url);
+      assert.equal(response.status, 200);
+      assert.equal(await response.text(), 'Hello, World!');
+      assert.match(response.headers.get('server') ?? '', /gunicorn/i);
+      await h.screenshot(page, 'run-gunicorn');
+    } finally {
+      blocker.close();
+    }
+  });
+
+  e2e('Run with dev server (code lens): flask run answers on the configured port', async () => {
+    const python = gunicornVenv();
+    const project = h.copyExample('hello-ok', work, 'hello-dev-server');
+    const port = await h.freePort();
     fs.mkdirSync(path.join(project, '.vscode'));
-    fs.writeFileSync(path.join(project, '.vscode', 'settings.json'), JSON.stringify({ 'flaskPreflight.python': python }));
+    fs.writeFileSync(path.join(project, '.vscode', 'settings.json'), JSON.stringify({ 'flaskPreflight.python': python, 'flaskPreflight.devServerPort': port }));
     const page = await open(project);
     await h.openFile(page, 'app.py');
-    await waitForStatus(page, /· 3\.\d+/, 'the selected venv');
-    // The server's code lenses are what the command uses to find the app.
-    await page.locator('.codelens-decoration', { hasText: 'Run with Gunicorn' }).first().waitFor({ timeout: 60000 });
-
-    await h.runCommand(page, 'Flask Preflight: Run App (Gunicorn)');
-    const url = await h.waitFor('the "answers on" notification', async () => {
-      for (const text of await h.notifications(page)) {
-        const match = /answers on (http:\/\/127\.0\.0\.1:\d+\/)/.exec(text);
-        if (match) return match[1];
-      }
-      return undefined;
-    }, { timeoutMs: 90000 });
+    const lens = page.locator('.codelens-decoration a', { hasText: 'Run with dev server' }).first();
+    await lens.waitFor({ timeout: 60000 });
+    await lens.click();
+    const url = await answeredUrl(page);
+    assert.equal(url, `http://127.0.0.1:${port}/`);
     const response = await fetch(url);
-    assert.equal(response.status, 200);
     assert.equal(await response.text(), 'Hello, World!');
-    await h.screenshot(page, 'run-gunicorn');
-    // The terminal shows the argv: the venv's absolute interpreter running gunicorn.
-    const terminalText = await page.locator('.terminal-wrapper, .xterm').first().innerText().catch(() => '');
-    if (terminalText) assert.match(terminalText, /-m gunicorn/);
+    assert.match(response.headers.get('server') ?? '', /Werkzeug/);
+    await h.screenshot(page, 'run-dev-server');
   });
 
   e2e('status bar: another venv selected; the click offers the project venv and selects it', async () => {
