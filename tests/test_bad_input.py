@@ -19,6 +19,7 @@ from flask_preflight.analysis.registry import run_checks
 
 from .conftest import write_tree
 
+HEADER = "from flask import Flask\napp = Flask(__name__)\n"
 UNGUARDED = """\
 from flask import Flask
 
@@ -96,6 +97,12 @@ def test_every_prefix_of_a_module_being_typed(root: Path) -> None:
         "x = " + "+".join(["1"] * 50_000) + "\n",  # a very long expression
         "#" + "x" * 900_000 + "\n",  # a single enormous line under the size cap
         "\r" * 1000,  # old Mac line ends only
+        # Deep trees: the parser gives up (RecursionError) or the checks must not recurse.
+        HEADER + "x = " + "not " * 3000 + "1\napp.run()\n",
+        HEADER + "x = a" + ".b" * 50_000 + "\napp.run()\n",
+        HEADER + "x = " + "lambda: " * 2000 + "1\napp.run()\n",
+        HEADER + "if a:\n  pass\n" + "elif a:\n  pass\n" * 5000 + "app.run()\n",
+        HEADER + "@d\n" * 5000 + "def f(): pass\napp.run()\n",
         "from flask import Flask\napp = Flask(__name__)\napp.run(" + "[" * 90 + "]" * 90 + ")\n",
     ],
 )
