@@ -410,7 +410,11 @@ def oracle(
             served, output = _serve_one_request(argv, cwd, sock)
             checked = check.returncode == 0
             if checked != served:
-                quirk = "--pythonpath" in args if served else "create_app" in " ".join(args)
+                conf = cwd / "gunicorn.conf.py"
+                pythonpath = "--pythonpath" in args or (
+                    conf.exists() and "pythonpath" in conf.read_text()
+                )
+                quirk = pythonpath if served else "create_app" in " ".join(args)
                 assert quirk, f"--check-config says {checked}, serving says {served}: {output}"
             return served, check.stdout + check.stderr + output
 

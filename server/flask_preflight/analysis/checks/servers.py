@@ -107,12 +107,7 @@ def check_server_installed(project: Project) -> Iterator[Finding]:
         if package is None or declaration.unknown:
             continue
         where = declaration.command_file
-        rng = declaration.command_end or declaration.range
-        rng = (
-            Range(Range.line_start(rng.start.line).start, rng.end)
-            if declaration.command_end
-            else rng
-        )
+        rng = declaration.program_range or declaration.range
         if (where, package) in reported:
             continue
         if declaration.context in ("container", "paas", "systemd"):

@@ -56,7 +56,9 @@ def _read_file(
         try:
             return compose_declarations(project, path)
         except ComposeProblem as error:
-            problems.append(DeclarationProblem(path, Range.line_start(0), "unknown", str(error)))
+            problems.append(
+                DeclarationProblem(path, Range.line_start(error.line), "unknown", str(error))
+            )
             return []
     if name.endswith(".ini"):
         return uwsgi_ini_declarations(
@@ -169,9 +171,13 @@ def _collect(project: Project) -> tuple[list[Declaration], list[DeclarationProbl
     consumed: set[str] = set()
     merged = [_with_config(project, d, consumed) for d in declarations]
     for path in project.files():
-        if posixpath.basename(path) != "gunicorn.conf.py" or path in consumed:
+        if posixpath.basename(path) != "gunicorn.conf.py":
             continue
         config = read_gunicorn_config(project, path)
+        if config is not None and config.error:
+            problems.append(DeclarationProblem(path, config.error_range, "gunicorn", config.error))
+        if path in consumed:
+            continue
         if config is None or config.wsgi_app is None:
             continue
         text, rng = config.wsgi_app

@@ -26,7 +26,10 @@ def app_yaml_declarations(
     except YamlError as error:
         problems.append(
             DeclarationProblem(
-                relpath, Range.line_start(0), "gunicorn", f"{relpath} is not valid YAML: {error}"
+                relpath,
+                Range.line_start(error.line),
+                "gunicorn",
+                f"{relpath} is not valid YAML: {error}",
             )
         )
         return []

@@ -24,6 +24,10 @@ def is_compose_file(relpath: str) -> bool:
 class ComposeProblem(ValueError):
     """The file is not a compose file we can read (the reason is shown as 'unknown')."""
 
+    def __init__(self, message: str, line: int = 0):
+        super().__init__(message)
+        self.line = line
+
 
 def read_compose(project: Project, relpath: str) -> Any:
     text = project.read_text(relpath)
@@ -32,7 +36,7 @@ def read_compose(project: Project, relpath: str) -> Any:
     try:
         return load_yaml(text)
     except YamlError as error:
-        raise ComposeProblem(f"{relpath} is not valid YAML: {error}") from None
+        raise ComposeProblem(f"{relpath} is not valid YAML: {error}", error.line) from None
 
 
 def _environment(value: Any) -> dict[str, str]:

@@ -46,7 +46,8 @@ class Declaration:
     #: The file holding the command line when the target came from elsewhere (gunicorn's
     #: wsgi_app in gunicorn.conf.py); '' means `source`.
     command_source: str = ""
-    command_range: Range | None = None  # the whole command, for fixes that add options
+    command_range: Range | None = None  # from the server word to the last argument
+    program_range: Range | None = None  # the server word itself
     command_end: Range | None = field(default=None)  # empty range after the server word
     append_at: Range | None = None  # empty range after the command's last argument
     #: How arguments are written: a shell line, a JSON list (Dockerfile exec form), or a form

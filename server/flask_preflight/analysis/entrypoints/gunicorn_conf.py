@@ -20,6 +20,7 @@ class GunicornConfig:
     pythonpath: str | None = None
     reload: bool = False
     error: str = ""  # why gunicorn would refuse the file
+    error_range: Range = field(default_factory=lambda: Range.line_start(0))
     dynamic: list[str] = field(default_factory=list)  # settings we cannot read statically
 
 
@@ -36,8 +37,18 @@ def read_gunicorn_config(project: Project, relpath: str) -> GunicornConfig | Non
         return None
     config = GunicornConfig(relpath)
     if module.tree is None:
+        where = ""
+        try:
+            ast.parse(module.text)
+        except SyntaxError as error:
+            line = max((error.lineno or 1) - 1, 0)
+            config.error_range = Range.line_start(line)
+            where = f" (line {line + 1}: {error.msg})"
+        except (ValueError, RecursionError, MemoryError):
+            pass
         config.error = (
-            f"{relpath} does not parse as Python: gunicorn stops with 'Failed to read config file'"
+            f"{relpath} does not parse as Python{where}: gunicorn stops with "
+            "'Failed to read config file'"
         )
         return config
     for stmt in module.tree.body:

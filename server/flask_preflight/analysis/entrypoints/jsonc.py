@@ -8,7 +8,9 @@ from typing import Any
 
 
 class JsoncError(ValueError):
-    pass
+    def __init__(self, message: str, line: int = 0):
+        super().__init__(message)
+        self.line = line  # 0-based
 
 
 @dataclass
@@ -38,8 +40,8 @@ class _Parser:
         self.depth = 0
 
     def error(self, what: str) -> JsoncError:
-        line = self.text.count("\n", 0, self.i) + 1
-        return JsoncError(f"{what} at line {line}")
+        line = self.text.count("\n", 0, self.i)
+        return JsoncError(f"{what} at line {line + 1}", line)
 
     def skip(self) -> None:
         text = self.text

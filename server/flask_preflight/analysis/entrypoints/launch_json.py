@@ -54,7 +54,10 @@ def launch_declarations(
     except JsoncError as error:
         problems.append(
             DeclarationProblem(
-                relpath, Range.line_start(0), "unknown", f"{relpath} is not valid JSON: {error}"
+                relpath,
+                Range.line_start(error.line),
+                "unknown",
+                f"{relpath} is not valid JSON: {error}",
             )
         )
         return []

@@ -14,7 +14,11 @@ from .located import Located
 
 
 class YamlError(ValueError):
-    pass
+    """The YAML does not parse; `line` is 0-based where the parser gave up."""
+
+    def __init__(self, message: str, line: int = 0):
+        super().__init__(message)
+        self.line = line
 
 
 def load_yaml(text: str) -> Any:
@@ -24,13 +28,17 @@ def load_yaml(text: str) -> Any:
     yaml = YAML(typ="rt", pure=True)
     try:
         return yaml.load(io.StringIO(text))
-    except (YAMLError, ValueError, TypeError, RecursionError) as error:
-        detail = str(error).strip().splitlines()
-        raise YamlError(detail[0] if detail else type(error).__name__) from None
     except Exception as error:  # ruamel raises assorted types on odd input (duplicate keys)
-        raise YamlError(
-            str(error).strip().splitlines()[0] if str(error).strip() else repr(error)
-        ) from None
+        mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
+        line = getattr(mark, "line", 0) or 0
+        problem = getattr(error, "problem", None)
+        context = getattr(error, "context", None)
+        if isinstance(error, YAMLError) and (problem or context):
+            detail = ", ".join(str(p) for p in (context, problem) if p)
+        else:
+            lines = str(error).strip().splitlines()
+            detail = lines[0] if lines else type(error).__name__
+        raise YamlError(f"line {line + 1}: {detail}", line) from None
 
 
 def scalar_at(source: SourceText, line: int, column: int, value: str) -> Located | None:
