@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from packaging.specifiers import SpecifierSet
 
 from flask_preflight.analysis.project import Project
@@ -162,3 +164,77 @@ def test_poetry_dependencies_table(tmp_path: Path) -> None:
     assert not by_name["requests"].primary
     assert [str(p.specifier) for p in result.python] == [str(SpecifierSet(">=3.10,<4"))]
     assert [p.range.start.line for p in result.problems] == [6]
+
+
+@settings(
+    max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    st.lists(
+        st.one_of(
+            st.text(max_size=40),
+            st.sampled_from(
+                [
+                    "-r",
+                    "-r x.txt",
+                    "-c",
+                    "-e",
+                    "--hash=sha256:0",
+                    "\\",
+                    "flask ; python_version",
+                    "a @ ",
+                    "[",
+                    "pkg[extra]>=1; os_name=='nt'",
+                    "#",
+                    " # x",
+                    "\t",
+                    "\r",
+                ]
+            ),
+        ),
+        max_size=12,
+    )
+)
+def test_any_requirements_text_is_read_without_raising(tmp_path: Path, lines: list[str]) -> None:
+    text = "\n".join(lines)
+    project = Project(
+        tmp_path, overrides={"requirements.txt": text, "x.txt": "-r requirements.txt\n"}
+    )
+    result = declared_requirements(project)
+    line_count = len(text.splitlines()) or 1
+    for item in [*result.requirements, *result.problems]:
+        assert 0 <= item.range.start.line <= item.range.end.line <= line_count
+
+
+@settings(
+    max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    st.lists(
+        st.sampled_from(
+            [
+                "[project]",
+                "dependencies = [",
+                '"flask>=2",',
+                "'bad ((',",
+                "]",
+                "requires-python = '>=3.9'",
+                "requires-python = 'x'",
+                "[tool.poetry.dependencies]",
+                'python = "^3.10"',
+                'flask = "^^"',
+                'req = { version = "~1.2", python = "^3.8", markers = "os_name == \'nt\'" }',
+                "[project.optional-dependencies]",
+                'dev = ["pytest"]',
+                "x = [1, 2",
+                '"',
+                "optional-dependencies = 3",
+            ]
+        ),
+        max_size=14,
+    )
+)
+def test_any_pyproject_is_read_without_raising(tmp_path: Path, lines: list[str]) -> None:
+    project = Project(tmp_path, overrides={"pyproject.toml": "\n".join(lines)})
+    result = declared_requirements(project)
+    assert len(result.problems) + len(result.requirements) + len(result.python) >= 0
