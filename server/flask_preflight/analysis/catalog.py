@@ -62,7 +62,7 @@ _RULES: tuple[Rule, ...] = (
         "A venv points at the Python it was created from (pyvenv.cfg `home`). When that Python "
         "is upgraded or removed, every command in the venv fails before your code runs. "
         "Recreate the venv and reinstall the requirements.",
-        "# .venv/pyvenv.cfg\nhome = /usr/local/python3.8/bin   # removed by an upgrade",
+        ".venv/pyvenv.cfg:\nhome = /usr/local/python3.8/bin   # removed by an upgrade",
         "$ python3 -m venv --clear .venv && .venv/bin/python -m pip install -r requirements.txt",
     ),
     Rule(
@@ -74,8 +74,8 @@ _RULES: tuple[Rule, ...] = (
         "`requires-python` in pyproject.toml, or a pinned package's own Requires-Python, "
         "excludes this interpreter: pip refuses to install, or the code fails on syntax or "
         "APIs the version lacks. Use a supported interpreter.",
-        '[project]\nrequires-python = ">=3.12"   # the interpreter is Python 3.9',
-        '[project]\nrequires-python = ">=3.9"',
+        'pyproject.toml:\n[project]\nrequires-python = ">=3.12"   # the interpreter is Python 3.9',
+        'pyproject.toml:\n[project]\nrequires-python = ">=3.9"',
     ),
     # --- dependencies ----------------------------------------------------------------------
     Rule(
@@ -86,7 +86,7 @@ _RULES: tuple[Rule, ...] = (
         "Importing it fails with `ModuleNotFoundError`. Install the requirements into the "
         "workspace interpreter. Markers are evaluated for that interpreter's Python version and "
         "platform; dev/optional groups and constraints files are not required.",
-        "requests>=2.31   # declared, but `pip install -r requirements.txt` never ran here",
+        "requirements.txt:\nrequests>=2.31   # declared, but never installed into this interpreter",
         "$ .venv/bin/python -m pip install -r requirements.txt",
     ),
     Rule(
@@ -96,7 +96,7 @@ _RULES: tuple[Rule, ...] = (
         "The installed version does not satisfy the declared specifier.",
         "The app runs against a version you did not test with; APIs may be missing. Reinstall "
         "the requirements.",
-        "Flask==2.3.3   # Flask 3.0.3 is installed",
+        "requirements.txt:\nFlask==2.3.3   # Flask 3.0.3 is installed",
         "$ .venv/bin/python -m pip install -r requirements.txt",
     ),
     Rule(
@@ -107,7 +107,7 @@ _RULES: tuple[Rule, ...] = (
         "A package imports a dependency at a version it does not support: errors appear at "
         "import or at run time. Install compatible versions. The check reads each installed "
         "distribution's Requires-Dist exactly as `pip check` does, without running pip.",
-        "flask 3.0.3 has requirement Werkzeug>=3.0.0, but you have werkzeug 2.3.8.",
+        "$ pip check\nflask 3.0.3 has requirement Werkzeug>=3.0.0, but you have werkzeug 2.3.8.",
         "$ .venv/bin/python -m pip install 'Werkzeug>=3.0.0'",
     ),
     Rule(
@@ -118,8 +118,8 @@ _RULES: tuple[Rule, ...] = (
         "Both packages install without complaint, then the import fails, e.g. old Flask with "
         "Werkzeug 3: `ImportError: cannot import name 'url_quote' from 'werkzeug.urls'`. Pin "
         "the compatible version.",
-        "Flask==2.0.3  # with Werkzeug 3.x installed",
-        "Flask==2.0.3\nWerkzeug<3.0",
+        "requirements.txt:\nFlask==2.0.3  # with Werkzeug 3.x installed",
+        "requirements.txt:\nFlask==2.0.3\nWerkzeug<3.0",
     ),
     Rule(
         "DEP005",
@@ -130,8 +130,8 @@ _RULES: tuple[Rule, ...] = (
         "provides it and declare it in the requirements. The standard library of the target "
         "Python version, the project's own modules (also under src/), relative imports, imports "
         "under `try: ... except ImportError` and version/platform branches are not reported.",
-        "import yaml   # PyYAML is not installed",
-        "# requirements.txt\nPyYAML>=6",
+        "import yaml  # PyYAML is not installed",
+        "requirements.txt:\nPyYAML>=6",
     ),
     Rule(
         "DEP006",
@@ -141,8 +141,8 @@ _RULES: tuple[Rule, ...] = (
         "The import or attribute access fails at start (`AttributeError` or `ImportError`). "
         "Replace it with the current API, or pin the Flask version that still has it. Reported "
         "only when the installed Flask is a release without the API.",
-        "from flask import escape, Markup\n\n@app.before_first_request\ndef setup(): ...",
-        "from markupsafe import escape, Markup\n\nwith app.app_context():\n    setup()",
+        "from flask import Markup, escape\n\n\n@app.before_first_request\ndef setup(): ...",
+        "from markupsafe import Markup, escape\n\nwith app.app_context():\n    setup()",
     ),
     Rule(
         "DEP007",
@@ -151,8 +151,8 @@ _RULES: tuple[Rule, ...] = (
         "`.env`/`.flaskenv` exists but python-dotenv is not installed: Flask ignores them.",
         "`flask run` loads these files only when python-dotenv is installed, so settings such "
         "as FLASK_APP silently do not apply. Install python-dotenv.",
-        "# .flaskenv\nFLASK_APP=hello   # python-dotenv is not installed",
-        "# requirements.txt\nflask\npython-dotenv",
+        ".flaskenv:\nFLASK_APP=hello   # python-dotenv is not installed",
+        "requirements.txt:\nflask\npython-dotenv",
     ),
     Rule(
         "DEP008",
@@ -161,8 +161,8 @@ _RULES: tuple[Rule, ...] = (
         "A requirements file or pyproject.toml entry that pip cannot parse.",
         "`pip install -r requirements.txt` stops at the first line it cannot parse and installs "
         "nothing at all; an invalid pyproject.toml stops every build. Fix or remove the entry.",
-        "flask>=2.0,,<3\n--no-such-option",
-        "flask>=2.0,<3",
+        "requirements.txt:\nflask>=2.0,,<3\n--no-such-option",
+        "requirements.txt:\nflask>=2.0,<3",
     ),
     # --- the application module -------------------------------------------------------------
     Rule(
