@@ -23,7 +23,7 @@ fi
 stamp=.venv/.flask-preflight-stamp
 want=$(cat pyproject.toml requirements/dev.txt | sha256sum | cut -d' ' -f1)
 if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
-  .venv/bin/python -m pip install --quiet --upgrade pip
-  .venv/bin/python -m pip install --quiet -e . -r requirements/dev.txt
+  .venv/bin/python -m pip install -qq --upgrade pip
+  .venv/bin/python -m pip install -qq -e . -r requirements/dev.txt
   echo "$want" > "$stamp"
 fi
