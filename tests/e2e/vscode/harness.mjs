@@ -63,7 +63,7 @@ export function copyExample(name, into, as = name) {
  * One code-server with fresh user-data and extensions dirs and the VSIX installed.
  * `settings` are the user settings.
  */
-export async function startCodeServer({ vsix, settings = {}, log }) {
+export async function startCodeServer({ vsix, settings = {}, log, trust = false }) {
   const home = scratch('cs');
   const userData = path.join(home, 'user-data');
   const extensions = path.join(home, 'extensions');
@@ -79,7 +79,8 @@ export async function startCodeServer({ vsix, settings = {}, log }) {
         'extensions.ignoreRecommendations': true,
         'telemetry.telemetryLevel': 'off',
         'update.mode': 'none',
-        'security.workspace.trust.enabled': false,
+        // Workspace trust on only where a test is about it: else every folder is trusted.
+        'security.workspace.trust.enabled': trust,
         'editor.hover.delay': 100,
         'editor.lightbulb.enabled': 'on',
         'files.autoSave': 'off',
@@ -102,7 +103,7 @@ export async function startCodeServer({ vsix, settings = {}, log }) {
   const port = await freePort();
   const proc = spawn(
     process.execPath,
-    [CODE_SERVER, ...common, '--auth', 'none', '--bind-addr', `127.0.0.1:${port}`, '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust', '--disable-getting-started-override'],
+    [CODE_SERVER, ...common, '--auth', 'none', '--bind-addr', `127.0.0.1:${port}`, '--disable-telemetry', '--disable-update-check', ...(trust ? [] : ['--disable-workspace-trust']), '--disable-getting-started-override'],
     { env, stdio: ['ignore', 'pipe', 'pipe'], detached: true },
   );
   let output = '';
