@@ -111,3 +111,30 @@ async def test_status_then_set_interpreter(
     )[-1]
     assert status["interpreter"]["state"] == "no-interpreter"
     assert status["interpreter"]["healthy"] is False
+
+
+RUN = "from flask import Flask\napp = Flask(__name__)\napp.run()\n"
+
+
+async def test_a_nested_folder_is_left_to_its_own_project(
+    client: EditorClient, tmp_path: Path, examples_python: str
+) -> None:
+    outer = write_tree(tmp_path / "outer", {"app.py": RUN, "inner/app.py": RUN})
+    inner = outer / "inner"
+    await initialize(client, [outer, inner], options_for([outer, inner], examples_python))
+    for root in (outer, inner):
+        await wait_until(lambda r=root: _status_for(client, r), f"a status for {root.name}")
+        assert _status_for(client, root)[-1]["counts"]["warning"] == 1
+
+
+async def test_a_file_outside_every_folder_is_checked_alone(
+    client: EditorClient, tmp_path: Path, examples_python: str
+) -> None:
+    root = copy_example("hello-ok", tmp_path)
+    elsewhere = write_tree(tmp_path / "elsewhere", {"script.py": RUN, "sibling.py": RUN})
+    await initialize(client, root, python=examples_python)
+    await wait_until(lambda: _status_for(client, root), "the folder's status")
+    uri = open_file(client, elsewhere / "script.py")
+    assert [d.code for d in await wait_for_version(client, uri, 1)] == ["APP001"]
+    assert (elsewhere / "sibling.py").as_uri() not in client.diagnostics
+    assert {s["folderUri"] for s in client.statuses} == {root.as_uri()}

@@ -36,6 +36,7 @@ class Batch:
     versions: dict[str, int | None]  # open documents' versions at the time of the copy
     lens_paths: frozenset[str]
     loose: bool = False
+    nested: tuple[str, ...] = ()  # folders inside this one: they are projects of their own
 
 
 @dataclass
@@ -57,7 +58,9 @@ def _build_project(batch: Batch, previous: Project | None) -> tuple[Project, Cho
         batch.root,
         interpreter=chosen.path,
         trusted=batch.trusted,
-        exclude=batch.settings.exclude,
+        # A file outside every folder is checked alone: its directory is not scanned (it may
+        # be a home directory).
+        exclude=("*",) if batch.loose else (*batch.settings.exclude, *batch.nested),
         settings={
             "devServerPort": batch.settings.dev_server_port,
             "gunicornPort": batch.settings.gunicorn_port,

@@ -86,7 +86,17 @@ class PreflightServer(LanguageServer):
             loose=loose,
         )
         self.folders[uri] = folder
+        if not loose:
+            self._rescan_outer(folder)
         return folder
+
+    def _rescan_outer(self, folder: Folder) -> None:
+        """Folders holding `folder` exclude it: their file lists must be made again."""
+        for other in list(self.folders.values()):
+            if other is not folder and relpath_in(other.root, str(folder.root)) is not None:
+                other.rebuild = other.full = True
+                if other.project is not None:
+                    self.schedule(other)
 
     def remove_folder(self, uri: str) -> None:
         folder = self.folders.pop(uri.rstrip("/"), None) or self.folders.pop(uri, None)
@@ -94,6 +104,8 @@ class PreflightServer(LanguageServer):
             return
         for published in folder.published.values():
             self.publish(published.uri, [], None)
+        if not folder.loose:
+            self._rescan_outer(folder)
         # documents still open move to whichever folder now holds them
         for document in folder.open.values():
             target = self.folder_for(document.uri)
@@ -235,10 +247,20 @@ class PreflightServer(LanguageServer):
             versions=folder.open_versions(),
             lens_paths=frozenset(p for p in folder.open if p.endswith(".py")),
             loose=folder.loose or folder.open_only,
+            nested=self._nested_in(folder),
         )
         folder.pending_texts, folder.pending_disk = {}, {}
         folder.rebuild = folder.full = False
         return batch
+
+    def _nested_in(self, folder: Folder) -> tuple[str, ...]:
+        nested = []
+        for other in self.folders.values():
+            if other is not folder and not other.loose:
+                inner = relpath_in(folder.root, str(other.root))
+                if inner is not None:
+                    nested.append(inner)
+        return tuple(sorted(nested))
 
     def _apply_result(self, folder: Folder, batch: Batch, result: RunResult) -> None:
         folder.project = result.project
