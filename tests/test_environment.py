@@ -287,6 +287,11 @@ def test_env001_global_python_without_project_venv(tmp_path: Path) -> None:
     assert len(env001) == 1 and env001[0]["path"] == "requirements.txt"
     assert env001[0]["fixes"][0]["command"]["name"] == "flaskPreflight.createVenv"
     assert report["interpreter"]["state"] == "no-venv" and not report["interpreter"]["is_venv"]
+    # installing into the global Python is what ENV001 warns against: DEP001 offers the venv
+    (root / "requirements.txt").write_text("flask\nsurely-not-installed-anywhere\n")
+    again = json.loads(run_cli("check", str(root), "--python", python, "--format", "json").stdout)
+    (dep001,) = [f for f in again["findings"] if f["rule"] == "DEP001"]
+    assert dep001["fixes"][0]["command"]["name"] == "flaskPreflight.createVenv"
     # a bare script that declares nothing has nothing to install: DEP005 speaks for it instead
     (root / "requirements.txt").unlink()
     bare = json.loads(run_cli("check", str(root), "--python", python, "--format", "json").stdout)

@@ -17,7 +17,7 @@ from packaging.version import Version
 
 from ..catalog import RULES
 from ..environment import Environment, project_environment
-from ..environment_commands import install_requirements
+from ..environment_commands import create_venv, install_requirements
 from ..flask_apps import find_flask_apps
 from ..known_incompatibilities import INCOMPATIBILITIES, REMOVED_FLASK_APIS, Incompatibility
 from ..model import Finding, Fix, Position, Range, TextEdit
@@ -81,7 +81,21 @@ def _usable(env: Environment | None) -> bool:
     return env is not None and env.healthy and bool(env.site_packages)
 
 
-def _install_fix(env: Environment, path: str) -> tuple[Fix, ...]:
+def _install_advice(env: Environment) -> str:
+    if not env.is_venv and not env.is_conda:
+        return "Create a virtualenv for the project and install the requirements there."
+    return "Install the requirements into this interpreter."
+
+
+def _install_fix(env: Environment, path: str, project: Project | None = None) -> tuple[Fix, ...]:
+    if project is not None and not env.is_venv and not env.is_conda:
+        # a global Python: installing there is what ENV001 warns against (and PEP 668 refuses)
+        return (
+            Fix(
+                f"Create .venv and install the requirements of {path}",
+                command=create_venv(str(project.root), path),
+            ),
+        )
     return (
         Fix(
             f"Install the requirements of {path} into {env.interpreter}",
@@ -138,8 +152,8 @@ def check_declared(project: Project) -> Iterator[Finding]:
                 declared.range,
                 f"`{requirement.name}` is declared in {declared.path} but not installed in "
                 f"{describe(env)}: importing it fails with `ModuleNotFoundError: No module "
-                f"named '{module}'`. Install the requirements into this interpreter.",
-                _install_fix(env, declared.path),
+                f"named '{module}'`. {_install_advice(env)}",
+                _install_fix(env, declared.path, project),
                 {"distribution": declared.name},
             )
             continue
@@ -154,8 +168,8 @@ def check_declared(project: Project) -> Iterator[Finding]:
             declared.range,
             f"{declared.path} asks for `{declared.text}` but {describe(env)} has "
             f"{dist.display_name} {dist.version}: the app runs against a version it was not "
-            f"written for. Install the requirements again.",
-            _install_fix(env, declared.path),
+            f"written for. {_install_advice(env)}",
+            _install_fix(env, declared.path, project),
             {"distribution": declared.name, "installed": dist.version},
         )
 
@@ -252,7 +266,9 @@ def _pin_fix(
     if existing is not None and not existing.requirement.specifier.contains(
         installed_other, prereleases=True
     ):
-        return _install_fix(env, existing.path)  # already pinned: only the install is stale
+        return _install_fix(
+            env, existing.path, project
+        )  # already pinned: only the install is stale
     if existing is not None and existing.kind in ("requirements", "pyproject"):
         old = existing.requirement
         extras = f"[{','.join(sorted(old.extras))}]" if old.extras else ""
@@ -453,7 +469,7 @@ def check_imports(project: Project, module: PythonModule) -> Iterator[Finding]:
             names = [(alias.name, alias) for alias in stmt.names]
         for dotted, node in names:
             top = dotted.split(".")[0]
-            if top in reported or top == "__future__" or top in stdlib:
+            if top in reported or top.startswith("__") or top in stdlib:
                 continue
             if _project_module(project, module.path, top) or env.can_import(top):
                 continue
@@ -465,7 +481,7 @@ def check_imports(project: Project, module: PythonModule) -> Iterator[Finding]:
                     f"`{dist}` is declared in {found.path} but not installed: install the "
                     "requirements into this interpreter."
                 )
-                fixes = _install_fix(env, found.path)
+                fixes = _install_fix(env, found.path, project)
             else:
                 advice = f"Install `{dist}` and add it to the requirements."
                 fixes = ()
@@ -605,7 +621,7 @@ def check_dotenv(project: Project) -> Iterator[Finding]:
     already = declared.declared("python-dotenv")
     fixes: tuple[Fix, ...] = ()
     if already is not None:
-        fixes = _install_fix(env, already.path)
+        fixes = _install_fix(env, already.path, project)
     else:
         main = declared.main_file()
         text = project.read_text(main) if main else None
