@@ -4,6 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+scripts/bootstrap-python.sh
 scripts/setup-node.sh
 scripts/setup-code-server.sh
 

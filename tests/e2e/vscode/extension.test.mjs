@@ -284,4 +284,26 @@ describe('Flask Preflight in VS Code', () => {
     assert.equal(version, '3.1.3');
     assert.deepEqual(fs.readdirSync(project).sort(), ['.venv', 'app.py', 'requirements.txt']);
   });
+
+  e2e('Run App with an error-level problem asks first; "Run anyway" runs it', async () => {
+    const python = gunicornVenv();
+    const project = h.copyExample('hello-ok', work, 'hello-with-error');
+    // A declared requirement that the venv lacks: DEP001, an error.
+    fs.appendFileSync(path.join(project, 'requirements.txt'), 'flask-preflight-e2e-not-installed==1.0\n');
+    fs.mkdirSync(path.join(project, '.vscode'));
+    fs.writeFileSync(path.join(project, '.vscode', 'settings.json'), JSON.stringify({ 'flaskPreflight.python': python, 'flaskPreflight.gunicornPort': await h.freePort() }));
+    const page = await open(project);
+    await h.openFile(page, 'app.py');
+    await h.waitFor('the error count in the status tooltip', async () => /Problems: [1-9]\d* error/.test((await h.flaskStatus(page)).label));
+    await page.locator('.codelens-decoration', { hasText: 'Run with Gunicorn' }).first().waitFor({ timeout: 60000 });
+
+    await h.runCommand(page, 'Flask Preflight: Run App (Gunicorn)');
+    const ask = page.locator('.notification-toast', { hasText: 'will likely stop the app from running' }).first();
+    await ask.locator('.monaco-button', { hasText: 'Run anyway' }).waitFor({ state: 'visible', timeout: 30000 });
+    await h.screenshot(page, 'run-ask-errors');
+    assert.equal(await page.locator('.notification-toast', { hasText: 'answers on' }).count(), 0, 'nothing started before the answer');
+    await ask.locator('.monaco-button', { hasText: 'Run anyway' }).click();
+    const response = await fetch(await answeredUrl(page));
+    assert.equal(await response.text(), 'Hello, World!');
+  });
 });
