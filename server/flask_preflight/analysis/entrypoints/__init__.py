@@ -81,11 +81,8 @@ def gunicorn_config_for(project: Project, declaration: Declaration) -> GunicornC
         return None
     path = declaration.config_file
     if path is None:
-        default = (
-            posixpath.join(declaration.cwd, "gunicorn.conf.py")
-            if declaration.cwd
-            else "gunicorn.conf.py"
-        )
+        start = declaration.cwd if declaration.start_dir is None else declaration.start_dir
+        default = posixpath.join(start, "gunicorn.conf.py") if start else "gunicorn.conf.py"
         path = default if project.exists(default) else None
     if path is None or not project.exists(path):
         return None

@@ -416,6 +416,7 @@ def _gunicorn_declaration(
         pythonpath=tuple(pythonpath),
         bind=binds,
         config_file=config_file,
+        start_dir=cwd,
     )
 
 

@@ -28,6 +28,9 @@ class Declaration:
     server: Server
     target: str
     cwd: str = ""
+    #: Where the process starts, before `--chdir` moves it (gunicorn reads its default
+    #: ./gunicorn.conf.py from there); None means `cwd`.
+    start_dir: str | None = None
     pythonpath: tuple[str, ...] = ()
     bind: tuple[str, ...] = ()
     options: tuple[tuple[str, str], ...] = ()
