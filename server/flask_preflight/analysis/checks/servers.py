@@ -378,10 +378,15 @@ def _flask_ignores_env(project: Project) -> bool:
         specifier = pinned.requirement.specifier
         from packaging.version import Version
 
-        # An upper bound below 2.3 means a Flask that still reads FLASK_ENV.
-        if specifier and not any(
-            specifier.contains(Version(v)) for v in ("2.3.0", "3.0.0", "3.1.0", "4.0.0")
-        ):
+        # A pin, or an upper bound below 2.3, means a Flask that still reads FLASK_ENV.
+        for spec in specifier:
+            if spec.operator in ("==", "===") and not spec.version.endswith(".*"):
+                try:
+                    return Version(spec.version).release >= (2, 3)
+                except ValueError:
+                    return True
+        newer = ("2.3.0", "2.3.3", "3.0.0", "3.0.3", "3.1.0", "3.1.3", "3.2.0", "4.0.0")
+        if specifier and not any(specifier.contains(Version(v)) for v in newer):
             return False
     return True
 

@@ -276,7 +276,9 @@ def _declaration(
         unknown=unknown,
         shell_unquoted=target is not None and not target.quoted,
         command_range=site.range(program.start, max(last.end, program.end)),
-        program_range=site.range(program.start, program.end),
+        program_range=site.range(*program.inner)
+        if program.inner[1] > program.inner[0]
+        else site.range(program.start, program.end),
         command_end=site.range(program.end, program.end),
         append_at=site.range(last.end, last.end),
         arg_style=site.arg_style,
