@@ -108,3 +108,50 @@ async def test_env002_offers_the_select_venv_command(client: EditorClient, tmp_p
     )
     assert status[-1]["interpreter"]["state"] == "venv-not-selected"
     assert status[-1]["interpreter"]["project_venv"] == ".venv"
+
+
+async def test_installing_the_missing_requirement_clears_dep001(
+    client: EditorClient, tmp_path: Path
+) -> None:
+    """A real `pip install` into the selected venv's site-packages, reported by the editor's
+    file watcher: the environment is read again and DEP001 goes away."""
+    venv = tmp_path / "venv"
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)
+    root = write_tree(tmp_path / "proj", {"requirements.txt": "python-dotenv\n"})
+    await initialize(client, root, python=str(venv_python(venv)))
+    uri = open_file(client, root / "requirements.txt")
+    await wait_until(
+        lambda: [d for d in client.diagnostics.get(uri, []) if str(d.code) == "DEP001"], "DEP001"
+    )
+    site = next((venv / "lib").glob("python*/site-packages"))
+    installed = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "--no-deps",
+            "--target",
+            str(site),
+            "python-dotenv",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert installed.returncode == 0, installed.stderr
+    events = [
+        types.FileEvent(uri=p.as_uri(), type=types.FileChangeType.Created)
+        for p in site.iterdir()
+        if p.name.startswith(("python_dotenv", "dotenv"))
+    ]
+    assert events
+    client.workspace_did_change_watched_files(types.DidChangeWatchedFilesParams(changes=events))
+    await wait_until(
+        lambda: (
+            uri in client.diagnostics
+            and not [d for d in client.diagnostics[uri] if str(d.code) == "DEP001"]
+        ),
+        "DEP001 to go after the install",
+    )
