@@ -217,11 +217,15 @@ _RULES: tuple[Rule, ...] = (
         "debug-enabled-in-production",
         _W,
         "`debug=True` is hard-coded where a production server is declared.",
-        "The Werkzeug debugger lets anyone who can reach the app run Python code on the "
-        "server. It is an error when the app listens on a public host. Read debug from the "
-        "environment instead.",
+        "Debug mode turns on the Werkzeug debugger, whose in-browser console runs any Python "
+        'a visitor types. With a public host (`host="0.0.0.0"`, or `flask run --debug --host '
+        "0.0.0.0` in a Dockerfile or Procfile) that is remote code execution, so it is an error. "
+        "When the project declares a production server (gunicorn, uWSGI, waitress, a "
+        "container, a PaaS or a systemd unit) a hard-coded `debug=True` (or `app.debug = "
+        "True`) is a warning: it travels wherever the code runs. The fix reads debug from "
+        "the environment, so it is on only where FLASK_DEBUG=1 is set.",
         'app.run(host="0.0.0.0", debug=True)',
-        'app.run(debug=os.environ.get("FLASK_DEBUG") == "1")',
+        'import os\n\napp.run(host="0.0.0.0", debug=os.environ.get("FLASK_DEBUG") == "1")',
     ),
     Rule(
         "APP006",
@@ -239,9 +243,17 @@ _RULES: tuple[Rule, ...] = (
         "reloader-side-effects",
         _W,
         "Module-level threads, schedulers or socket binds run twice with the reloader on.",
-        "With the reloader, Flask imports the module in a parent and a child process: threads "
-        "and schedulers start twice, and a second bind fails with `Address already in use`. "
-        "Start them in the guard, or check `WERKZEUG_RUN_MAIN`.",
+        "With the reloader on (`app.run(debug=True)` or `use_reloader=True`), `python app.py` "
+        "runs the module in a watcher process and again in the server process it spawns. "
+        "Anything the module starts at import time happens twice: a BackgroundScheduler fires "
+        "each job twice, a thread runs twice, and a second `sock.bind()` fails with `OSError: "
+        "[Errno 98] Address already in use`. Start background work from a function the app "
+        'calls, guard it with `os.environ.get("WERKZEUG_RUN_MAIN") == "true"`, or turn '
+        "the reloader off (the quick fix adds `use_reloader=False`).",
+        "scheduler = BackgroundScheduler()\nscheduler.start()\n\n"
+        'if __name__ == "__main__":\n    app.run(debug=True)',
+        "scheduler = BackgroundScheduler()\nscheduler.start()\n\n"
+        'if __name__ == "__main__":\n    app.run(debug=True, use_reloader=False)',
     ),
     # --- servers and entry points -----------------------------------------------------------
     Rule(
@@ -249,63 +261,110 @@ _RULES: tuple[Rule, ...] = (
         "entrypoint-module-not-found",
         _E,
         "A WSGI target's module does not resolve from the server's working directory.",
-        "The server fails at boot with `ModuleNotFoundError` and the platform answers 502. "
-        "Fix the module path or the working directory (`--chdir`, WORKDIR).",
+        "The server imports the target's module from the directory it runs in: the "
+        "declaring file's folder, changed by `cd DIR &&`, `--chdir`, `chdir` in "
+        "gunicorn.conf.py or uwsgi.ini, a Dockerfile WORKDIR (mapped back through COPY), a "
+        "compose `working_dir` or a systemd WorkingDirectory, plus `--pythonpath`. When the "
+        "module is not there, the worker dies at boot with `ModuleNotFoundError` and the "
+        "platform answers 502. The quick fix names the module as seen from that directory, "
+        "or adds `--chdir` (for a src/ layout).",
+        "# Procfile, with the code in src/web.py\nweb: gunicorn web:app",
+        "web: gunicorn --chdir src web:app",
     ),
     Rule(
         "SRV002",
         "entrypoint-attribute-not-found",
         _E,
         "The target's module has no such attribute.",
-        "gunicorn exits with `Failed to find attribute 'NAME' in 'MODULE'.` Name the variable "
-        "that holds the app.",
+        "The module imports, but holds no variable of that name: gunicorn stops with "
+        "`Failed to find attribute 'application' in 'app'.` (a bare `module` target means "
+        "`module:application`). uWSGI and waitress fail the same way. The quick fix names the "
+        "app the module does define (the closest name first).",
+        "# app.py: app = Flask(__name__)\nweb: gunicorn app:application",
+        "web: gunicorn app:app",
     ),
     Rule(
         "SRV003",
         "entrypoint-not-an-app",
         _E,
         "The target's attribute is not a WSGI app (e.g. a factory named without `()`).",
-        "gunicorn calls the attribute as a WSGI app; a factory receives (environ, "
-        "start_response) and fails on the first request. Call the factory: `module:create_app()`.",
+        "gunicorn, uWSGI and waitress call the attribute as the WSGI app. A factory named "
+        "without `()` passes `gunicorn --check-config` (it is callable) but every request calls "
+        "`create_app(environ, start_response)` and fails with a TypeError: 500 on every page. "
+        "Calling an app instance (`app:app()`), a factory with a missing required argument, "
+        "a constant or a module fails at boot. The quick fix calls the factory "
+        "(`module:create_app()`, quoted for the shell), or adds waitress's `--call`.",
+        "web: gunicorn shop:create_app",
+        "web: gunicorn 'shop:create_app()'",
     ),
     Rule(
         "SRV004",
         "entrypoint-invalid-syntax",
         _E,
         "The target cannot be parsed by the server that will read it.",
-        "The server refuses the target at start. Use `module:variable` or `module:factory()`.",
+        "Each server has its own target grammar: gunicorn and Flask take `module:name` or "
+        "`module:factory(literal args)` and refuse expressions such as `app:app.wsgi_app` or "
+        "`app.py:app`; uWSGI only calls a name ending in `()`; waitress needs `module:object`. "
+        "A target holding shell syntax (`app:app; rm -rf ~`) or starting with `-` is rejected "
+        "(it was never a target). A deploy file its own tool cannot read (bad YAML in a "
+        "compose file, an INI or launch.json that does not parse, a gunicorn.conf.py with a "
+        "syntax error) is reported here too: nothing it declares can be checked.",
+        "web: gunicorn app.py:app",
+        "web: gunicorn app:app",
     ),
     Rule(
         "SRV005",
         "server-not-installed",
         _E,
         "gunicorn/uwsgi/waitress is named in a deploy file but absent or undeclared.",
-        "The deploy fails with `command not found` or `No module named gunicorn`. Add it to the "
-        "requirements.",
+        "A Procfile, Dockerfile, compose file or systemd unit runs gunicorn (uWSGI, waitress), "
+        "but no requirements file or pyproject declares it: the deployment installs the "
+        "requirements and then fails with `gunicorn: command not found`. For a local launch "
+        "(launch.json) the workspace interpreter is checked: `No module named gunicorn`. The "
+        "quick fix adds the package to the requirements.",
+        "# requirements.txt\nflask==3.1.3",
+        "# requirements.txt\nflask==3.1.3\ngunicorn",
     ),
     Rule(
         "SRV006",
         "flask-app-not-located",
         _E,
         "`flask run` / FLASK_APP / `--app` cannot locate the app from where it runs.",
-        "`flask run` exits with `Error: Could not locate a Flask application.` Point --app at "
-        "the module (and factory) that builds the app.",
+        "Flask resolves `--app` (else FLASK_APP from the environment, .env or .flaskenv, else "
+        "wsgi.py then app.py) from its working directory: a dotted module, or a path to a file "
+        "or package, then `app`/`application`, the only app, or `create_app`/`make_app`. When "
+        "that fails it prints `Error: Could not import 'web'.`, `Failed to find attribute`, "
+        "`Detected multiple Flask applications` or `Could not locate a Flask application`. "
+        "The quick fix names the app as Flask will find it.",
+        "# .flaskenv, with the code in src/web.py\nFLASK_APP=web",
+        "FLASK_APP=src/web.py",
     ),
     Rule(
         "SRV007",
         "container-loopback-bind",
         _E,
         "The app listens on 127.0.0.1 inside a container: unreachable from outside.",
-        "Port publishing forwards to the container's external interface; a server bound to "
-        "loopback never sees the connection. Bind 0.0.0.0 inside the container.",
+        "Published ports reach the container's own network interface, not its loopback. "
+        "gunicorn binds 127.0.0.1:8000 by default, `flask run` 127.0.0.1:5000, and "
+        "`app.run()` 127.0.0.1: inside a container every outside connection is refused. Bind "
+        "0.0.0.0 in the container's command. For `python app.py`, read the host from the "
+        'environment (`app.run(host=os.environ.get("FLASK_RUN_HOST", "127.0.0.1"))`), '
+        "which bandit's B104 accepts, and set it in the image.",
+        'CMD ["flask", "--app", "app", "run"]',
+        'CMD ["flask", "--app", "app", "run", "--host", "0.0.0.0"]',
     ),
     Rule(
         "SRV008",
         "port-binding-missing",
         _E,
         "A PaaS `web:` process ignores `$PORT`.",
-        "The platform routes to $PORT and kills the process when nothing listens there "
-        "(Heroku R10 boot timeout). Bind `0.0.0.0:$PORT`.",
+        "Heroku-style platforms (and App Engine) route to the port in $PORT and stop a web "
+        "process that does not bind it within 60 seconds: `Error R10 (Boot timeout) -> Web "
+        "process failed to bind to $PORT`. gunicorn without `--bind` is fine (it binds "
+        "0.0.0.0:$PORT when PORT is set); a fixed `-b 0.0.0.0:8000`, `flask run`, waitress's "
+        "default 8080 or `app.run()` are not. The quick fix binds `0.0.0.0:$PORT`.",
+        "web: gunicorn -b 0.0.0.0:8000 app:app",
+        "web: gunicorn -b 0.0.0.0:$PORT app:app",
     ),
     Rule(
         "SRV009",
@@ -313,14 +372,23 @@ _RULES: tuple[Rule, ...] = (
         _W,
         "gunicorn on a Windows interpreter.",
         "gunicorn imports fcntl, which Windows lacks: `ModuleNotFoundError: No module named "
-        "'fcntl'`. Use waitress on Windows.",
+        "'fcntl'`. When the workspace interpreter is a Windows one and a local declaration "
+        "(launch.json, a Procfile for `heroku local`) runs gunicorn, use waitress there "
+        "(`waitress-serve module:app`, `--call` for a factory); keep gunicorn for Linux "
+        "deployments. The quick fix adds waitress to the requirements.",
+        "web: gunicorn app:app",
+        "web: waitress-serve --port=$PORT app:app",
     ),
     Rule(
         "SRV010",
         "flask-env-removed",
         _W,
         "`FLASK_ENV` is set for Flask >= 2.3, which ignores it.",
-        "Flask 2.3 removed FLASK_ENV: the debugger and reloader stay off. Use FLASK_DEBUG=1.",
+        "Flask 2.2 deprecated FLASK_ENV and 2.3 removed it: `FLASK_ENV=development` no longer "
+        "turns on the debugger and reloader. Checked against the installed Flask, else the "
+        "declared one. The quick fix writes FLASK_DEBUG=1 (FLASK_DEBUG=0 for production).",
+        "FLASK_ENV=development",
+        "FLASK_DEBUG=1",
     ),
 )
 
