@@ -35,7 +35,9 @@ def _matching_events(
     client: EditorClient, paths: list[Path], kind: types.FileChangeType
 ) -> list[types.FileEvent]:
     """What an editor's watcher reports: the paths that match a registered watcher."""
-    registration = client.registrations["flask-preflight-watched-files"]
+    registration = client.registrations.get("flask-preflight-watched-files")
+    if registration is None:
+        return []  # between the server's unregister and register of a new watcher set
     options = registration.register_options
     assert isinstance(options, dict)
     events = []
