@@ -22,6 +22,7 @@ from flask_preflight import cli, file_writes
 from flask_preflight.analysis.catalog import RULES
 
 from .conftest import EXAMPLES, REPO, write_tree
+from .venvs import make_venv
 
 SARIF_SCHEMA = REPO / "node_modules/@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.json"
 TEXT_LINE = re.compile(
@@ -54,11 +55,20 @@ if __name__ == "__main__":
 """
 
 
+@pytest.fixture(autouse=True)
+def _app_interpreter(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The app's interpreter for in-process runs too (see run_cli)."""
+    monkeypatch.setenv("VIRTUAL_ENV", str(make_venv("flask", ["flask==3.1.3"])))
+
+
 def run_cli(
     *args: str, cwd: Path | None = None, env: dict[str, str] | None = None
 ) -> subprocess.CompletedProcess[str]:
     """The installed command, in a real process (as a terminal or CI would run it)."""
     full_env = {k: v for k, v in os.environ.items() if k != "NO_COLOR"}
+    # The app's interpreter: a real venv with Flask, read from its files (not whatever
+    # python3 is on PATH, which varies by machine: these tests are about the APP rules).
+    full_env["VIRTUAL_ENV"] = str(make_venv("flask", ["flask==3.1.3"]))
     full_env.update(env or {})
     return subprocess.run(
         [sys.executable, "-m", "flask_preflight", *args],
