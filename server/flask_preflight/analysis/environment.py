@@ -108,19 +108,25 @@ class Environment:
 
     def can_import(self, top_level: str) -> bool:
         """Whether a top-level module exists in this environment's site-packages."""
-        if top_level in self.import_names():
-            return True
-        for directory in self.site_packages:
-            base = os.path.join(directory, top_level)
-            if os.path.isdir(base) or os.path.isfile(base + ".py"):
-                return True
-            try:
-                names = os.listdir(directory)
-            except OSError:
-                continue
-            if any(n.startswith(top_level + ".") and n.endswith((".so", ".pyd")) for n in names):
-                return True
-        return False
+        return top_level in self.import_names() or top_level in self._site_entries()
+
+    def _site_entries(self) -> set[str]:
+        entries = self.derived.get("site-entries")
+        if entries is None:
+            entries = set()
+            for directory in self.site_packages:
+                try:
+                    names = os.listdir(directory)
+                except OSError:
+                    continue
+                for name in names:
+                    stem = name.split(".", 1)[0]
+                    if name.endswith((".py", ".so", ".pyd")) or (
+                        "." not in name and os.path.isdir(os.path.join(directory, name))
+                    ):
+                        entries.add(stem)
+            self.derived["site-entries"] = entries
+        return entries  # type: ignore[no-any-return]
 
 
 # --- pyvenv.cfg and layout -----------------------------------------------------------------

@@ -433,14 +433,25 @@ def _imports(
             yield from _imports(handler.body, inner)
 
 
+def _python_dirs(project: Project) -> set[str]:
+    """Every directory that holds Python files at any depth (namespace packages count)."""
+    cached = project.memo("dep005-python-dirs")
+    if isinstance(cached, set):
+        return cached
+    dirs: set[str] = set()
+    for path in project.python_files():
+        directory = posixpath.dirname(path)
+        while directory and directory not in dirs:
+            dirs.add(directory)
+            directory = posixpath.dirname(directory)
+    return project.remember("dep005-python-dirs", dirs)  # type: ignore[no-any-return]
+
+
 def _project_module(project: Project, importer: str, top: str) -> bool:
     if resolve_import(project, importer, top) is not None:
         return True
-    for root in import_roots(project, importer):
-        prefix = posixpath.join(root, top) + "/"
-        if any(path.startswith(prefix) for path in project.python_files()):
-            return True  # a namespace package (no __init__.py)
-    return False
+    dirs = _python_dirs(project)
+    return any(posixpath.join(root, top) in dirs for root in import_roots(project, importer))
 
 
 def _suggestion(top: str, declared: DeclaredRequirements) -> tuple[str, DeclaredRequirement | None]:
@@ -471,7 +482,7 @@ def check_imports(project: Project, module: PythonModule) -> Iterator[Finding]:
             top = dotted.split(".")[0]
             if top in reported or top.startswith("__") or top in stdlib:
                 continue
-            if _project_module(project, module.path, top) or env.can_import(top):
+            if env.can_import(top) or _project_module(project, module.path, top):
                 continue
             reported.add(top)
             located = node if getattr(node, "lineno", None) is not None else stmt
