@@ -171,11 +171,15 @@ def analyse(fmt: Format, data: bytes, *, with_cli: bool = False) -> None:
     render_json(str(root), {}, findings)
     render_sarif(root.as_uri() + "/", findings)
     if with_cli:
-        out, err = io.StringIO(), io.StringIO()
-        with redirect_stdout(out), redirect_stderr(err):
-            status = cli.main(["check", str(root), "-v", "--format", "sarif"])
-        if status not in (0, 1) or "Traceback" in err.getvalue():
-            raise CheckFailed(f"check exited {status}:\n{err.getvalue()}")
+        for argv, ok in (
+            (["check", str(root), "-v", "--format", "sarif"], (0, 1)),
+            (["entrypoints", str(root), "--format", "json"], (0, 1)),
+        ):
+            out, err = io.StringIO(), io.StringIO()
+            with redirect_stdout(out), redirect_stderr(err):
+                status = cli.main(argv)
+            if status not in ok or "Traceback" in err.getvalue():
+                raise CheckFailed(f"{argv[0]} exited {status}:\n{err.getvalue()}")
 
 
 def fuzz_main(format_name: str) -> None:
