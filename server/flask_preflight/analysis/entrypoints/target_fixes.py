@@ -6,6 +6,7 @@ import difflib
 import posixpath
 import re
 import shlex
+from dataclasses import replace
 
 from ..flask_apps import AppDefinition
 from ..model import Fix, TextEdit
@@ -95,10 +96,15 @@ def target_fixes(project: Project, declaration: Declaration, verdict: Verdict) -
     fixes: list[Fix] = []
     if reachable:
         reachable.sort(key=lambda pair: _rank(declaration, verdict, pair[0], pair[1]), reverse=True)
-        for _app, text in reachable[:3]:
+        # The module the target names holds exactly one app: naming it is the only sensible
+        # repair, so `check --fix` may apply it.
+        in_module = [pair for pair in reachable if pair[0].module == verdict.module_path]
+        only_one = len(in_module) == 1 and verdict.rule in ("SRV002", "SRV003", "SRV006")
+        for app, text in reachable[:3]:
             fix = _replace_target(declaration, text) if text != declaration.target else None
             if fix is not None:
-                fixes.append(fix)
+                safe = only_one and app is in_module[0][0] and not fixes
+                fixes.append(replace(fix, safe=safe))
         return fixes
     # Nothing imports from where the server runs: move it (gunicorn --chdir), or give
     # Flask a path, which it resolves from anywhere.
