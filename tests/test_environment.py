@@ -240,7 +240,7 @@ def test_env003_broken_venv_is_reported_and_really_cannot_start(tmp_path: Path) 
     command = env003[0]["fixes"][0]["command"]
     assert command == {
         "name": "flaskPreflight.createVenv",
-        "arguments": [str(root), "requirements.txt"],
+        "arguments": [str(root), "requirements.txt", str(venv)],
     }
     text = run_cli("env", str(root)).stdout
     assert "BROKEN" in text and "python3 -m venv --clear .venv" in text

@@ -43,8 +43,13 @@ def render_environment(project: Project, summary: dict[str, Any]) -> str:
     if env is not None:
         lines.extend(f"note:          {note}" for note in env.notes)
     command = None
-    if summary["state"] in ("no-venv", "venv-broken"):
+    if summary["state"] == "no-venv":
         command = create_venv(str(project.root), requirements_for_install(project))
+    elif summary["state"] == "venv-broken":
+        broken = summary["venv_root"] or (
+            str(project.abspath(summary["project_venv"])) if summary["project_venv"] else None
+        )
+        command = create_venv(str(project.root), requirements_for_install(project), broken)
     elif summary["state"] == "venv-not-selected" and summary["project_venv"]:
         command = select_project_venv(str(project.abspath(summary["project_venv"])))
     text = shell_equivalent(command) if command is not None else None

@@ -18,8 +18,11 @@ def select_project_venv(venv_dir: str) -> FixCommand:
     return FixCommand(SELECT_PROJECT_VENV, (venv_dir,))
 
 
-def create_venv(root: str, requirements: str | None) -> FixCommand:
-    """Arguments: the absolute project root, the root-relative requirements file (or None)."""
+def create_venv(root: str, requirements: str | None, existing: str | None = None) -> FixCommand:
+    """Arguments: the absolute project root, the root-relative requirements file (or None)
+    and, to recreate a broken venv in place, its absolute directory."""
+    if existing:
+        return FixCommand(CREATE_VENV, (root, requirements, existing))
     return FixCommand(CREATE_VENV, (root, requirements))
 
 
@@ -41,8 +44,12 @@ def shell_equivalent(command: FixCommand) -> str | None:
         python = venv_python(str(args[0]))
         return f"flask-preflight check --python {shlex.quote(python)}  (or activate that venv)"
     if command.name == CREATE_VENV and args:
-        python = venv_python(".venv")
-        steps = ["python3 -m venv --clear .venv"]
+        venv = ".venv"
+        if len(args) > 2 and args[2]:
+            relative = os.path.relpath(str(args[2]), str(args[0]))
+            venv = relative if not relative.startswith("..") else str(args[2])
+        python = venv_python(venv)
+        steps = [shlex.join(["python3", "-m", "venv", "--clear", venv])]
         if len(args) > 1 and args[1]:
             pip = [python, "-m", "pip", "install", *_install_args(str(args[1]))]
             steps.append(shlex.join(pip))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
@@ -90,12 +91,16 @@ def check_interpreter(project: Project) -> Iterator[Finding]:
     holding = venv_of_project_holding(project, env.interpreter)
     root = str(project.root)
     requirements = requirements_for_install(project)
-    recreate = (
-        Fix(
-            "Recreate .venv and install the requirements",
-            command=create_venv(root, requirements),
-        ),
-    )
+
+    def recreate(venv_dir: str) -> tuple[Fix, ...]:
+        name = os.path.basename(venv_dir)
+        return (
+            Fix(
+                f"Recreate {name} and install the requirements",
+                command=create_venv(root, requirements, venv_dir),
+            ),
+        )
+
     if env.is_venv and not env.healthy:
         yield from _finding(
             project,
@@ -103,7 +108,7 @@ def check_interpreter(project: Project) -> Iterator[Finding]:
             f"The virtualenv {env.venv_root} cannot start: {env.reason}. Every `python`, "
             f"`flask run` or `gunicorn` from it fails before your code runs. Recreate it "
             f"(python3 -m venv --clear) and reinstall the requirements.",
-            recreate,
+            recreate(env.venv_root or ""),
             venv=env.venv_root,
         )
     elif not env.healthy:
@@ -119,7 +124,7 @@ def check_interpreter(project: Project) -> Iterator[Finding]:
                 "ENV003",
                 f"The project's virtualenv `{venv}` is broken: {other.reason}. Selecting it "
                 f"would fail before your code runs. Recreate it and reinstall the requirements.",
-                recreate,
+                recreate(str(project.abspath(venv))),
                 venv=str(project.abspath(venv)),
             )
     if holding is None and venvs and env.healthy:
