@@ -322,8 +322,8 @@ _RULES: tuple[Rule, ...] = (
         "requirements and then fails with `gunicorn: command not found`. For a local launch "
         "(launch.json) the workspace interpreter is checked: `No module named gunicorn`. The "
         "quick fix adds the package to the requirements.",
-        "# requirements.txt\nflask==3.1.3",
-        "# requirements.txt\nflask==3.1.3\ngunicorn",
+        "web: gunicorn app:app  # Procfile; requirements.txt lists flask only",
+        "web: gunicorn app:app  # requirements.txt lists flask and gunicorn",
     ),
     Rule(
         "SRV006",
@@ -336,8 +336,8 @@ _RULES: tuple[Rule, ...] = (
         "that fails it prints `Error: Could not import 'web'.`, `Failed to find attribute`, "
         "`Detected multiple Flask applications` or `Could not locate a Flask application`. "
         "The quick fix names the app as Flask will find it.",
-        "# .flaskenv, with the code in src/web.py\nFLASK_APP=web",
-        "FLASK_APP=src/web.py",
+        "flask --app web run  # from the project root, with the code in src/web.py",
+        "flask --app src/web.py run",
     ),
     Rule(
         "SRV007",
@@ -350,8 +350,8 @@ _RULES: tuple[Rule, ...] = (
         "0.0.0.0 in the container's command. For `python app.py`, read the host from the "
         'environment (`app.run(host=os.environ.get("FLASK_RUN_HOST", "127.0.0.1"))`), '
         "which bandit's B104 accepts, and set it in the image.",
-        'CMD ["flask", "--app", "app", "run"]',
-        'CMD ["flask", "--app", "app", "run", "--host", "0.0.0.0"]',
+        'FROM python:3.12-slim\nCMD ["flask", "--app", "app", "run"]',
+        'FROM python:3.12-slim\nCMD ["flask", "--app", "app", "run", "--host", "0.0.0.0"]',
     ),
     Rule(
         "SRV008",
@@ -387,8 +387,8 @@ _RULES: tuple[Rule, ...] = (
         "Flask 2.2 deprecated FLASK_ENV and 2.3 removed it: `FLASK_ENV=development` no longer "
         "turns on the debugger and reloader. Checked against the installed Flask, else the "
         "declared one. The quick fix writes FLASK_DEBUG=1 (FLASK_DEBUG=0 for production).",
-        "FLASK_ENV=development",
-        "FLASK_DEBUG=1",
+        "export FLASK_ENV=development",
+        "export FLASK_DEBUG=1",
     ),
 )
 
