@@ -377,3 +377,19 @@ def test_regression_app004_no_move_with_several_blocking_blocks() -> None:
     project = Project(EMPTY_ROOT, overrides={"app.py": source})
     fix_project(project)
     assert fix_project(project).texts == {}
+
+
+@pytest.mark.parametrize(
+    ("pyproject", "reported"),
+    [
+        # The project's own name was read from the first `name =` line anywhere, with any
+        # trailing comment: Flask's own repository was flagged, other projects were not.
+        ('[project]\nname = "flask"  # the real one\n', False),
+        ('[tool.other]\nname = "flask"\n[project]\nname = "myapp"\n', True),
+        ('[tool.poetry]\nname = "Flask"\n', False),
+        ("garbage = = =", True),
+    ],
+)
+def test_regression_app006_own_name_read_as_toml(pyproject: str, reported: bool) -> None:
+    project = Project(EMPTY_ROOT, overrides={"flask.py": "", "pyproject.toml": pyproject})
+    assert bool(run_checks(project, select={"APP006"})) is reported

@@ -3,7 +3,13 @@
 from __future__ import annotations
 
 import posixpath
+import sys
 from collections.abc import Iterator
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:
+    import tomli as tomllib  # type: ignore[no-redef,import-not-found,unused-ignore]
 
 from ..catalog import RULES
 from ..model import Finding, Fix, Range
@@ -27,11 +33,18 @@ SHADOWABLE = {
 
 def _own_distribution(project: Project) -> str:
     """The project's own distribution name (so Flask's own repository is not flagged)."""
-    text = project.read_text("pyproject.toml") or ""
-    for line in text.splitlines():
-        key, _, value = line.partition("=")
-        if key.strip() == "name":
-            return value.strip().strip("\"'").lower().replace("-", "_")
+    text = project.read_text("pyproject.toml")
+    if not text:
+        return ""
+    try:
+        data = tomllib.loads(text)
+    except (tomllib.TOMLDecodeError, ValueError):
+        return ""
+    tool = data.get("tool")
+    for table in (data.get("project"), tool.get("poetry") if isinstance(tool, dict) else None):
+        name = table.get("name") if isinstance(table, dict) else None
+        if isinstance(name, str):
+            return name.strip().lower().replace("-", "_").replace(".", "_")
     return ""
 
 
