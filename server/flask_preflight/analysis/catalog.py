@@ -209,8 +209,8 @@ _RULES: tuple[Rule, ...] = (
         "`app.run()` blocks until the server stops, so with `python app.py` the lines after it "
         "never execute while the app serves: those URLs answer 404. Move the run call to the "
         "end of the module.",
-        'app.run()\n\n@app.route("/about")\ndef about(): ...',
-        '@app.route("/about")\ndef about(): ...\n\nif __name__ == "__main__":\n    app.run()',
+        'app.run()\n\n\n@app.route("/about")\ndef about(): ...',
+        '@app.route("/about")\ndef about(): ...\n\n\nif __name__ == "__main__":\n    app.run()',
     ),
     Rule(
         "APP005",
