@@ -31,18 +31,26 @@ def _site_packages(venv: Path) -> Path:
     return found
 
 
+def _watched_registrations(client: EditorClient) -> list[types.Registration]:
+    return [
+        r
+        for r in list(client.registrations.values())
+        if r.method == types.WORKSPACE_DID_CHANGE_WATCHED_FILES
+    ]
+
+
 def _matching_events(
     client: EditorClient, paths: list[Path], kind: types.FileChangeType
 ) -> list[types.FileEvent]:
     """What an editor's watcher reports: the paths that match a registered watcher."""
-    registration = client.registrations.get("flask-preflight-watched-files")
-    if registration is None:
-        return []  # between the server's unregister and register of a new watcher set
-    options = registration.register_options
-    assert isinstance(options, dict)
+    watchers = [
+        watcher
+        for registration in _watched_registrations(client)
+        for watcher in registration.register_options["watchers"]  # type: ignore[index]
+    ]
     events = []
     for path in paths:
-        for watcher in options["watchers"]:
+        for watcher in watchers:
             pattern = watcher["globPattern"]
             if isinstance(pattern, str):
                 # an absolute glob (clients without relativePatternSupport)
@@ -97,6 +105,10 @@ async def test_pip_install_in_a_terminal_clears_missing_requirements(
     await wait_until(
         lambda: _matching_events(client, [site / "probe"], types.FileChangeType.Created),
         "a watcher on the venv's site-packages",
+    )
+    await wait_until(
+        lambda: len(_watched_registrations(client)) == 1,
+        "the first watcher set to be replaced, not kept beside the new one",
     )
     existing = set(site.iterdir())
     await _pip_install(base, python, *EXAMPLE_REQUIREMENTS)

@@ -4,6 +4,7 @@ the interpreter's site-packages, and turns file events into re-analysis."""
 from __future__ import annotations
 
 import os
+import uuid
 
 from lsprotocol import types
 from pygls.uris import from_fs_path, to_fs_path
@@ -58,36 +59,36 @@ def _watchers(
 
 
 async def register_watchers(ls: PreflightServer) -> None:
-    """(Re-)register the watchers when what must be watched changed (a new interpreter)."""
+    """(Re-)register the watchers when what must be watched changed (a new interpreter).
+
+    The new set is registered before the old one is dropped, so no event falls in a gap."""
     caps = ls.client_capabilities.workspace
     watched = caps.did_change_watched_files if caps else None
     if watched is None or not watched.dynamic_registration:
         return
     async with ls.watch_lock:
         watchers, outside = _watchers(ls, bool(watched.relative_pattern_support))
-        if ls.watching == outside:
+        if ls.watching is not None and ls.watching[1] == outside:
             return
-        if ls.watching is not None:
-            await ls.client_unregister_capability_async(
-                types.UnregistrationParams(
-                    unregisterations=[
-                        types.Unregistration(
-                            id=REGISTRATION_ID, method=types.WORKSPACE_DID_CHANGE_WATCHED_FILES
-                        )
-                    ]
-                )
-            )
-            ls.watching = None
+        previous = ls.watching[0] if ls.watching is not None else None
+        registration_id = f"{REGISTRATION_ID}-{uuid.uuid4().hex[:8]}"
         options = types.DidChangeWatchedFilesRegistrationOptions(watchers=watchers)
         registration = types.Registration(
-            id=REGISTRATION_ID,
+            id=registration_id,
             method=types.WORKSPACE_DID_CHANGE_WATCHED_FILES,
             register_options=options,
         )
         await ls.client_register_capability_async(
             types.RegistrationParams(registrations=[registration])
         )
-        ls.watching = outside
+        ls.watching = (registration_id, outside)
+        if previous is not None:
+            gone = types.Unregistration(
+                id=previous, method=types.WORKSPACE_DID_CHANGE_WATCHED_FILES
+            )
+            await ls.client_unregister_capability_async(
+                types.UnregistrationParams(unregisterations=[gone])
+            )
 
 
 def schedule_reregistration(ls: PreflightServer) -> None:
