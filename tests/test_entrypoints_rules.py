@@ -51,6 +51,21 @@ def test_srv005_server_not_declared_for_the_deployment(tmp_path: Path) -> None:
     assert findings(tmp_path, {"SRV005"}) == []
 
 
+def test_srv005_silent_when_the_image_installs_the_server(tmp_path: Path) -> None:
+    dockerfile = (
+        "FROM python:3.12\nWORKDIR /app\nCOPY . .\n"
+        "RUN pip install -r requirements.txt \\\n    && pip install gunicorn==23.0.0\n"
+        'CMD ["gunicorn", "--bind", "0.0.0.0:8000", "app:app"]\n'
+    )
+    write_tree(tmp_path, {"app.py": APP, "Dockerfile": dockerfile, "requirements.txt": "flask\n"})
+    assert findings(tmp_path, {"SRV005"}) == []
+    (tmp_path / "Dockerfile").write_text(
+        dockerfile.replace(" \\\n    && pip install gunicorn==23.0.0", "")
+    )
+    [finding] = findings(tmp_path, {"SRV005"})
+    assert finding.path == "Dockerfile" and finding.range.start.line == 4
+
+
 def test_srv005_server_missing_from_the_local_interpreter(tmp_path: Path) -> None:
     python = str(venv_python(make_venv("flask", ["flask==3.1.3"])))
     launch = '{"configurations": [{"type": "debugpy", "module": "gunicorn", "args": ["app:app"]}]}'

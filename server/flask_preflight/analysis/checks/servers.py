@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import posixpath
+import re
 from collections.abc import Iterator
 
 from ..catalog import RULES
@@ -13,6 +14,7 @@ from ..entrypoints import (
     declaration_problems,
     find_declarations,
 )
+from ..entrypoints.dockerfile import is_dockerfile
 from ..entrypoints.dotenv_files import DOTENV_NAMES, read_dotenv
 from ..entrypoints.launch_json import is_launch_json
 from ..environment import Environment, project_environment
@@ -97,6 +99,19 @@ def _windows(project: Project) -> bool:
     return interpreter.lower().endswith(".exe") or "\\" in interpreter
 
 
+def _image_installs(project: Project, package: str) -> bool:
+    """A Dockerfile that installs the server itself (`RUN pip install gunicorn`)."""
+    pattern = re.compile(
+        rf"\b(?:pip3?|uv pip|pipenv|poetry)\b[^\n]*\b(?:install|add)\b[^\n]*\b{package}\b"
+    )
+    for path in project.files():
+        if is_dockerfile(path):
+            text = project.read_text(path) or ""
+            if pattern.search(text.replace("\\\n", " ")):
+                return True
+    return False
+
+
 @project_check("SRV005")
 def check_server_installed(project: Project) -> Iterator[Finding]:
     declared = _declared(project)
@@ -113,6 +128,8 @@ def check_server_installed(project: Project) -> Iterator[Finding]:
         if declaration.context in ("container", "paas", "systemd"):
             # The deployment installs what the project declares.
             if declared is None or not declared.files:
+                continue
+            if declaration.context == "container" and _image_installs(project, package):
                 continue
             if declared.declared(package) is None:
                 reported.add((where, package))
