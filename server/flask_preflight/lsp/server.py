@@ -18,7 +18,6 @@ from pygls.uris import from_fs_path, to_fs_path
 
 from .. import __version__
 from .analysis_runs import Batch, RunResult, run_batch
-from .conversions import SOURCE
 from .folders import Folder, OpenDocument, Published, folder_root, relpath_in
 from .settings import FolderSettings, InitOptions, parse_settings
 from .status import STATUS_METHOD, count_by_severity, status_params
@@ -41,8 +40,8 @@ class PreflightServer(LanguageServer):
         self._dirty: set[str] = set()
         self._background: set[asyncio.Future[Any]] = set()
         self.log_level = "info"
-        # what the watched-files registration covers outside the folders (None: not yet)
-        self.watching: list[str] | None = None
+        # the watched-files registration: its id and what it covers outside the folders
+        self.watching: tuple[str, list[str]] | None = None
         self._watch_lock: asyncio.Lock | None = None
 
     @property
@@ -108,7 +107,7 @@ class PreflightServer(LanguageServer):
             self._rescan_outer(folder)
         # documents still open move to whichever folder now holds them
         for document in folder.open.values():
-            target = self.folder_for(document.uri)
+            target = self.folder_for(document.uri, create=True)
             if target is not None:
                 self._open_in(target, document.uri, document.version)
 
@@ -230,7 +229,13 @@ class PreflightServer(LanguageServer):
                     + traceback.format_exc(),
                     types.MessageType.Error,
                 )
-                folder.rebuild = True
+                # Keep the batch's changes for the next run (newer ones win), on a fresh
+                # project: this one may be half updated.
+                for path, text in batch.texts.items():
+                    folder.pending_texts.setdefault(path, text)
+                for path, created in batch.disk.items():
+                    folder.pending_disk[path] = folder.pending_disk.get(path, False) or created
+                folder.rebuild = folder.full = True
                 continue
             self._apply_result(folder, batch, result)
 
@@ -329,7 +334,10 @@ class PreflightServer(LanguageServer):
         def cancelled(future: Any) -> None:
             if future.cancelled() and not folder.scanned:
                 folder.open_only = True
-                self.log(f"Flask Preflight: scan of {folder.root} cancelled; open files only")
+                self.log(
+                    f"Flask Preflight: scan of {folder.root} cancelled; open files only",
+                    types.MessageType.Info,
+                )
 
         registered = self.work_done_progress.tokens.get(token)
         if registered is not None:
@@ -382,13 +390,6 @@ class PreflightServer(LanguageServer):
         folder.settings = settings
         folder.rebuild = True
         self.schedule(folder)
-
-    def all_diagnostics_for(self, uri: str) -> list[types.Diagnostic]:
-        found = self.located(uri)
-        if found is None:
-            return []
-        published = found[0].published.get(found[1])
-        return [d for d in published.diagnostics if d.source == SOURCE] if published else []
 
 
 def create_server() -> PreflightServer:
