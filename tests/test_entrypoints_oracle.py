@@ -527,3 +527,23 @@ NO_FIX = {
     "gunicorn-factory-missing-arg",
     "flask-factory-needs-args",
 }
+
+
+def test_flaskenv_is_ignored_without_python_dotenv(tmp_path: Path, servers: Path) -> None:
+    """Flask reads .flaskenv only through python-dotenv: without it, FLASK_APP there is
+    ignored and discovery (wsgi.py, app.py) fails. Our verdict follows the interpreter."""
+    bare = make_venv("flask", ["flask==3.1.3"])
+    launch = '{"configurations": [{"type": "debugpy", "module": "flask", "args": ["run"]}]}'
+    write_tree(
+        tmp_path, {"web.py": APP, ".flaskenv": "FLASK_APP=web\n", ".vscode/launch.json": launch}
+    )
+    for venv, expected in ((bare, False), (servers, True)):
+        project = Project(tmp_path, interpreter=str(venv / "bin" / "python"))
+        [declaration] = [d for d in find_declarations(project) if d.process == "launch"]
+        verdict = check_declaration(project, declaration)
+        result = subprocess.run(
+            [str(venv / "bin" / "flask"), "routes"],
+            cwd=tmp_path, capture_output=True, text=True, timeout=TIMEOUT, env=_clean_env(),
+        )  # fmt: skip
+        assert (result.returncode == 0) == expected, result.stderr
+        assert verdict.ok == expected, verdict.message

@@ -78,6 +78,29 @@ def where(declaration: Declaration) -> str:
     return f"./{declaration.cwd}" if declaration.cwd else "the project root"
 
 
+def dotenv_loaded(project: Project, declaration: Declaration) -> bool:
+    """Whether Flask's CLI will read .env/.flaskenv: only with python-dotenv installed (the
+    workspace interpreter for a local run, the declared requirements for a deployment)."""
+    try:
+        if declaration.context == "local":
+            from ..environment import project_environment
+
+            env = project_environment(project)
+            if env is not None and env.healthy and env.distributions:
+                return env.get("python-dotenv") is not None
+            return True
+        from ..requirements import declared_requirements
+
+        declared = declared_requirements(project)
+    except Exception:  # an unreadable environment or requirement file: assume the default
+        return True
+    if not declared.files:
+        return True
+    flask = declared.declared("flask")
+    with_extra = flask is not None and "dotenv" in flask.requirement.extras
+    return with_extra or declared.declared("python-dotenv") is not None
+
+
 def flask_target_text(project: Project, declaration: Declaration) -> tuple[str, str]:
     """The `--app` value Flask will use and where it comes from ('' when Flask discovers)."""
     if declaration.target:
@@ -85,7 +108,7 @@ def flask_target_text(project: Project, declaration: Declaration) -> tuple[str, 
     from_env = declaration.env_value("FLASK_APP")
     if from_env:
         return from_env, "FLASK_APP"
-    settings = dotenv_for(project, declaration.cwd)
+    settings = dotenv_for(project, declaration.cwd) if dotenv_loaded(project, declaration) else {}
     if "FLASK_APP" in settings:
         return settings["FLASK_APP"].value, settings["FLASK_APP"].source
     return "", ""
@@ -293,6 +316,11 @@ def _flask_module(
 
 
 def _resolve_flask(project: Project, declaration: Declaration) -> Verdict:
+    if declaration.process == "FLASK_APP" and not dotenv_loaded(project, declaration):
+        return unknown(
+            f"python-dotenv is not installed, so Flask never reads {declaration.source} "
+            "(see DEP007)"
+        )
     text, _ = flask_target_text(project, declaration)
     if not text:
         for candidate in ("wsgi.py", "app.py"):
