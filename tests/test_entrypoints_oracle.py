@@ -235,6 +235,17 @@ CASES = [
         oracle_dir="src",
     ),
     Case(
+        "dockerfile-entrypoint-and-cmd",
+        {
+            "myapp/__init__.py": FACTORY,
+            "Dockerfile": 'FROM python\nWORKDIR /app\nCOPY . .\nENTRYPOINT ["gunicorn", "--workers", "1"]\nCMD ["myapp:create_app"]\n',
+        },
+        "gunicorn",
+        ["--workers", "1", "myapp:create_app"],
+        False,
+        declare="files",
+    ),
+    Case(
         "dockerfile-no-workdir",
         {
             "app.py": APP,

@@ -192,6 +192,19 @@ def test_dockerfile_continuations_comments_unknown_instructions_and_stages(tmp_p
     assert check_declaration(project, declaration).ok
 
 
+def test_dockerfile_exec_entrypoint_takes_cmd_as_arguments(tmp_path: Path) -> None:
+    dockerfile = (
+        'FROM python\nWORKDIR /app\nCOPY . .\nENTRYPOINT ["gunicorn", "-b", "0.0.0.0:80"]\n'
+        'CMD ["app:create_app()"]\n'
+    )
+    project, [declaration] = declarations(tmp_path, {"app.py": FACTORY, "Dockerfile": dockerfile})
+    assert (
+        declaration.range.start.line == 4
+        and target_text(project, declaration) == "app:create_app()"
+    )
+    assert declaration.bind == ("0.0.0.0:80",) and check_declaration(project, declaration).ok
+
+
 def test_dockerfile_workdir_nothing_was_copied_to(tmp_path: Path) -> None:
     project, [declaration] = declarations(
         tmp_path,

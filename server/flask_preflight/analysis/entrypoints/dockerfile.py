@@ -185,6 +185,33 @@ def container_dir_mapper(stage: Stage) -> Callable[[str], str | None]:
     return map_dir
 
 
+def _commands(stage: Stage) -> list[tuple[Located, list[Word] | None, str]]:
+    """What the container runs: an exec-form ENTRYPOINT with an exec-form CMD appended as
+    its arguments (Docker's rule), else ENTRYPOINT, then CMD on their own."""
+    found: list[tuple[Located, list[Word] | None, str]] = []
+    entry, cmd = stage.entrypoint, stage.cmd
+    entry_words = exec_form(entry.args) if entry is not None else None
+    cmd_words = exec_form(cmd.args) if cmd is not None else None
+    if entry is not None and cmd is not None and entry_words and cmd_words:
+        joined = Located.join([entry.args, cmd.args])
+        shift = len(entry.args.text) + 1
+        moved = [
+            Word(
+                w.value,
+                w.start + shift,
+                w.end + shift,
+                (w.inner[0] + shift, w.inner[1] + shift),
+                quoted=True,
+            )
+            for w in cmd_words
+        ]
+        found.append((joined, entry_words + moved, "ENTRYPOINT"))
+    for instruction, words in ((entry, entry_words), (cmd, cmd_words)):
+        if instruction is not None:
+            found.append((instruction.args, words, instruction.keyword))
+    return found
+
+
 def stage_declarations(
     project: Project,
     relpath: str,
@@ -195,24 +222,18 @@ def stage_declarations(
 ) -> list[Declaration]:
     map_dir = container_dir_mapper(stage)
     cwd = map_dir(stage.workdir)
-    chosen = []
-    if stage.entrypoint is not None:
-        chosen.append(stage.entrypoint)
-    if stage.cmd is not None:
-        chosen.append(stage.cmd)
     found: list[Declaration] = []
-    for instruction in chosen:
+    for located, words, process in _commands(stage):
         site = CommandSite(
             relpath,
             source,
-            instruction.args,
+            located,
             cwd=cwd if cwd is not None else "",
             env=dict(stage.env),
             context="container",
-            process=instruction.keyword,
+            process=process,
             map_dir=map_dir,
         )
-        words = exec_form(instruction.args)
         site.arg_style = "json" if words is not None else "shell"
         declarations = (
             declarations_from_words(site, words)
@@ -223,7 +244,7 @@ def stage_declarations(
             declarations = [_outside(d, stage.workdir) for d in declarations]
         found.extend(declarations)
         if found:
-            break  # ENTRYPOINT named the server; CMD only adds its arguments
+            break  # ENTRYPOINT named the server; CMD was only its arguments
     return found
 
 
