@@ -63,7 +63,7 @@ export function copyExample(name, into, as = name) {
  * One code-server with fresh user-data and extensions dirs and the VSIX installed.
  * `settings` are the user settings.
  */
-export async function startCodeServer({ vsix, settings = {}, log, trust = false }) {
+export async function startCodeServer({ vsix, settings = {}, log, trust = false, env: extraEnv = {} }) {
   const home = scratch('cs');
   const userData = path.join(home, 'user-data');
   const extensions = path.join(home, 'extensions');
@@ -91,7 +91,7 @@ export async function startCodeServer({ vsix, settings = {}, log, trust = false 
       2,
     ),
   );
-  const env = { ...process.env, XDG_CONFIG_HOME: path.join(home, 'config'), XDG_DATA_HOME: path.join(home, 'data') };
+  const env = { ...process.env, XDG_CONFIG_HOME: path.join(home, 'config'), XDG_DATA_HOME: path.join(home, 'data'), ...extraEnv };
   const common = ['--user-data-dir', userData, '--extensions-dir', extensions];
   await new Promise((resolve, reject) => {
     const install = spawn(process.execPath, [CODE_SERVER, ...common, '--install-extension', vsix], { env, stdio: ['ignore', 'pipe', 'pipe'] });
