@@ -9,7 +9,7 @@ import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, Union
 
 import pytest
 import pytest_lsp
@@ -120,8 +120,24 @@ class EditorClient(LanguageClient):
         self.statuses: list[Any] = []
 
 
+def _command_or_code_action(obj: Any, _: type) -> types.Command | types.CodeAction:
+    # lsprotocol reads every code action that has a `command` as a bare Command (losing its
+    # kind, diagnostics and the command's arguments); editors tell them apart by the type of
+    # `command`: a string in a Command, an object in a CodeAction.
+    converter = default_converter_for_tests
+    if isinstance(obj.get("command"), str):
+        return converter.structure(obj, types.Command)
+    return converter.structure(obj, types.CodeAction)
+
+
+default_converter_for_tests = default_converter()
+
+
 def make_client() -> EditorClient:
     client = EditorClient()
+    client.protocol._converter.register_structure_hook(
+        Union[types.Command, types.CodeAction], _command_or_code_action
+    )
     features = dict(DEFAULT_CLIENT_FEATURES)
     features.pop(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
     register_lsp_features(client, features)

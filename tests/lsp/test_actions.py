@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import socket
 import subprocess
+import sys
 import time
 import urllib.request
 from pathlib import Path
@@ -224,3 +225,28 @@ async def test_untrusted_workspace_no_lenses_and_no_run_command(
                 arguments=[{"uri": uri, "app": "app", "mode": "dev", "port": None}],
             )
         )
+
+
+async def test_command_fixes_are_client_commands(client: EditorClient, tmp_path: Path) -> None:
+    root = copy_example("hello-ok", tmp_path)
+    venv = root / ".venv"
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)
+    python = str(venv / "bin" / "python")
+    await initialize(client, root, python=python)
+    uri = open_file(client, root / "requirements.txt")
+    diagnostics = await wait_for_version(client, uri, 1)
+    assert [d.code for d in diagnostics] == ["DEP001", "DEP001"]
+    actions = await client.text_document_code_action_async(
+        types.CodeActionParams(
+            text_document=types.TextDocumentIdentifier(uri=uri),
+            range=diagnostics[0].range,
+            context=types.CodeActionContext(diagnostics=diagnostics[:1]),
+        )
+    )
+    assert actions is not None
+    commands = [
+        a.command for a in actions if isinstance(a, types.CodeAction) and a.command is not None
+    ]
+    install = [c for c in commands if c.command == "flaskPreflight.installRequirements"]
+    assert install, commands
+    assert list(install[0].arguments or ()) == [python, "requirements.txt"]
