@@ -393,3 +393,39 @@ def test_regression_app004_no_move_with_several_blocking_blocks() -> None:
 def test_regression_app006_own_name_read_as_toml(pyproject: str, reported: bool) -> None:
     project = Project(EMPTY_ROOT, overrides={"flask.py": "", "pyproject.toml": pyproject})
     assert bool(run_checks(project, select={"APP006"})) is reported
+
+
+FIX_ROOT = Path(tempfile.mkdtemp(prefix="fp-fix-props-"))
+
+
+@settings(settings.get_profile(PROFILE))
+@given(flask_programs(), st.booleans())
+def test_check_fix_on_disk_keeps_line_endings_and_bom(text: str, bom: bool) -> None:
+    """`check --fix` through the CLI on real files: the result parses, CRLF stays CRLF (no
+    bare LF sneaks in), a BOM stays, and a second `--fix` changes nothing."""
+    assume(_parses(text))
+    from contextlib import redirect_stderr, redirect_stdout
+    from io import StringIO
+
+    from flask_preflight import cli
+
+    path = FIX_ROOT / "app.py"
+    path.write_bytes((b"\xef\xbb\xbf" if bom else b"") + text.encode("utf-8"))
+    crlf = "\r\n" in text
+
+    def fix() -> str:
+        err = StringIO()
+        with redirect_stdout(StringIO()), redirect_stderr(err):
+            status = cli.main(["check", str(FIX_ROOT), "--fix", "--select", "APP"])
+        assert status in (0, 1), err.getvalue()
+        return err.getvalue()
+
+    fix()
+    data = path.read_bytes()
+    assert data.startswith(b"\xef\xbb\xbf") is bom
+    fixed = data.decode("utf-8-sig")
+    ast.parse(fixed)
+    if crlf:
+        assert fixed.count("\n") == fixed.count("\r\n"), repr(fixed)
+    assert "fixed" not in fix()
+    assert path.read_bytes() == data
