@@ -324,6 +324,21 @@ def test_uwsgi_ini(tmp_path: Path) -> None:
     ]
 
 
+def test_uwsgi_command_lines(tmp_path: Path) -> None:
+    procfile = (
+        "web: uwsgi --http :$PORT --wsgi-file app.py --callable app\n"
+        "alt: uwsgi --http=:8000 -w app:application\n"
+        "ini: uwsgi --ini uwsgi.ini\n"
+    )
+    project, found = declarations(tmp_path, {"app.py": APP, "Procfile": procfile})
+    assert [
+        (d.process, target_text(project, d), check_declaration(project, d).status) for d in found
+    ] == [
+        ("web", "app.py", "ok"),
+        ("alt", "app:application", "entrypoint-attribute-not-found"),
+    ]
+
+
 def test_malformed_ini_is_a_diagnostic(tmp_path: Path) -> None:
     write_tree(tmp_path, {"uwsgi.ini": "[uwsgi]\nmodule = app:app\n[uwsgi\n"})
     project = Project(tmp_path)
