@@ -122,12 +122,16 @@ def test_srv007_python_app_py_and_a_host_from_the_environment(tmp_path: Path) ->
     )
     [finding] = findings(tmp_path, {"SRV007"})
     assert "127.0.0.1" in finding.message
-    # bandit's B104 flags a literal "0.0.0.0"; a host read from the environment is the fix
-    # both tools accept.
-    fixed = script.replace(
-        "app.run()", 'app.run(host=os.environ.get("FLASK_RUN_HOST", "127.0.0.1"))'
-    )
-    (tmp_path / "app.py").write_text("import os\n" + fixed)
+    # bandit's B104 flags a literal "0.0.0.0" in Python; the fix reads the host from the
+    # environment and sets it in the image instead.
+    apply(tmp_path, finding)
+    fixed = (tmp_path / "app.py").read_text()
+    assert fixed.startswith("import os\n")
+    assert 'app.run(host=os.environ.get("FLASK_RUN_HOST", "127.0.0.1"))' in fixed
+    assert "0.0.0.0" not in fixed
+    ast.parse(fixed)
+    dockerfile = (tmp_path / "Dockerfile").read_text()
+    assert dockerfile.endswith('ENV FLASK_RUN_HOST=0.0.0.0\nCMD ["python", "app.py"]\n')
     assert findings(tmp_path, {"SRV007"}) == []
 
 
