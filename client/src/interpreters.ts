@@ -97,7 +97,25 @@ export class WorkspaceInterpreters implements vscode.Disposable {
     return map;
   }
 
+  private paused = 0;
+
+  /**
+   * Holds back changes while `task` builds a venv: a half-made venv (pyvenv.cfg written, pip
+   * still installing) sent to the server would be read before its packages exist.
+   */
+  async whilePaused<T>(task: () => Thenable<T>): Promise<T> {
+    this.paused++;
+    try {
+      return await task();
+    } finally {
+      this.paused--;
+    }
+  }
+
   async refreshAll(): Promise<void> {
+    if (this.paused > 0) {
+      return;
+    }
     for (const folder of workspaceFolders()) {
       const chosen = await this.choose(folder);
       const key = folder.uri.toString();

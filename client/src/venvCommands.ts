@@ -63,7 +63,7 @@ export class VenvCommands {
       return false;
     }
     const basePython = base.found.command;
-    const ok = await withProgress(`Flask Preflight: creating ${path.basename(venvDir)}`, async (progress, token) => {
+    const ok = await this.interpreters.whilePaused(() => withProgress(`Flask Preflight: creating ${path.basename(venvDir)}`, async (progress, token) => {
       const abort = new AbortController();
       token.onCancellationRequested(() => abort.abort());
       const log = (text: string) => logChannel().append(text);
@@ -83,7 +83,7 @@ export class VenvCommands {
         }
       }
       return true;
-    });
+    }));
     if (!ok) {
       errorLog(`creating ${venvDir} failed`);
       const show = 'Show Output';
