@@ -558,3 +558,97 @@ def test_flaskenv_is_ignored_without_python_dotenv(tmp_path: Path, servers: Path
         )  # fmt: skip
         assert (result.returncode == 0) == expected, result.stderr
         assert verdict.ok == expected, verdict.message
+
+
+# --- reachability: SRV007 and SRV008 fixes, with the real development server ---------------
+#
+# Linux routes all of 127.0.0.0/8 to the loopback device, but a socket bound to 127.0.0.1 only
+# accepts connections addressed to 127.0.0.1. Connecting to 127.0.0.2 therefore stands in for
+# "from outside the container": it reaches a server bound to 0.0.0.0 and never one bound to
+# 127.0.0.1, on any Linux machine.
+OUTSIDE = "127.0.0.2"
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _answers_from_outside(argv: list[str], cwd: Path, port: int, env: dict[str, str]) -> bool:
+    """Start the server; once it says it is running (or exits), ask 127.0.0.2:port for `/`."""
+    log = cwd / f"server-{port}.log"
+    with open(log, "wb") as output:
+        proc = subprocess.Popen(
+            argv, cwd=cwd, stdout=output, stderr=subprocess.STDOUT, env=_clean_env(env)
+        )
+    try:
+        deadline = time.monotonic() + TIMEOUT
+        while "Running on" not in log.read_text(errors="replace"):
+            if proc.poll() is not None or time.monotonic() > deadline:
+                return False
+            time.sleep(0.05)
+        try:
+            connection = http.client.HTTPConnection(OUTSIDE, port, timeout=10)
+            connection.request("GET", "/")
+            status = connection.getresponse().status
+            connection.close()
+            return status == 200
+        except OSError:
+            return False
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(10)
+
+
+def _apply_first(root: Path, rule: str) -> None:
+    from flask_preflight.analysis.registry import run_checks
+
+    [finding] = [f for f in run_checks(Project(root)) if f.rule == rule]
+    for path in {e.path for e in finding.fixes[0].edits}:
+        text = (root / path).read_text()
+        (root / path).write_text(
+            apply_edits(text, [e for e in finding.fixes[0].edits if e.path == path])
+        )
+    assert [f for f in run_checks(Project(root)) if f.rule == rule] == []
+
+
+def test_srv007_fix_makes_the_container_reachable(tmp_path: Path, servers: Path) -> None:
+    import json
+
+    port = _free_port()
+    cmd = ["flask", "--app", "app", "run", "--port", str(port)]
+    write_tree(
+        tmp_path,
+        {
+            "app.py": APP,
+            "Dockerfile": f"FROM python\nWORKDIR /app\nCOPY . .\nCMD {json.dumps(cmd)}\n",
+        },
+    )
+
+    def container_argv() -> list[str]:
+        line = (tmp_path / "Dockerfile").read_text().splitlines()[-1]
+        argv = json.loads(line.removeprefix("CMD "))
+        return [str(servers / "bin" / argv[0]), *argv[1:]]
+
+    assert not _answers_from_outside(container_argv(), tmp_path, port, {})
+    _apply_first(tmp_path, "SRV007")
+    assert _answers_from_outside(container_argv(), tmp_path, port, {})
+
+
+def test_srv008_fix_binds_the_platform_port(tmp_path: Path, servers: Path) -> None:
+    port = _free_port()
+    write_tree(tmp_path, {"app.py": APP, "Procfile": "web: flask --app app run\n"})
+    env = {"PORT": str(port), "PATH": f"{servers / 'bin'}{os.pathsep}{os.environ['PATH']}"}
+
+    def web() -> list[str]:
+        command = (tmp_path / "Procfile").read_text().splitlines()[0].removeprefix("web: ")
+        return ["sh", "-c", command]  # a PaaS runs Procfile lines with a shell
+
+    assert not _answers_from_outside(web(), tmp_path, port, env)
+    _apply_first(tmp_path, "SRV008")
+    assert _answers_from_outside(web(), tmp_path, port, env)
