@@ -73,13 +73,14 @@ async def initialize(
     root: Path | list[Path],
     options: dict[str, Any] | None = None,
     python: str | None = None,
+    client_capabilities: types.ClientCapabilities | None = None,
 ) -> types.InitializeResult:
     roots = root if isinstance(root, list) else [root]
     if options is None:
         options = options_for(roots, python)
     return await client.initialize_session(
         types.InitializeParams(
-            capabilities=capabilities(),
+            capabilities=client_capabilities or capabilities(),
             root_uri=roots[0].as_uri(),
             workspace_folders=[types.WorkspaceFolder(uri=r.as_uri(), name=r.name) for r in roots],
             initialization_options=options,

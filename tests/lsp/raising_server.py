@@ -1,4 +1,5 @@
-"""The real server with one extra check that prints to stdout and raises (to prove that\nneither reaches the client as anything but a log entry)."""
+"""The real server with an extra check that prints to stdout and raises, and a handler that
+raises: none of it may reach the client as anything but a log entry."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from collections.abc import Iterator
 from flask_preflight.analysis.model import Finding
 from flask_preflight.analysis.project import Project
 from flask_preflight.analysis.registry import project_check
-from flask_preflight.lsp.server import start_stdio
+from flask_preflight.lsp.server import PreflightServer, create_server, start_stdio
 
 
 @project_check("APP007")
@@ -17,5 +18,15 @@ def explode_on_purpose(project: Project) -> Iterator[Finding]:
     yield
 
 
+def server_with_a_raising_handler() -> PreflightServer:
+    server = create_server()
+
+    @server.feature("test/raise")
+    def raise_on_purpose(ls: PreflightServer, params: object) -> None:
+        raise RuntimeError("boom from a test handler")
+
+    return server
+
+
 if __name__ == "__main__":
-    start_stdio()
+    start_stdio(server_with_a_raising_handler())

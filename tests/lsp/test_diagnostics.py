@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from lsprotocol import types
-from pytest_lsp import LanguageClient
+from pytest_lsp import client_capabilities
 
 from tests.conftest import write_tree
 from tests.lsp.conftest import (
     EditorClient,
-    codes,
     copy_example,
     initialize,
     open_file,
@@ -20,13 +20,12 @@ from tests.lsp.conftest import (
 
 
 async def test_unguarded_run_is_reported_with_exact_range(
-    client: LanguageClient, tmp_path: Path, examples_python: str
+    client: EditorClient, tmp_path: Path, examples_python: str
 ) -> None:
     root = copy_example("unguarded-run", tmp_path)
     await initialize(client, root, python=examples_python)
     uri = open_file(client, root / "app.py")
-    await wait_until(lambda: codes(client, uri), "diagnostics for app.py")
-    [diagnostic] = client.diagnostics[uri]
+    [diagnostic] = await wait_for_version(client, uri, 1)
     assert diagnostic.code == "APP001"
     assert diagnostic.source == "Flask Preflight"
     assert diagnostic.severity == types.DiagnosticSeverity.Warning
@@ -82,18 +81,36 @@ async def test_rapid_edits_publish_only_the_newest_version(
     assert len(versions) < last
 
 
-async def test_columns_are_utf16_code_units(
-    client: EditorClient, tmp_path: Path, examples_python: str
+@pytest.mark.parametrize(
+    ("encoding", "start", "end"),
+    [
+        (None, 10, 19),  # UTF-16, the default: "😋" is two code units
+        (types.PositionEncodingKind.Utf8, 12, 21),  # four bytes
+        (types.PositionEncodingKind.Utf32, 9, 18),  # one code point
+    ],
+)
+async def test_columns_follow_the_negotiated_position_encoding(
+    client: EditorClient,
+    tmp_path: Path,
+    examples_python: str,
+    encoding: types.PositionEncodingKind | None,
+    start: int,
+    end: int,
 ) -> None:
     root = write_tree(
         tmp_path,
         {"app.py": 'from flask import Flask\napp = Flask(__name__)\nx = "😋"; app.run()\n'},
     )
-    await initialize(client, root, python=examples_python)
+    capabilities = client_capabilities("visual-studio-code")
+    if encoding is not None:
+        capabilities.general = types.GeneralClientCapabilities(position_encodings=[encoding])
+    result = await initialize(
+        client, root, python=examples_python, client_capabilities=capabilities
+    )
+    assert result.capabilities.position_encoding == (encoding or types.PositionEncodingKind.Utf16)
     uri = open_file(client, root / "app.py")
     [diagnostic] = await wait_for_version(client, uri, 1)
-    # "😋" is one code point but two UTF-16 units: app.run() starts at code point 9.
-    assert diagnostic.range == types.Range(types.Position(2, 10), types.Position(2, 19))
+    assert diagnostic.range == types.Range(types.Position(2, start), types.Position(2, end))
 
 
 def _ends(client: EditorClient) -> list[types.WorkDoneProgressEnd]:

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 import pytest_lsp
 from lsprotocol import types
+from pygls.exceptions import JsonRpcException
 from pytest_lsp import ClientServerConfig
 
 from tests.lsp.conftest import (
@@ -117,3 +118,44 @@ async def test_the_selected_venv_disappearing_mid_session(
     await wait_for_version(client, uri, 2)
     assert client._server is not None and client._server.returncode is None
     assert not [m for m in client.log_messages if m.type == types.MessageType.Error]
+
+
+async def test_bad_requests_get_error_responses_and_no_pop_up(
+    client: EditorClient, tmp_path: Path, examples_python: str
+) -> None:
+    root = copy_example("hello-ok", tmp_path)
+    await initialize(client, root, python=examples_python)
+    uri = open_file(client, root / "app.py")
+    await wait_for_version(client, uri, 1)
+    for arguments in ([42], [], [{"uri": uri}], [{"uri": "file:///nowhere/x.py", "app": "a"}]):
+        with pytest.raises(JsonRpcException):
+            await client.workspace_execute_command_async(
+                types.ExecuteCommandParams(
+                    command="flaskPreflight.getRunCommand", arguments=arguments
+                )
+            )
+    client.protocol.notify("flaskPreflight/setInterpreter", {"folderUri": 7, "path": ["x"]})
+    client.protocol.notify("flaskPreflight/setInterpreter", None)
+    # still serving, and nothing popped up
+    client.text_document_did_change(
+        types.DidChangeTextDocumentParams(
+            text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=2),
+            content_changes=[types.TextDocumentContentChangeWholeDocument(text="app = 1\n")],
+        )
+    )
+    assert await wait_for_version(client, uri, 2) == []
+    assert client.messages == []
+
+
+async def test_a_raising_handler_is_logged_not_popped_up(
+    raising_client: EditorClient, tmp_path: Path, examples_python: str
+) -> None:
+    client = raising_client
+    root = copy_example("hello-ok", tmp_path)
+    await initialize(client, root, python=examples_python)
+    client.protocol.notify("test/raise", {})
+    await wait_until(
+        lambda: [m for m in client.log_messages if "boom from a test handler" in m.message],
+        "the handler's error in the log",
+    )
+    assert client.messages == []

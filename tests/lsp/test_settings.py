@@ -83,6 +83,7 @@ async def test_each_folder_is_its_own_project_with_its_own_settings(
         ),
         "the second folder's setting",
     )
+    await wait_until(lambda: client.diagnostics.get(first_uri), "the first folder's diagnostics")
     assert [d.code for d in client.diagnostics[first_uri]] == ["APP001"]
     assert [d.code for d in client.diagnostics[second_uri]] == ["APP002"]
     assert {s["folderUri"] for s in client.statuses} == {first.as_uri(), second.as_uri()}

@@ -400,12 +400,12 @@ def create_server() -> PreflightServer:
     return server
 
 
-def start_stdio() -> None:
+def start_stdio(server: PreflightServer | None = None) -> None:
     """Serve LSP on stdin/stdout; anything else printing to stdout goes to stderr instead."""
     logging.basicConfig(
         level=logging.WARNING, stream=sys.stderr, format="flask-preflight %(levelname)s %(message)s"
     )
     stdin, stdout = sys.stdin.buffer, sys.stdout.buffer
     sys.stdout = sys.stderr
-    server = create_server()
+    server = server or create_server()
     server.start_io(stdin, stdout)
