@@ -19,6 +19,7 @@ import http.client
 import os
 import shlex
 import shutil
+import signal
 import socket
 import subprocess
 import tempfile
@@ -652,3 +653,70 @@ def test_srv008_fix_binds_the_platform_port(tmp_path: Path, servers: Path) -> No
     assert not _answers_from_outside(web(), tmp_path, port, env)
     _apply_first(tmp_path, "SRV008")
     assert _answers_from_outside(web(), tmp_path, port, env)
+
+
+# --- APP007: the reloader really runs module-level code twice ---------------------------------
+
+RELOADED = """\
+import threading
+
+from flask import Flask
+
+app = Flask(__name__)
+
+
+@app.route("/")
+def index():
+    return "ok"
+
+
+def record():
+    with open("starts.log", "a") as log:
+        log.write("started\\n")
+
+
+threading.Thread(target=record).start()
+
+if __name__ == "__main__":
+    app.run(port=PORT, debug=True)
+"""
+
+
+def _starts_when_serving(python: Path, root: Path, port: int) -> int:
+    """Run `python app.py` until it answers, then count the module-level thread's starts."""
+    (root / "starts.log").unlink(missing_ok=True)
+    proc = subprocess.Popen(
+        [str(python), "app.py"], cwd=root, env=_clean_env(),
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+    )  # fmt: skip
+    try:
+        deadline = time.monotonic() + TIMEOUT
+        while True:
+            assert proc.poll() is None, "python app.py exited"
+            assert time.monotonic() < deadline, "python app.py never answered"
+            try:
+                connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+                connection.request("GET", "/")
+                if connection.getresponse().status == 200:
+                    break
+            except OSError:
+                time.sleep(0.05)
+        return (root / "starts.log").read_text().count("started")
+    finally:
+        # The reloader's child shares the session: end both, and nothing else.
+        os.killpg(proc.pid, signal.SIGTERM)
+        try:
+            proc.wait(10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(10)
+
+
+def test_app007_fix_makes_module_level_work_run_once(tmp_path: Path, servers: Path) -> None:
+    port = _free_port()
+    write_tree(tmp_path, {"app.py": RELOADED.replace("PORT", str(port))})
+    python = servers / "bin" / "python"
+    assert _starts_when_serving(python, tmp_path, port) == 2
+    _apply_first(tmp_path, "APP007")
+    assert "use_reloader=False" in (tmp_path / "app.py").read_text()
+    assert _starts_when_serving(python, tmp_path, port) == 1
