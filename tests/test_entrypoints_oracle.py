@@ -720,3 +720,56 @@ def test_app007_fix_makes_module_level_work_run_once(tmp_path: Path, servers: Pa
     _apply_first(tmp_path, "APP007")
     assert "use_reloader=False" in (tmp_path / "app.py").read_text()
     assert _starts_when_serving(python, tmp_path, port) == 1
+
+
+# --- APP005: the debugger really is served to other hosts, until the fix --------------------
+
+BROKEN_PAGE = """\
+from flask import Flask
+
+app = Flask(__name__)
+
+
+@app.route("/")
+def index():
+    raise RuntimeError("boom")
+
+
+if __name__ == "__main__":
+    app.run(host="0.0.0.0", port=PORT, debug=True)
+"""
+
+
+def _page_from_outside(python: Path, root: Path, port: int) -> tuple[int, str]:
+    proc = subprocess.Popen(
+        [str(python), "app.py"], cwd=root, env=_clean_env(),
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+    )  # fmt: skip
+    try:
+        deadline = time.monotonic() + TIMEOUT
+        while True:
+            assert proc.poll() is None, "python app.py exited"
+            assert time.monotonic() < deadline, "python app.py never answered"
+            try:
+                connection = http.client.HTTPConnection(OUTSIDE, port, timeout=5)
+                connection.request("GET", "/")
+                response = connection.getresponse()
+                return response.status, response.read().decode(errors="replace")
+            except OSError:
+                time.sleep(0.05)
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        proc.wait(10)
+
+
+def test_app005_fix_stops_serving_the_debugger_to_other_hosts(
+    tmp_path: Path, servers: Path
+) -> None:
+    port = _free_port()
+    write_tree(tmp_path, {"app.py": BROKEN_PAGE.replace("PORT", str(port))})
+    python = servers / "bin" / "python"
+    status, page = _page_from_outside(python, tmp_path, port)
+    assert status == 500 and "Werkzeug Debugger" in page  # its console runs any Python
+    _apply_first(tmp_path, "APP005")
+    status, page = _page_from_outside(python, tmp_path, port)
+    assert status == 500 and "Werkzeug Debugger" not in page
