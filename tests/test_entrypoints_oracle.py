@@ -773,3 +773,34 @@ def test_app005_fix_stops_serving_the_debugger_to_other_hosts(
     _apply_first(tmp_path, "APP005")
     status, page = _page_from_outside(python, tmp_path, port)
     assert status == 500 and "Werkzeug Debugger" not in page
+
+
+# --- SRV010: Flask 3 really ignores FLASK_ENV ----------------------------------------------
+
+
+def _debug_mode(servers: Path, root: Path) -> str:
+    """What `flask run` (reading .flaskenv through python-dotenv) says about debug mode."""
+    port = _free_port()
+    log = root / "run.log"
+    with open(log, "wb") as output:
+        proc = subprocess.Popen(
+            [str(servers / "bin" / "flask"), "run", "--port", str(port)], cwd=root,
+            stdout=output, stderr=subprocess.STDOUT, env=_clean_env(), start_new_session=True,
+        )  # fmt: skip
+    try:
+        deadline = time.monotonic() + TIMEOUT
+        while "Debug mode:" not in log.read_text(errors="replace"):
+            assert proc.poll() is None and time.monotonic() < deadline, log.read_text()
+            time.sleep(0.05)
+        line = next(x for x in log.read_text().splitlines() if "Debug mode:" in x)
+        return line.split("Debug mode:")[1].strip()
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        proc.wait(10)
+
+
+def test_srv010_fix_turns_debug_mode_on(tmp_path: Path, servers: Path) -> None:
+    write_tree(tmp_path, {"app.py": APP, ".flaskenv": "FLASK_APP=app\nFLASK_ENV=development\n"})
+    assert _debug_mode(servers, tmp_path) == "off"
+    _apply_first(tmp_path, "SRV010")
+    assert _debug_mode(servers, tmp_path) == "on"
