@@ -38,9 +38,9 @@ async def quick_fixes(
 ) -> list[Any]:
     """Code actions, each as a CodeAction, or as (command name, arguments) for a command fix.
 
-    pytest-lsp's converter reads a CodeAction that carries only a command (no edit) as a
-    `Command` whose `command` is the stringified object; VS Code tells them apart by the type
-    of `command`, so the server's answer is right and only this client needs the unwrapping.
+    Depending on the client converter, a CodeAction that carries only a command (no edit)
+    can come back as a `Command` whose `command` is the stringified object; VS Code tells them
+    apart by the type of `command`, so both shapes are accepted here.
     """
     actions = await client.text_document_code_action_async(
         types.CodeActionParams(
@@ -56,12 +56,12 @@ async def quick_fixes(
         if isinstance(action, types.CodeAction):
             result.append(action)
             if action.command is not None:
-                result.append((action.command.command, action.command.arguments))
+                result.append((action.command.command, list(action.command.arguments or [])))
         elif action.command.startswith("{"):
             inner = ast.literal_eval(action.command)
-            result.append((inner["command"], inner.get("arguments")))
+            result.append((inner["command"], list(inner.get("arguments") or [])))
         else:
-            result.append((action.command, action.arguments))
+            result.append((action.command, list(action.arguments or [])))
     return result
 
 

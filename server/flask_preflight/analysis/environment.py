@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import errno
 import json
 import os
 import re
@@ -506,7 +507,7 @@ def _interpreter_problem(interpreter: str) -> str | None:
     except OSError as error:
         if not os.path.lexists(interpreter):
             return f"{interpreter} does not exist"
-        if error.errno == 40 or "loop" in str(error).lower():
+        if error.errno == errno.ELOOP or "loop" in str(error).lower():
             return f"{interpreter} is a symbolic link loop"
         return f"{interpreter} points to a file that does not exist (a dangling link)"
     except ValueError:
