@@ -442,3 +442,41 @@ def test_env_names_the_environment_tools_the_project_uses(tmp_path: Path) -> Non
     summary = json.loads(run_cli("env", str(root), "--python", python, "--format", "json").stdout)
     assert [t["tool"] for t in summary["project_tools"]] == ["poetry", "pipenv"]
     assert "project tool:  pipenv (Pipfile)" in run_cli("env", str(root), "--python", python).stdout
+
+
+def test_env004_installed_package_requires_another_python(tmp_path: Path) -> None:
+    venv = bare_venv(tmp_path / "v")
+    site = next((venv / "lib").glob("python*/site-packages"))
+    wheel = wheel_requiring_python(tmp_path, ">=3.99")
+    # the oracle: pip refuses it for this Python, so it only gets in when forced
+    refused = run(
+        [sys.executable, "-m", "pip", "install", "--no-deps", "--target", str(site), str(wheel)]
+    )
+    assert refused.returncode != 0 and "requires a different Python" in refused.stderr
+    forced = run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "install",
+            "--no-deps",
+            "--target",
+            str(site),
+            "--ignore-requires-python",
+            str(wheel),
+        ]
+    )
+    assert forced.returncode == 0, forced.stderr
+    root = write_tree(tmp_path / "proj", {"requirements.txt": "flask\ndemo==1.0\n"})
+    project = Project(root, interpreter=str(venv_python(venv)))
+    (found,) = run_checks(project, select={"ENV004"})
+    assert (found.path, found.range.start.line) == ("requirements.txt", 1)
+    assert ">=3.99" in found.message
+
+
+def test_a_custom_named_project_venv_is_picked_automatically(tmp_path: Path) -> None:
+    root = write_tree(tmp_path / "proj", {"app.py": ""})
+    bare_venv(root / "myenv")
+    summary = json.loads(run_cli("env", str(root), "--format", "json").stdout)
+    assert summary["path"] == str(venv_python(root / "myenv"))
+    assert summary["project_venv"] == "myenv" and summary["state"] == "ok"
