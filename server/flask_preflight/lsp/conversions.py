@@ -130,9 +130,7 @@ def lsp_range(rng: Range) -> types.Range:
     )
 
 
-def to_diagnostic(
-    finding: Finding, lines_of: Any, version: int | None, severity: Severity | None = None
-) -> types.Diagnostic:
+def to_diagnostic(finding: Finding, lines_of: Any, version: int | None) -> types.Diagnostic:
     rule = RULES.get(finding.rule)
     data: dict[str, Any] = {
         "rule": finding.rule,
@@ -142,7 +140,7 @@ def to_diagnostic(
     return types.Diagnostic(
         range=lines_of(finding.path).range(finding.range),
         message=finding.message,
-        severity=types.DiagnosticSeverity(int(severity or finding.severity)),
+        severity=types.DiagnosticSeverity(int(finding.severity)),
         code=finding.rule,
         code_description=types.CodeDescription(href=rule.docs_url) if rule else None,
         source=SOURCE,
