@@ -47,3 +47,12 @@ export function findRequirementFiles(root: string): string[] {
     .filter((n) => /^requirements.*\.txt$/.test(n))
     .sort((a, b) => (a === 'requirements.txt' ? -1 : b === 'requirements.txt' ? 1 : a.localeCompare(b)));
 }
+
+/** pip's arguments for a requirements file, or for a project declared in pyproject.toml. */
+export function pipInstallArgs(requirementsRel: string): string[] {
+  if (requirementsRel.endsWith('.toml')) {
+    const dir = path.posix.dirname(requirementsRel.split(path.sep).join('/'));
+    return ['-e', dir === '' ? '.' : dir];
+  }
+  return ['-r', requirementsRel];
+}

@@ -6,7 +6,7 @@ import * as vscode from 'vscode';
 import type { WorkspaceInterpreters } from './interpreters';
 import { errorLog, infoLog, logChannel } from './logging';
 import { runStreaming } from './processes';
-import { findProjectVenvs, findRequirementFiles, venvPython } from './projectVenv';
+import { findProjectVenvs, findRequirementFiles, pipInstallArgs, venvPython } from './projectVenv';
 import { SECTION, folderSettings } from './settings';
 import { findServerPython } from './serverPython';
 import {
@@ -76,7 +76,7 @@ export class VenvCommands {
       }
       if (requirements) {
         progress.report({ message: `pip install -r ${requirements}` });
-        const pipArgv = [venvPython(venvDir), '-m', 'pip', 'install', '--disable-pip-version-check', '-r', requirements];
+        const pipArgv = [venvPython(venvDir), '-m', 'pip', 'install', '--disable-pip-version-check', ...pipInstallArgs(requirements)];
         infoLog(`running ${pipArgv.join(' ')}`);
         if ((await runStreaming(pipArgv, { cwd: rootPath, onOutput: log, signal: abort.signal })) !== 0) {
           return false;
@@ -143,7 +143,7 @@ export class VenvCommands {
     const ok = await withProgress(`Flask Preflight: installing ${requirements}`, async (_progress, token) => {
       const abort = new AbortController();
       token.onCancellationRequested(() => abort.abort());
-      const argv = [python, '-m', 'pip', 'install', '--disable-pip-version-check', '-r', requirements];
+      const argv = [python, '-m', 'pip', 'install', '--disable-pip-version-check', ...pipInstallArgs(requirements)];
       infoLog(`running ${argv.join(' ')}`);
       return (await runStreaming(argv, { cwd: root, onOutput: (t) => logChannel().append(t), signal: abort.signal })) === 0;
     });

@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, test } from 'node:test';
-import { findProjectVenvs, findRequirementFiles, venvOfInterpreter, venvPython } from '../../client/src/projectVenv';
+import { findProjectVenvs, findRequirementFiles, pipInstallArgs, venvOfInterpreter, venvPython } from '../../client/src/projectVenv';
 import { atLeast, parseProbeOutput } from '../../client/src/pythonVersion';
 
 describe('server Python version probe', () => {
@@ -37,6 +37,12 @@ describe('project virtualenvs on disk', () => {
     } finally {
       fs.rmSync(root, { recursive: true, force: true });
     }
+  });
+
+  test('pip arguments: -r for requirement files, -e for a pyproject project', () => {
+    assert.deepEqual(pipInstallArgs('requirements.txt'), ['-r', 'requirements.txt']);
+    assert.deepEqual(pipInstallArgs('pyproject.toml'), ['-e', '.']);
+    assert.deepEqual(pipInstallArgs('svc/pyproject.toml'), ['-e', 'svc']);
   });
 
   test('interpreter path per platform', () => {

@@ -306,4 +306,29 @@ describe('Flask Preflight in VS Code', () => {
     const response = await fetch(await answeredUrl(page));
     assert.equal(await response.text(), 'Hello, World!');
   });
+
+  e2e('DEP001 quick fix on requirements.txt installs them into the selected venv', async () => {
+    const project = h.copyExample('hello-ok', work, 'hello-install');
+    execFileSync(DEV_PYTHON, ['-m', 'venv', path.join(project, '.venv')], { timeout: 120000 });
+    const page = await open(project);
+    await h.openFile(page, 'requirements.txt');
+    await h.waitFor('the DEP001 errors', async () => /Problems: [1-9]\d* error/.test((await h.flaskStatus(page)).label));
+    const box = await h.squiggleBox(page, 'error');
+    await page.mouse.click(box.x + 5, box.y + box.height / 2);
+    await page.keyboard.press('Control+.');
+    const fix = page.locator('.action-widget .monaco-list-row', { hasText: /install/i }).first();
+    await fix.waitFor({ state: 'visible', timeout: 30000 });
+    await h.screenshot(page, 'dep001-quickfix');
+    // The action menu's rows take no pointer events from playwright; the fix is focused, so
+    // Enter applies it, as a keyboard user would.
+    assert.match((await fix.getAttribute('class')) ?? '', /focused/);
+    await page.keyboard.press('Enter');
+
+    await page.locator('.notification-toast', { hasText: 'installed requirements.txt' }).first().waitFor({ timeout: 300000 });
+    const python = path.join(project, '.venv', 'bin', 'python');
+    const version = execFileSync(python, ['-c', 'import importlib.metadata as m; print(m.version("gunicorn"))'], { encoding: 'utf8' }).trim();
+    assert.equal(version, '23.0.0');
+    // The server notices what pip wrote into site-packages.
+    await h.waitFor('the errors to go away', async () => /Problems: 0 errors/.test((await h.flaskStatus(page)).label), { timeoutMs: 60000 });
+  });
 });
