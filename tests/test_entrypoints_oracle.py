@@ -804,3 +804,34 @@ def test_srv010_fix_turns_debug_mode_on(tmp_path: Path, servers: Path) -> None:
     assert _debug_mode(servers, tmp_path) == "off"
     _apply_first(tmp_path, "SRV010")
     assert _debug_mode(servers, tmp_path) == "on"
+
+
+# --- SRV005: the deployment installs the requirements, then runs the server ------------------
+
+
+def test_srv005_fix_puts_the_server_in_the_deployed_environment(tmp_path: Path) -> None:
+    write_tree(
+        tmp_path,
+        {
+            "app.py": APP,
+            "Procfile": "web: gunicorn app:app\n",
+            "requirements.txt": "flask==3.1.3\n",
+        },
+    )
+
+    def deploy() -> Path:
+        # What a buildpack does: a fresh environment from requirements.txt, nothing else.
+        lines = (tmp_path / "requirements.txt").read_text().splitlines()
+        return make_venv("flask", [line for line in lines if line.strip()])
+
+    assert not (deploy() / "bin" / "gunicorn").exists()  # `gunicorn: command not found`
+    _apply_first(tmp_path, "SRV005")
+    venv = deploy()
+    short = tempfile.mkdtemp(prefix="ep", dir="/tmp")  # Unix socket paths are short
+    try:
+        sock = os.path.join(short, "s")
+        argv = [str(venv / "bin" / "gunicorn"), "--bind", f"unix:{sock}", "app:app"]
+        served, output = _serve_one_request(argv, tmp_path, sock)
+    finally:
+        shutil.rmtree(short, ignore_errors=True)
+    assert served, output
