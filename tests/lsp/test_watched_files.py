@@ -121,3 +121,27 @@ async def test_pip_install_in_a_terminal_clears_missing_requirements(
         lambda: client.versions.get(requirements) == 1 and not client.diagnostics[requirements],
         "the DEP001 squiggles to clear",
     )
+
+
+@pytest.mark.oracle
+async def test_without_file_events_a_save_sees_the_install(
+    client: EditorClient, tmp_path: Path
+) -> None:
+    """Clients that do not watch files (Neovim 0.7): the next save re-reads the packages."""
+    root = copy_example("hello-ok", tmp_path)
+    venv = root / ".venv"
+    base = venv_python(make_venv("lsp-examples", EXAMPLE_REQUIREMENTS))
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)
+    python = venv_python(venv)
+    await initialize(client, root, python=str(python))
+    requirements = open_file(client, root / "requirements.txt")
+    assert len(await wait_for_version(client, requirements, 1)) == 2
+    await _pip_install(base, python, *EXAMPLE_REQUIREMENTS)
+    client.text_document_did_save(
+        types.DidSaveTextDocumentParams(
+            text_document=types.TextDocumentIdentifier(uri=requirements)
+        )
+    )
+    await wait_until(
+        lambda: not client.diagnostics[requirements], "the DEP001 squiggles to clear on save"
+    )

@@ -166,10 +166,15 @@ class PreflightServer(LanguageServer):
         self.schedule(folder, debounce=True)
 
     def document_saved(self, uri: str) -> None:
+        # A save re-checks everything and drops what was derived from disk, the interpreter's
+        # packages included: clients without file watching (Neovim 0.7) see a `pip install`
+        # at the next save.
         found = self.located(uri)
         if found is not None:
-            found[0].full = True
-            self.schedule(found[0])
+            folder, relpath = found
+            folder.pending_disk[relpath] = folder.pending_disk.get(relpath, False)
+            folder.full = True
+            self.schedule(folder)
 
     def document_closed(self, uri: str) -> None:
         found = self.located(uri)
