@@ -244,6 +244,20 @@ def test_compose_command_string_and_list(tmp_path: Path) -> None:
     assert all(check_declaration(project, d).ok for d in found)
 
 
+def test_dockerfile_copying_nothing_is_unknown(tmp_path: Path) -> None:
+    project, [declaration] = declarations(
+        tmp_path, {"Dockerfile": 'FROM example/base\nCMD ["gunicorn", "api:app"]\n'}
+    )
+    assert check_declaration(project, declaration).status == "unknown"
+
+
+def test_compose_image_from_elsewhere_is_unknown(tmp_path: Path) -> None:
+    compose = "services:\n  api:\n    image: example/api:1\n    command: gunicorn api:app\n"
+    project, [declaration] = declarations(tmp_path, {"docker-compose.yml": compose})
+    verdict = check_declaration(project, declaration)
+    assert verdict.status == "unknown" and "does not hold" in verdict.message
+
+
 @pytest.mark.parametrize(
     "text",
     [

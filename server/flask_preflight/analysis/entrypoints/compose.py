@@ -4,6 +4,7 @@ its `build` makes (or the folders its volumes mount), with its `environment`."""
 from __future__ import annotations
 
 import posixpath
+from dataclasses import replace
 from typing import Any
 
 from ..project import Project
@@ -174,9 +175,14 @@ def compose_declarations(project: Project, relpath: str) -> list[Declaration]:
                 if words is not None
                 else declarations_from_shell(site)
             )
-            if cwd is None:
-                from dataclasses import replace
-
+            if cwd is None and not stage.copies:
+                # An image built elsewhere (or a build we could not read): its code is not
+                # this project's, so nothing here says whether the target resolves.
+                why = f"service {name!r} runs an image whose files this project does not hold"
+                declarations = [
+                    d if d.cwd or d.unknown else replace(d, unknown=why) for d in declarations
+                ]
+            elif cwd is None:
                 declarations = [
                     d if d.cwd else replace(d, outside_cwd=stage.workdir) for d in declarations
                 ]

@@ -240,7 +240,13 @@ def stage_declarations(
             if words is not None
             else declarations_from_shell(site)
         )
-        if cwd is None:
+        if cwd is None and not stage.copies:
+            # Nothing of the project is copied in: the code comes from the base image.
+            why = "the image copies no project files; its code comes from the base image"
+            declarations = [
+                d if d.cwd or d.unknown else replace(d, unknown=why) for d in declarations
+            ]
+        elif cwd is None:
             declarations = [_outside(d, stage.workdir) for d in declarations]
         found.extend(declarations)
         if found:
