@@ -153,6 +153,14 @@ def test_procfile_crlf_and_odd_spacing(tmp_path: Path) -> None:
     ]  # fmt: skip
 
 
+def test_flask_app_option_after_the_command_is_refused(tmp_path: Path) -> None:
+    project, [declaration] = declarations(
+        tmp_path, {"app.py": APP, "Procfile": "web: flask run --app app --port $PORT\n"}
+    )
+    verdict = check_declaration(project, declaration)
+    assert verdict.rule == "SRV004" and "No such option '--app'." in verdict.message
+
+
 def test_procfile_sh_c_and_python_m(tmp_path: Path) -> None:
     project, found = declarations(
         tmp_path,

@@ -441,14 +441,19 @@ def _flask(site: CommandSite, words: list[Word], cwd: str, env: dict[str, str]) 
                 if key == "app":
                     app_word = args[i + 1]
                 i += 1
+        elif subcommand and name in ("--app", "-A"):
+            # A group option after the command: click refuses it.
+            options.append(("misplaced-app", value))
+            i += 0 if "=" in value else 1
         elif value.startswith("-"):
             options.append((value.lstrip("-"), "1"))
         elif not subcommand:
             subcommand = value
             options.append(("subcommand", value))
         i += 1
-    if app_word is None and any(k == "app" for k, _ in options):
-        app_word = next(w for w in args if w.value.startswith(("--app=", "-A=")))
+    inline_app = next((w for w in args if w.value.startswith(("--app=", "-A="))), None)
+    if app_word is None and inline_app is not None:
+        app_word = inline_app
         shift = len(app_word.value.split("=", 1)[0]) + 1
         app_word = Word(
             app_word.value[shift:],

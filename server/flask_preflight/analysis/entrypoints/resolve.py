@@ -316,6 +316,14 @@ def _flask_module(
 
 
 def _resolve_flask(project: Project, declaration: Declaration) -> Verdict:
+    misplaced = declaration.option("misplaced-app")
+    if misplaced:
+        command = declaration.option("subcommand") or "run"
+        return failed(
+            "SRV004",
+            f"flask stops with: Error: No such option '{misplaced.split('=')[0]}'. The app "
+            f"option belongs before the command: `flask --app TARGET {command}`.",
+        )
     if declaration.process == "FLASK_APP" and not dotenv_loaded(project, declaration):
         return unknown(
             f"python-dotenv is not installed, so Flask never reads {declaration.source} "
