@@ -166,7 +166,31 @@ TABLE_CASES = [
         "flask_wtf",
         "flask",
     ),
+    (
+        "p-wtf111-wz3",
+        ["Flask==2.3.3", "Werkzeug==3.0.1", "WTForms==3.0.1"],
+        ["Flask-WTF==1.1.1"],
+        "flask_wtf",
+        "werkzeug",
+    ),
+    (
+        "p-fsa251-flask3",
+        ["Flask==3.0.0", "SQLAlchemy==1.4.50"],
+        ["Flask-SQLAlchemy==2.5.1"],
+        "flask_sqlalchemy",
+        "flask",
+    ),
+    (
+        # the import succeeds; creating the extension (module level in an app) fails
+        "p-fsa251-sa2",
+        ["Flask==2.2.5", "Werkzeug==2.2.3", "SQLAlchemy==2.0.23"],
+        ["Flask-SQLAlchemy==2.5.1"],
+        "flask_sqlalchemy; flask_sqlalchemy.SQLAlchemy()",
+        "sqlalchemy",
+    ),
 ]
+
+FSA_301 = (["Flask==2.2.5", "Werkzeug==2.2.3", "SQLAlchemy==2.0.23"], ["Flask-SQLAlchemy==3.0.1"])
 
 
 @pytest.mark.parametrize(("name", "requirements", "no_deps", "module", "other"), TABLE_CASES)
@@ -177,10 +201,17 @@ def test_dep004_table_entries_match_the_real_import_error(
     imported = run([python, "-c", f"import {module}"])
     assert imported.returncode != 0
     oracle = last_error_line(imported)
-    root = write_tree(tmp_path, {"app.py": f"import {module}\n"})
+    root = write_tree(tmp_path, {"app.py": "import os\n"})
     reported = [f for f in findings(root, python, "DEP004") if f.data["other"] == other]
     assert len(reported) == 1, [f.message for f in findings(root, python, "DEP004")]
     assert oracle.startswith(reported[0].data["error"]), (oracle, reported[0].data["error"])
+
+
+def test_dep004_flask_sqlalchemy_3_0_1_works_with_sqlalchemy_2(tmp_path: Path) -> None:
+    python = python_of("p-fsa301-sa2", *FSA_301)
+    created = run([python, "-c", "import flask_sqlalchemy; flask_sqlalchemy.SQLAlchemy()"])
+    assert created.returncode == 0, created.stderr
+    assert findings(write_tree(tmp_path, {"app.py": ""}), python, "DEP004") == []
 
 
 def test_dep004_is_silent_on_a_working_pair(tmp_path: Path) -> None:

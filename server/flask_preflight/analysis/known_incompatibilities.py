@@ -131,7 +131,7 @@ INCOMPATIBILITIES: tuple[Incompatibility, ...] = (
     ),
     Incompatibility(
         "flask-sqlalchemy",
-        "<3.0.2",
+        "<3.0",
         "sqlalchemy",
         ">=2.0",
         "AttributeError: module 'sqlalchemy' has no attribute '__all__'",
