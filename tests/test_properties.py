@@ -429,3 +429,14 @@ def test_check_fix_on_disk_keeps_line_endings_and_bom(text: str, bom: bool) -> N
         assert fixed.count("\n") == fixed.count("\r\n"), repr(fixed)
     assert "fixed" not in fix()
     assert path.read_bytes() == data
+
+
+@settings(settings.get_profile(PROFILE))
+@given(hypothesmith.from_node(libcst.Module), st.sampled_from(FRAGMENTS))
+def test_arbitrary_programs_around_a_flask_app(program: str, fragment: str) -> None:
+    """Arbitrary syntax between an app and a run call: the checks see an app there."""
+    text = HEADERS[0] + program.rstrip("\n\r") + "\n" + fragment
+    assume(_parses(text))
+    _, errors = _checks_of(text)
+    assert not errors, errors[0]
+    _assert_fixes_sound(text)
