@@ -145,7 +145,7 @@ async def test_a_long_start_up_scan_reports_work_done_progress(
 async def test_cancelling_the_scan_keeps_only_open_files_checked(
     client: EditorClient, tmp_path: Path, examples_python: str
 ) -> None:
-    root = _big_workspace(tmp_path, 1500)
+    root = _big_workspace(tmp_path, 800)
     await initialize(client, root, python=examples_python)
     token = await wait_until(
         lambda: [t for t, reports in client.progress_reports.items() if reports],
