@@ -460,6 +460,9 @@ def test_fix_writes_through_a_link_inside_the_root(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert (root / "app.py").is_symlink()
     assert 'if __name__ == "__main__":' in (root / "real" / "app.py").read_text()
+    # The link and its target are one file: fixed once, not "changed since it was read".
+    assert "not fixed" not in result.stderr
+    assert (root / "real" / "app.py").read_text().count("__main__") == 1
 
 
 def test_fix_error_in_one_file_does_not_abort_the_run(

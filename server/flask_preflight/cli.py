@@ -107,16 +107,24 @@ def _write_fixes(
     """Write each fixed file; return (path, why) for each one not written (the rest go on)."""
     problems: list[tuple[str, str]] = []
     real_root = os.path.realpath(project.root)
+    written: dict[Path, str] = {}
     for path, text in sorted(texts.items()):
         # Write through a symbolic link (keeping the link), but only to a file in the root.
         target = Path(os.path.realpath(project.abspath(path)))
         if os.path.commonpath([real_root, str(target)]) != real_root:
             problems.append((path, "it leads outside the project root; not written"))
             continue
+        if target in written:
+            # The same file under two names (a link and its target): already written.
+            if written[target] != text:
+                problems.append((path, "the same file as another path, fixed differently"))
+            continue
         try:
             write_atomically(target, text, originals[path])
         except (FileChangedError, OSError, UnicodeError) as error:
             problems.append((path, str(error)))
+        else:
+            written[target] = text
     return problems
 
 
