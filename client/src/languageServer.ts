@@ -15,6 +15,7 @@ import {
 import type { WorkspaceInterpreters } from './interpreters';
 import { errorLog, getLogLevel, infoLog, logChannel } from './logging';
 import { SECTION, folderSettings } from './settings';
+import { SerialQueue } from './serialQueue';
 import { findServerPython } from './serverPython';
 import type { StatusParams } from './statusText';
 import { executeCommand, isTrusted, showErrorMessage, workspaceFolders } from './vscodeapi';
@@ -35,7 +36,7 @@ function traceFor(level: string): Trace {
 
 export class LanguageServer implements vscode.Disposable {
   private client: LanguageClient | undefined;
-  private queue: Promise<void> = Promise.resolve();
+  private readonly queue = new SerialQueue();
   private noPythonShown = false;
   private readonly statusEmitter = new vscode.EventEmitter<StatusParams>();
   private readonly stateEmitter = new vscode.EventEmitter<'starting' | 'running' | 'stopped' | 'failed'>();
@@ -49,17 +50,17 @@ export class LanguageServer implements vscode.Disposable {
 
   /** Every start/stop runs after the previous one finished, so restarts never overlap. */
   restart(reason: string): Promise<void> {
-    this.queue = this.queue.then(async () => {
-      infoLog(`(re)starting the language server: ${reason}`);
-      await this.stopNow();
-      await this.startNow();
-    }).catch((err: unknown) => errorLog(`restart failed: ${String(err)}`));
-    return this.queue;
+    return this.queue
+      .run(async () => {
+        infoLog(`(re)starting the language server: ${reason}`);
+        await this.stopNow();
+        await this.startNow();
+      })
+      .catch((err: unknown) => errorLog(`restart failed: ${String(err)}`));
   }
 
   stop(): Promise<void> {
-    this.queue = this.queue.then(() => this.stopNow()).catch((err: unknown) => errorLog(`stop failed: ${String(err)}`));
-    return this.queue;
+    return this.queue.run(() => this.stopNow()).catch((err: unknown) => errorLog(`stop failed: ${String(err)}`));
   }
 
   get running(): LanguageClient | undefined {
