@@ -7,7 +7,9 @@ The default run is bounded (~30 s). `FLASK_PREFLIGHT_HYPOTHESIS=long` runs many 
 from __future__ import annotations
 
 import ast
+import atexit
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -42,6 +44,7 @@ settings.register_profile(
 )
 PROFILE = os.environ.get("FLASK_PREFLIGHT_HYPOTHESIS", "default")
 EMPTY_ROOT = Path(tempfile.mkdtemp(prefix="fp-props-"))
+atexit.register(shutil.rmtree, EMPTY_ROOT, True)
 
 
 def _checks_of(text: str, path: str = "app.py") -> tuple[Project, list[str]]:
@@ -396,6 +399,7 @@ def test_regression_app006_own_name_read_as_toml(pyproject: str, reported: bool)
 
 
 FIX_ROOT = Path(tempfile.mkdtemp(prefix="fp-fix-props-"))
+atexit.register(shutil.rmtree, FIX_ROOT, True)
 
 
 @settings(settings.get_profile(PROFILE))

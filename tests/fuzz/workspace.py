@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import atexit
 import io
 import os
 import shutil
@@ -138,6 +139,7 @@ def _fresh_root() -> Path:
     global _ROOT
     if _ROOT is None:
         _ROOT = Path(tempfile.mkdtemp(prefix="fp-fuzz-"))
+        atexit.register(shutil.rmtree, _ROOT, True)
     for child in _ROOT.iterdir():
         if child.is_dir() and not child.is_symlink():
             shutil.rmtree(child)
