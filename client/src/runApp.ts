@@ -108,7 +108,8 @@ class RunningApp implements vscode.Pseudoterminal {
 }
 
 export class AppRunner implements vscode.Disposable {
-  private readonly running = new Set<RunningApp>();
+  /** One run per app and mode: running it again replaces the previous run. */
+  private readonly running = new Map<string, { app: RunningApp; terminal: vscode.Terminal }>();
 
   constructor(private readonly server: LanguageServer) {}
 
@@ -153,6 +154,15 @@ export class AppRunner implements vscode.Disposable {
     const folder = folderOf(uri);
     if (!(await this.confirmDespiteErrors(folder))) return;
 
+    const key = `${args.uri}|${args.app}|${args.mode}`;
+    const previous = this.running.get(key);
+    if (previous) {
+      infoLog(`stopping the previous run of ${args.app} first`);
+      previous.app.kill();
+      await Promise.race([previous.app.exit, new Promise((r) => setTimeout(r, 5000))]);
+      previous.terminal.dispose();
+    }
+
     const settings = folderSettings(folder);
     const preferred = args.mode === 'dev' ? settings.devServerPort : settings.gunicornPort;
     const { port, changed } = await choosePort(preferred);
@@ -171,9 +181,11 @@ export class AppRunner implements vscode.Disposable {
     }
     infoLog(`running ${displayArgv(command.argv)} in ${command.cwd}`);
     const app = new RunningApp(command);
-    this.running.add(app);
-    void app.exit.then(() => this.running.delete(app));
     const terminal = createPtyTerminal(`Flask: ${command.target || args.app} (${modeTitle(args.mode)})`, app);
+    this.running.set(key, { app, terminal });
+    void app.exit.then(() => {
+      if (this.running.get(key)?.app === app) this.running.delete(key);
+    });
     terminal.show(true);
     app.start();
 
@@ -242,7 +254,7 @@ export class AppRunner implements vscode.Disposable {
   }
 
   dispose(): void {
-    for (const app of this.running) app.kill();
+    for (const { app } of this.running.values()) app.kill();
     this.running.clear();
   }
 }

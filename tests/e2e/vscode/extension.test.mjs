@@ -214,6 +214,13 @@ describe('Flask Preflight in VS Code', () => {
     assert.equal(await response.text(), 'Hello, World!');
     assert.match(response.headers.get('server') ?? '', /Werkzeug/);
     await h.screenshot(page, 'run-dev-server');
+
+    // Running it again replaces the first run: same port, not "port taken".
+    await h.runCommand(page, 'Notifications: Clear All Notifications');
+    await h.waitFor('the notifications to clear', async () => (await h.notifications(page)).length === 0);
+    await lens.click();
+    assert.equal(await answeredUrl(page), url);
+    assert.equal(await page.locator('.notification-toast', { hasText: 'is taken' }).count(), 0);
   });
 
   e2e('status bar: another venv selected; the click offers the project venv and selects it', async () => {
