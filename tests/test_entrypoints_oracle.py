@@ -835,3 +835,17 @@ def test_srv005_fix_puts_the_server_in_the_deployed_environment(tmp_path: Path) 
     finally:
         shutil.rmtree(short, ignore_errors=True)
     assert served, output
+
+
+def test_flask_app_option_after_the_command(tmp_path: Path, servers: Path) -> None:
+    write_tree(tmp_path, {"app.py": APP, "Procfile": "web: flask run --app app\n"})
+    project = Project(tmp_path)
+    [declaration] = find_declarations(project)
+    verdict = check_declaration(project, declaration)
+    result = subprocess.run(
+        [str(servers / "bin" / "flask"), "run", "--app", "app"],
+        cwd=tmp_path, capture_output=True, text=True, timeout=TIMEOUT, env=_clean_env(),
+    )  # fmt: skip
+    assert result.returncode != 0
+    printed = result.stderr.strip().splitlines()[-1]
+    assert verdict.rule == "SRV004" and printed in verdict.message
