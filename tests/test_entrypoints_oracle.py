@@ -849,3 +849,28 @@ def test_flask_app_option_after_the_command(tmp_path: Path, servers: Path) -> No
     assert result.returncode != 0
     printed = result.stderr.strip().splitlines()[-1]
     assert verdict.rule == "SRV004" and printed in verdict.message
+
+
+def test_unquoted_factory_call_in_a_procfile(tmp_path: Path, servers: Path) -> None:
+    """`web: gunicorn app:create_app()` never reaches gunicorn: the shell refuses the `(`."""
+    write_tree(tmp_path, {"app.py": FACTORY, "Procfile": "web: gunicorn app:create_app()\n"})
+    project = Project(tmp_path)
+    [declaration] = find_declarations(project)
+    verdict = check_declaration(project, declaration)
+    assert verdict.rule == "SRV004"
+    env = {"PATH": f"{servers / 'bin'}{os.pathsep}{os.environ['PATH']}"}
+
+    def run_line() -> subprocess.CompletedProcess[str]:
+        line = (tmp_path / "Procfile").read_text().splitlines()[0].removeprefix("web: ")
+        command = line.replace("gunicorn", "gunicorn --check-config", 1)
+        return subprocess.run(
+            ["sh", "-c", command], cwd=tmp_path, capture_output=True, text=True,
+            timeout=TIMEOUT, env=_clean_env(env),
+        )  # fmt: skip
+
+    before = run_line()
+    assert before.returncode != 0 and "syntax error" in before.stderr.lower()
+    _apply_first(tmp_path, "SRV004")
+    assert (tmp_path / "Procfile").read_text() == "web: gunicorn 'app:create_app()'\n"
+    after = run_line()
+    assert after.returncode == 0, after.stderr

@@ -492,3 +492,22 @@ def test_garbage_never_crashes_and_is_never_ok(tmp_path: Path, name: str, parts:
     errors: list[str] = []
     run_checks(project, on_error=lambda where, error, detail: errors.append(detail))
     assert errors == []
+
+
+def test_chdir_fix_keeps_the_exec_form_valid_json(tmp_path: Path) -> None:
+    import json
+
+    from flask_preflight.analysis.edits import apply_edits
+
+    dockerfile = 'FROM python\nWORKDIR /app\nCOPY . .\nCMD ["gunicorn", "-b", "0.0.0.0:80", "myproj:create_app()"]\n'
+    project, [declaration] = declarations(
+        tmp_path, {"src/myproj/__init__.py": FACTORY, "Dockerfile": dockerfile}
+    )
+    verdict = check_declaration(project, declaration)
+    assert verdict.rule == "SRV001"
+    fixed = apply_edits(dockerfile, verdict.fixes[0].edits)
+    argv = json.loads(fixed.splitlines()[-1].removeprefix("CMD "))
+    assert argv == ["gunicorn", "--chdir", "src", "-b", "0.0.0.0:80", "myproj:create_app()"]
+    (tmp_path / "Dockerfile").write_text(fixed)
+    fixed_project = Project(tmp_path)
+    assert check_declaration(fixed_project, find_declarations(fixed_project)[0]).ok

@@ -87,6 +87,9 @@ class CommandSite:
     #: to a root-relative directory; None when it is not part of the project.
     map_dir: Callable[[str], str | None] | None = None
     arg_style: Literal["shell", "json", "none"] = "shell"
+    #: A POSIX shell runs the line (Procfile, Dockerfile shell form, App Engine); systemd
+    #: and compose split words themselves and take `(` literally.
+    real_shell: bool = True
     #: The words of the simple command being read (set while reading it).
     command_words: list[Word] = field(default_factory=list)
 
@@ -181,7 +184,15 @@ def _command(
         elif base in _SHELLS and len(words) > 2 and words[1].value in ("-c", "-lc", "-ec"):
             inner = words[2]
             a, b = inner.inner
-            nested = replace(site, located=site.located.slice(a, b), cwd=cwd, env=env)
+            nested = replace(
+                site,
+                located=site.located.slice(a, b),
+                cwd=cwd,
+                env=env,
+                real_shell=True,
+                # Arguments added inside the quoted line would need its quoting: none added.
+                arg_style="shell" if site.arg_style == "shell" and not inner.quoted else "none",
+            )
             found = declarations_from_shell(nested)
             return found[0] if found else None
         else:
@@ -249,6 +260,8 @@ def _declaration(
     unknown: str = "",
     **extra: object,
 ) -> Declaration:
+    if target is not None and target.bare_parens and site.real_shell and site.arg_style == "shell":
+        options = (*options, ("shell-error", "("))
     if target is not None:
         a, b = target.inner
         rng = site.range(a, b)

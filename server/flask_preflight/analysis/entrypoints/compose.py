@@ -169,6 +169,7 @@ def compose_declarations(project: Project, relpath: str) -> list[Declaration]:
                 process=str(name),
                 map_dir=map_dir,
                 arg_style="shell" if words is None else "none",
+                real_shell=False,
             )
             declarations = (
                 declarations_from_words(site, words)

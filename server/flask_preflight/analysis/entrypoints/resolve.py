@@ -119,6 +119,13 @@ def resolve(project: Project, declaration: Declaration) -> Verdict:
         return unknown(declaration.unknown)
     server = declaration.server
     label = SERVER_LABELS[server]
+    if declaration.option("shell-error"):
+        return failed(
+            "SRV004",
+            f"The shell stops before {label} starts, on the unquoted `(` (sh: Syntax error: "
+            '"(" unexpected). '
+            f"Quote the target: {declaration.target!r}.",
+        )
     if declaration.outside_cwd:
         rule = "SRV006" if server == "flask" else "SRV001"
         return failed(

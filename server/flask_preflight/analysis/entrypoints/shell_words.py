@@ -34,6 +34,8 @@ class Word:
     operator: bool = False
     unknown: str = ""  # why the value cannot be known statically
     unset: list[str] = field(default_factory=list)  # variables left as written
+    #: An unquoted `(` or `)`: a POSIX shell stops with a syntax error on it.
+    bare_parens: bool = False
 
 
 def _expand(text: str, env: Mapping[str, str], word: Word) -> str:
@@ -159,7 +161,10 @@ def split_words(text: str, env: Mapping[str, str] | None = None) -> list[Word]:
                 j = i
                 while j < n and text[j] not in _BLANKS and text[j] not in "'\"\\$`;&|<>\n":
                     j += 1
-                parts.append(text[i:j])
+                chunk_text = text[i:j]
+                if "(" in chunk_text or ")" in chunk_text:
+                    word.bare_parens = True
+                parts.append(chunk_text)
                 i = j
         word.value = "".join(parts)
         word.end = i

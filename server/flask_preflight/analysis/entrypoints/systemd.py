@@ -87,7 +87,14 @@ def systemd_declarations(project: Project, relpath: str) -> list[Declaration]:
     found: list[Declaration] = []
     for command in commands:
         site = CommandSite(
-            relpath, source, command, cwd=cwd, env=env, context="systemd", map_dir=map_dir
+            relpath,
+            source,
+            command,
+            cwd=cwd,
+            env=env,
+            context="systemd",
+            map_dir=map_dir,
+            real_shell=False,
         )
         found.extend(declarations_from_shell(site))
     return found

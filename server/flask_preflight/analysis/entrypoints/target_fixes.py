@@ -61,6 +61,15 @@ def _usable(declaration: Declaration, app: AppDefinition) -> bool:
 def target_fixes(project: Project, declaration: Declaration, verdict: Verdict) -> list[Fix]:
     if declaration.server == "python" or verdict.status in ("ok", "unknown"):
         return []
+    if declaration.option("shell-error") and declaration.target:
+        quoted = shlex.quote(declaration.target)
+        return [
+            Fix(
+                f"Quote the target: {quoted}",
+                (TextEdit(declaration.source, declaration.range, quoted),),
+                safe=True,
+            )
+        ]
     if (
         declaration.server == "waitress"
         and verdict.rule == "SRV003"
@@ -127,11 +136,10 @@ def target_fixes(project: Project, declaration: Declaration, verdict: Verdict) -
     ):
         chdir = posixpath.relpath(root or ".", declaration.cwd or ".")
         new = _server_target(declaration, app, dotted)
-        edits = [
-            TextEdit(
-                declaration.command_file, declaration.command_end, f" --chdir {shlex.quote(chdir)}"
-            )
-        ]
+        added = declaration.format_args(["--chdir", chdir])
+        if added is None:
+            return []
+        edits = [TextEdit(declaration.command_file, declaration.command_end, added)]
         replacement = _replace_target(declaration, new)
         if replacement is None:
             return []
