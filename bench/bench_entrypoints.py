@@ -4,6 +4,7 @@ pay per target, by hand."""
 
 from __future__ import annotations
 
+import shlex
 import shutil
 import statistics
 import subprocess
@@ -74,7 +75,7 @@ def generate(root: Path) -> None:
             )
         kind = p % 5
         if kind in (0, 4):
-            procfile.append(f"p{p}: gunicorn --chdir services {target}")
+            procfile.append(f"p{p}: gunicorn --chdir services {shlex.quote(target)}")
         elif kind == 1:
             compose.append(
                 f"  s{p}:\n    build: .\n    command: gunicorn --chdir /app/services '{target}'"
