@@ -82,6 +82,8 @@ export async function startCodeServer({ vsix, settings = {}, log, trust = false,
         // Workspace trust on only where a test is about it: else every folder is trusted.
         'security.workspace.trust.enabled': trust,
         'editor.hover.delay': 100,
+        // code-server's port forwarding pops its own toasts over ours for every app started.
+        'remote.autoForwardPorts': false,
         'editor.lightbulb.enabled': 'on',
         'files.autoSave': 'off',
         'window.restoreWindows': 'none',
