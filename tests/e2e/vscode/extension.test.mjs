@@ -132,9 +132,7 @@ describe('Flask Preflight in VS Code', () => {
     const fix = page.locator('.action-widget .monaco-list-row', { hasText: /__main__|guard/i }).first();
     await fix.waitFor({ state: 'visible', timeout: 30000 });
     await h.screenshot(page, 'app001-quickfix');
-    // The only fix is focused in the menu; Enter applies it, as a keyboard user would.
-    assert.match((await fix.getAttribute('class')) ?? '', /focused/);
-    await page.keyboard.press('Enter');
+    await h.applyCodeAction(page, /__main__/);
 
     const lines = await h.waitFor('the guarded form in the editor', async () => {
       const text = await h.editorLines(page);
@@ -326,10 +324,7 @@ describe('Flask Preflight in VS Code', () => {
     const fix = page.locator('.action-widget .monaco-list-row', { hasText: /install/i }).first();
     await fix.waitFor({ state: 'visible', timeout: 30000 });
     await h.screenshot(page, 'dep001-quickfix');
-    // The action menu's rows take no pointer events from playwright; the fix is focused, so
-    // Enter applies it, as a keyboard user would.
-    assert.match((await fix.getAttribute('class')) ?? '', /focused/);
-    await page.keyboard.press('Enter');
+    await h.applyCodeAction(page, /^Install the requirements/);
 
     await page.locator('.notification-toast', { hasText: 'installed requirements.txt' }).first().waitFor({ timeout: 300000 });
     const python = path.join(project, '.venv', 'bin', 'python');

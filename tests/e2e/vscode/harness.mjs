@@ -247,3 +247,23 @@ export async function notifications(page) {
 export async function squiggleBox(page, kind = 'warning') {
   return waitFor(`a ${kind} squiggle on screen`, () => page.locator(`.editor-instance .view-overlays .squiggly-${kind}`).first().boundingBox());
 }
+
+/**
+ * Applies the code action whose label matches `pattern` from the open lightbulb menu, moving
+ * the focus with the arrow keys (its rows take no pointer events from playwright).
+ */
+export async function applyCodeAction(page, pattern) {
+  const rows = page.locator('.action-widget .monaco-list-row.action');
+  await rows.first().waitFor({ state: 'visible', timeout: 30000 });
+  const count = await rows.count();
+  for (let i = 0; i <= count; i++) {
+    const label = (await page.locator('.action-widget .monaco-list-row.action.focused').first().getAttribute('aria-label').catch(() => null)) ?? '';
+    if (pattern.test(label)) {
+      await page.keyboard.press('Enter');
+      return label;
+    }
+    await page.keyboard.press('ArrowDown');
+  }
+  const labels = await rows.evaluateAll((els) => els.map((el) => el.getAttribute('aria-label')));
+  throw new Error(`no code action matching ${pattern} among ${JSON.stringify(labels)}`);
+}
