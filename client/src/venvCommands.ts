@@ -10,6 +10,7 @@ import { findProjectVenvs, findRequirementFiles, pipInstallArgs, venvPython } fr
 import { SECTION, folderSettings } from './settings';
 import { findServerPython } from './serverPython';
 import {
+  activeEditor,
   folderOf,
   getConfiguration,
   isTrusted,
@@ -30,7 +31,10 @@ function folderFor(fsPath: string | undefined): vscode.WorkspaceFolder | undefin
     const folder = folderOf(vscode.Uri.file(fsPath));
     if (folder) return folder;
   }
-  return workspaceFolders()[0];
+  // An interpreter outside the workspace (a global Python, an external venv): the folder the
+  // user is working in, which is where the diagnostic with this fix came from.
+  const editor = activeEditor();
+  return (editor && folderOf(editor.document.uri)) || workspaceFolders()[0];
 }
 
 function refuseUntrusted(what: string): boolean {
