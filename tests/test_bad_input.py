@@ -355,3 +355,13 @@ def test_unreadable_site_packages(root: Path, tmp_path: Path) -> None:
     assert "Traceback" not in result.stderr, result.stderr
     assert result.returncode == 1
     assert "app.py:11:1: APP001" in result.stdout
+
+
+def test_a_pathological_line_inside_a_string_stays_linear(root: Path) -> None:
+    """Valid Python whose docstring holds a 800 KB line of escaped quotes, plus an unguarded
+    run (so fixes, and the quote-style scan behind them, are computed). A scan that re-reads
+    the line from every quote would take hours; the subprocess timeout bounds the test."""
+    source = HEADER + 'x = """\n' + '"\\' * 400_000 + '\n"""\napp.run()\n'
+    (root / "app.py").write_text(source)
+    result = check_verbose(root, "--select", "APP", timeout=120)
+    assert "app.py:6:1: APP001 [*]" in result.stdout

@@ -444,3 +444,22 @@ def test_arbitrary_programs_around_a_flask_app(program: str, fragment: str) -> N
     _, errors = _checks_of(text)
     assert not errors, errors[0]
     _assert_fixes_sound(text)
+
+
+@pytest.mark.parametrize(
+    ("source", "quote"),
+    [
+        ("x = 'a'\ny = 'b'\nz = \"c\"\n", "'"),
+        ("x = \"don't\"\ny = 'a'\n", '"'),  # the apostrophe inside a string is not a quote
+        ("# it's 'quoted'\nx = \"a\"\n", '"'),  # nor are quotes in comments
+        ("s = '''doc'''\nt = 'x'\n", "'"),
+        ("", '"'),
+    ],
+)
+def test_quote_style_of_inserted_guards(source: str, quote: str) -> None:
+    """The text scan that replaced a tree walk (the walk cost more than the parse of a
+    2,000-line module on every edit) keeps choosing the file's own quote style."""
+    from flask_preflight.analysis.python_edits import main_test
+    from flask_preflight.analysis.source import PythonModule
+
+    assert main_test(PythonModule.parse("app.py", source)) == f"__name__ == {quote}__main__{quote}"
