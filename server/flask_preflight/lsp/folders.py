@@ -41,7 +41,7 @@ def choose_interpreter_for(
     if setting:
         return ChosenInterpreter(setting, "explicit", "the flaskPreflight.python setting")
     if hint is not None and hint.path:
-        return ChosenInterpreter(hint.path, "auto", "the editor's active environment")
+        return ChosenInterpreter(hint.path, "auto", _automatic_reason(root, hint.path))
     try:
         from ..analysis.environment import choose_project_interpreter
     except ImportError:
@@ -49,6 +49,14 @@ def choose_interpreter_for(
         return ChosenInterpreter(choice.path, "auto", choice.reason)
     chosen = choose_project_interpreter(root)
     return ChosenInterpreter(chosen.path, chosen.source, chosen.reason)
+
+
+def _automatic_reason(root: Path, path: str) -> str:
+    # The editor picks automatically either the project's own venv or a Python on PATH.
+    inside = relpath_in(root, path)
+    if inside is not None:
+        return f"the project's virtualenv `{inside.split('/')[0]}`, picked automatically"
+    return "the Python found on PATH, picked automatically (no project virtualenv)"
 
 
 @dataclass
