@@ -293,6 +293,32 @@ def test_a_hanging_interpreter_does_not_hang_the_check(root: Path, tmp_path: Pat
     assert "app.py:11:1: APP001" in result.stdout
 
 
+def _processes_with(token: str) -> list[str]:
+    found = []
+    for proc in Path("/proc").iterdir():
+        try:
+            cmdline = (proc / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+        except OSError:
+            continue
+        if token in cmdline:
+            found.append(f"{proc.name}: {cmdline}")
+    return found
+
+
+def test_a_hanging_interpreter_leaves_no_process_behind(root: Path, tmp_path: Path) -> None:
+    """A "python" that is a script starting another program and waiting on it: when the
+    probe times out, the whole process group goes, not only the script."""
+    write_tree(root, {"app.py": UNGUARDED, "requirements.txt": "flask==3.1.3\n"})
+    token = "617.25"  # an unusual duration names the child among the machine's processes
+    python = root / "tools" / "python3"
+    python.parent.mkdir(parents=True)
+    python.write_text(f"#!/bin/sh\nsleep {token} &\nwait\n")
+    python.chmod(0o755)
+    result = check_verbose(root, "--python", str(python), timeout=120)
+    assert "app.py:11:1: APP001" in result.stdout
+    assert _processes_with(f"sleep {token}") == []
+
+
 def test_notes_do_not_grow_over_a_long_session(root: Path) -> None:
     """A server re-reads after every change: the same skip is noted once, and notes are
     bounded however many distinct problems come and go."""

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import ast
+import contextlib
 import errno
 import json
 import os
 import re
+import signal
 import subprocess
 import sys
 import threading
@@ -263,6 +265,30 @@ def _stat_key(path: str) -> tuple[int, int] | None:
     return (info.st_mtime_ns, info.st_size)
 
 
+def _run_bounded(argv: list[str], interpreter: str) -> tuple[int, bytes]:
+    """Run argv with a timeout; on timeout kill its whole process group, so a "python" that
+    is really a script starting other programs leaves nothing running behind it."""
+    posix = os.name == "posix"
+    process = subprocess.Popen(
+        argv,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        cwd=os.path.dirname(interpreter) or None,
+        start_new_session=posix,
+    )
+    try:
+        stdout, _ = process.communicate(timeout=EXEC_TIMEOUT)
+    except subprocess.TimeoutExpired:
+        if posix:
+            with contextlib.suppress(OSError):
+                os.killpg(process.pid, signal.SIGKILL)
+        process.kill()
+        process.communicate()
+        raise
+    return process.returncode, stdout
+
+
 def ask_interpreter(interpreter: str) -> dict[str, Any] | None:
     """Run the interpreter once with -I (no site of the workspace, no env vars, no cwd on
     sys.path) to read its version and sys.path; cached by path + mtime. None on failure."""
@@ -275,16 +301,9 @@ def ask_interpreter(interpreter: str) -> dict[str, Any] | None:
             return _probe_cache[key]
     result: dict[str, Any] | None = None
     try:
-        completed = subprocess.run(
-            [interpreter, "-I", "-c", _PROBE],
-            capture_output=True,
-            timeout=EXEC_TIMEOUT,
-            stdin=subprocess.DEVNULL,
-            cwd=os.path.dirname(interpreter) or None,
-            check=False,
-        )
-        if completed.returncode == 0:
-            parsed = json.loads(completed.stdout.decode("utf-8", "replace").strip() or "null")
+        returncode, stdout = _run_bounded([interpreter, "-I", "-c", _PROBE], interpreter)
+        if returncode == 0:
+            parsed = json.loads(stdout.decode("utf-8", "replace").strip() or "null")
             if isinstance(parsed, dict):
                 result = parsed
     except (OSError, ValueError, subprocess.SubprocessError):
