@@ -6,6 +6,7 @@ import asyncio
 import logging
 import os
 import sys
+import time
 import traceback
 import uuid
 from collections.abc import Coroutine
@@ -24,7 +25,7 @@ from .status import STATUS_METHOD, count_by_severity, status_params
 
 logger = logging.getLogger(__name__)
 
-#: Typing pauses shorter than this are coalesced into one run.
+#: Edits closer together than this (a burst) are coalesced into one run.
 DEBOUNCE_SECONDS = 0.015
 
 
@@ -38,6 +39,7 @@ class PreflightServer(LanguageServer):
         self.analysis_thread = ThreadPoolExecutor(1, thread_name_prefix="flask-preflight")
         self._tasks: dict[str, asyncio.Task[None]] = {}
         self._dirty: set[str] = set()
+        self._last_edit: dict[str, float] = {}
         self._background: set[asyncio.Future[Any]] = set()
         self.log_level = "info"
         # the watched-files registration: its id and what it covers outside the folders
@@ -194,6 +196,13 @@ class PreflightServer(LanguageServer):
 
     def schedule(self, folder: Folder, debounce: bool = False) -> None:
         self._dirty.add(folder.uri)
+        if debounce:
+            # Only a burst waits: an edit after a pause runs at once (edits that arrive
+            # while a run is going are coalesced into the next run by `_drain` anyway).
+            now = time.monotonic()
+            previous = self._last_edit.get(folder.uri, float("-inf"))
+            self._last_edit[folder.uri] = now
+            debounce = now - previous < DEBOUNCE_SECONDS
         task = self._tasks.get(folder.uri)
         if task is None or task.done():
             self._tasks[folder.uri] = asyncio.ensure_future(self._drain(folder, debounce))
