@@ -380,6 +380,20 @@ def _gunicorn_options(argv: list[str]) -> tuple[list[tuple[str, str]], list[str]
     return options, rest
 
 
+def _working_dir(
+    site: CommandSite, cwd: str, options: list[tuple[str, str]], label: str
+) -> tuple[str, str]:
+    """Where the server runs: the last `chdir` option resolved in the project, else `cwd`;
+    and why it is unknown when the option names no folder of the project."""
+    chdir = [value for key, value in options if key == "chdir"]
+    if not chdir:
+        return cwd, ""
+    moved = resolve_dir(site, cwd, chdir[-1])
+    if moved is None:
+        return cwd, f"{label} {chdir[-1]} is not a folder of this project"
+    return moved, ""
+
+
 def _gunicorn_declaration(
     site: CommandSite,
     program: Word,
@@ -388,15 +402,7 @@ def _gunicorn_declaration(
     env: dict[str, str],
     options: list[tuple[str, str]],
 ) -> Declaration:
-    run_dir = cwd
-    unknown = ""
-    chdir = [value for key, value in options if key == "chdir"]
-    if chdir:
-        moved = resolve_dir(site, cwd, chdir[-1])
-        if moved is None:
-            unknown = f"--chdir {chdir[-1]} is not a folder of this project"
-        else:
-            run_dir = moved
+    run_dir, unknown = _working_dir(site, cwd, options, "--chdir")
     pythonpath: list[str] = []
     for key, value in options:
         if key == "pythonpath":
@@ -557,15 +563,7 @@ def uwsgi_declaration(
     env: dict[str, str],
     options: list[tuple[str, str]],
 ) -> Declaration:
-    run_dir = cwd
-    unknown = ""
-    chdir = [v for k, v in options if k == "chdir"]
-    if chdir:
-        moved = resolve_dir(site, cwd, chdir[-1])
-        if moved is None:
-            unknown = f"chdir {chdir[-1]} is not a folder of this project"
-        else:
-            run_dir = moved
+    run_dir, unknown = _working_dir(site, cwd, options, "chdir")
     pythonpath = tuple(
         p
         for k, v in options
