@@ -3,10 +3,11 @@ server or a production server (Gunicorn, or Waitress on Windows)."""
 
 from __future__ import annotations
 
-import importlib
 import os
 from typing import Any
 
+from .entrypoints.app_targets import app_targets
+from .flask_apps import AppDefinition, find_flask_apps
 from .project import Project
 
 DEFAULT_PORTS = {"dev": 5000, "gunicorn": 8000, "waitress": 8000}
@@ -28,60 +29,17 @@ def production_server(interpreter: str | None) -> str:
     return "waitress" if is_windows_interpreter(interpreter) else "gunicorn"
 
 
-def import_root(project: Project, module_path: str) -> str:
-    """The root-relative directory the module is imported from: the first directory above
-    its package chain (the project root for a top-level module)."""
-    parts = module_path.split("/")[:-1]
-    while parts and project.exists("/".join([*parts, "__init__.py"])):
-        parts.pop()
-    return "/".join(parts)
-
-
-def module_target(project: Project, module_path: str, app_name: str, kind: str) -> tuple[str, str]:
-    """(target, cwd) for `module:name`, or `module:name()` for a factory, imported from
-    the module's import root."""
-    base = import_root(project, module_path)
-    inner = module_path[len(base) + 1 :] if base else module_path
-    dotted = inner[: -len(".py")] if inner.endswith(".py") else inner
-    dotted = dotted.replace("/", ".")
-    if dotted.endswith(".__init__"):
-        dotted = dotted[: -len(".__init__")]
-    target = f"{dotted}:{app_name}()" if kind == "factory" else f"{dotted}:{app_name}"
-    cwd = str(project.abspath(base)) if base else str(project.root)
-    return target, cwd
-
-
-def _app_kind(project: Project, module_path: str, app_name: str) -> str:
-    from .flask_apps import find_flask_apps
-
-    apps = find_flask_apps(project, module_path)
-    if apps is None:
-        return "instance"
-    if app_name in apps.factories:
-        return "factory"
-    return "instance"
-
-
-def _entrypoint_target(
-    project: Project, module_path: str, app_name: str, mode: str
-) -> tuple[str, str] | None:
-    # The entry-point engine names apps the way each server resolves them (package layouts,
-    # src/); use it when it is there.
-    try:
-        targets_module = importlib.import_module("flask_preflight.analysis.entrypoints.app_targets")
-    except ImportError:
-        return None
-    from .flask_apps import find_flask_apps
-
+def _target(project: Project, module_path: str, app_name: str, mode: str) -> tuple[str, str]:
+    """(target, absolute working directory) that makes the server load the app, named the
+    way each server resolves it (packages, src/ layouts; a factory gets `()`)."""
     apps = find_flask_apps(project, module_path)
     definition = next((a for a in apps.apps if a.name == app_name), None) if apps else None
     if definition is None:
-        return None
-    targets = targets_module.app_targets(project, definition, "")
-    target = targets.get("flask" if mode == "dev" else "gunicorn")
-    if not isinstance(target, str) or not target:
-        return None
+        # Not recognised (e.g. built dynamically): take the name as the app itself.
+        definition = AppDefinition(module_path, app_name, "instance", 0)
+    targets = app_targets(project, definition, "")
     base = targets.get("cwd") or ""
+    target = targets["flask" if mode == "dev" else "gunicorn"]
     return target, str(project.abspath(base)) if base else str(project.root)
 
 
@@ -105,11 +63,7 @@ def build_run_command(
     if not project.exists(module_path):
         raise RunCommandError(f"{module_path} is not in the project at {project.root}")
     interpreter = os.path.abspath(interpreter)
-    kind = _app_kind(project, module_path, app_name)
-    found = _entrypoint_target(project, module_path, app_name, mode)
-    target, cwd = (
-        found if found is not None else module_target(project, module_path, app_name, kind)
-    )
+    target, cwd = _target(project, module_path, app_name, mode)
     port = port if port else DEFAULT_PORTS[mode]
     if mode == "dev":
         argv = [interpreter, "-m", "flask", "--app", target, "run", "--debug", "--port", str(port)]
