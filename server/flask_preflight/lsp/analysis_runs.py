@@ -132,7 +132,7 @@ def run_batch(
             if app.via != "import"
         ]
     try:
-        environment = environment_summary(project, chosen.path, chosen.how_chosen)
+        environment = environment_summary(project, chosen.how_chosen)
         watched = tuple(environment_watch_paths(project))
     except Exception:
         errors.append(("reading the environment", traceback.format_exc()))

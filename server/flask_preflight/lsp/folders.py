@@ -10,7 +10,7 @@ from typing import Any
 from lsprotocol import types
 from pygls.uris import from_fs_path, to_fs_path
 
-from ..analysis.interpreters import choose_interpreter
+from ..analysis.environment import choose_project_interpreter
 from ..analysis.project import Project
 from .settings import FolderSettings, InterpreterHint
 
@@ -42,11 +42,6 @@ def choose_interpreter_for(
         return ChosenInterpreter(setting, "explicit", "the flaskPreflight.python setting")
     if hint is not None and hint.path:
         return ChosenInterpreter(hint.path, "auto", _automatic_reason(root, hint.path))
-    try:
-        from ..analysis.environment import choose_project_interpreter
-    except ImportError:
-        choice = choose_interpreter(None)
-        return ChosenInterpreter(choice.path, "auto", choice.reason)
     chosen = choose_project_interpreter(root)
     return ChosenInterpreter(chosen.path, chosen.source, chosen.reason)
 
