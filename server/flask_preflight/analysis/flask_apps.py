@@ -258,6 +258,7 @@ class _Recogniser:
         self.project = project
         self.module = module
         self.visiting = visiting
+        self.sources: set[str] = {module.path}  # the files this recognition read
         self.class_names: set[str] = set()  # local names bound to an app class
         self.module_aliases: dict[str, str] = {}  # local name -> imported module (flask)
         self.socketio_classes: set[str] = set()
@@ -346,9 +347,14 @@ class _Recogniser:
         if self.project is None:
             return
         target = resolve_import(self.project, self.module.path, stmt.module or "", stmt.level)
-        if target is None or target in self.visiting:
+        if target is None:
+            return
+        self.sources.add(target)
+        if target in self.visiting:
             return
         other = find_flask_apps(self.project, target, self.visiting)
+        # What the other module was recognised from, this one depends on too.
+        self.sources |= self.project.derived_sources(f"flask_apps:{target}")
         if other is None:
             return
         line = stmt.lineno - 1
@@ -463,17 +469,19 @@ def recognise_module(module: PythonModule, project: Project | None = None) -> Mo
 def find_flask_apps(
     project: Project, relpath: str, visiting: set[str] | None = None
 ) -> ModuleApps | None:
-    """The recognised apps of a project module, cached on the project until a file changes."""
+    """The recognised apps of a project module, kept until it or a project module it
+    imports from changes."""
     key = f"flask_apps:{relpath}"
-    cached = project.memo(key)
+    cached = project.derived(key)
     if cached is not None:
         return cached  # type: ignore[no-any-return]
     module = project.module(relpath)
     if module is None or module.tree is None:
         return None
     seen = set(visiting or ()) | {relpath}
-    result = _Recogniser(project, module, seen).run()
-    return project.remember(key, result)  # type: ignore[no-any-return]
+    recogniser = _Recogniser(project, module, seen)
+    result = recogniser.run()
+    return project.keep_derived(key, result, recogniser.sources)  # type: ignore[no-any-return]
 
 
 def route_registrations(module: PythonModule, app_names: set[str]) -> Iterator[ast.expr]:

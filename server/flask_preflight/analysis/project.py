@@ -146,6 +146,9 @@ class Project:
     _venv_dirs: list[str] = field(default_factory=list, repr=False)
     _texts: dict[str, _Cached] = field(default_factory=dict, repr=False)
     _memo: dict[str, Any] = field(default_factory=dict, repr=False)
+    # key -> (value, the files it was derived from); file -> keys derived from it
+    _derived: dict[str, tuple[Any, frozenset[str]]] = field(default_factory=dict, repr=False)
+    _derived_from: dict[str, set[str]] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
         self.root = Path(os.path.abspath(self.root))
@@ -327,18 +330,25 @@ class Project:
     def clear_override(self, relpath: str) -> None:
         self.overrides.pop(relpath, None)
         self._changed(relpath)
+        if not self.abspath(relpath).exists():
+            self._forget_derived()  # an unsaved new file is gone: imports may resolve elsewhere
 
     def file_changed(self, relpath: str, *, created_or_deleted: bool = False) -> None:
         """A file changed on disk: drop what was read from it (and the file list if needed)."""
         self._changed(relpath, new_file=created_or_deleted)
         if created_or_deleted:
+            self._forget_derived()
             self._files = None
             self._venv_dirs = []
 
     def _changed(self, relpath: str, new_file: bool = False) -> None:
         self._texts.pop(relpath, None)
         self._memo.clear()
+        for key in self._derived_from.pop(relpath, ()):
+            self._derived.pop(key, None)
         known = self._files
+        if new_file and known is not None and relpath not in known:
+            self._forget_derived()  # a new file: imports may now resolve to it
         if new_file and known is not None and relpath not in known and self._wanted(relpath):
             self._files = sorted([*known, relpath])
 
@@ -349,3 +359,24 @@ class Project:
     def remember(self, key: str, value: Any) -> Any:
         self._memo[key] = value
         return value
+
+    def derived(self, key: str) -> Any:
+        """Data derived from some files, kept until one of them changes (see `keep_derived`):
+        an edit to one module keeps what was derived from the others."""
+        entry = self._derived.get(key)
+        return None if entry is None else entry[0]
+
+    def derived_sources(self, key: str) -> frozenset[str]:
+        entry = self._derived.get(key)
+        return frozenset() if entry is None else entry[1]
+
+    def keep_derived(self, key: str, value: Any, sources: Iterable[str]) -> Any:
+        files = frozenset(sources)
+        self._derived[key] = (value, files)
+        for path in files:
+            self._derived_from.setdefault(path, set()).add(key)
+        return value
+
+    def _forget_derived(self) -> None:
+        self._derived.clear()
+        self._derived_from.clear()
