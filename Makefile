@@ -1,5 +1,5 @@
 # The two quick-start commands: `make demo` and `make test`. Each sets up what it needs.
-.PHONY: demo test lint bench vsix clean
+.PHONY: demo test lint bench vsix clean eval eval-venvs
 
 demo:
 	@scripts/demo.sh
@@ -14,6 +14,14 @@ lint:
 bench:
 	@scripts/bootstrap-python.sh
 	.venv/bin/python bench/run_all.py
+
+eval:
+	@scripts/bootstrap-python.sh
+	.venv/bin/python eval/corpus.py --mode no-venv --counts
+
+eval-venvs:
+	@scripts/bootstrap-python.sh
+	.venv/bin/python eval/corpus.py --mode venv --build-venvs --counts
 
 vsix:
 	@scripts/build-vsix.sh
