@@ -68,6 +68,28 @@ def render() -> str:
         "accepts either, or a prefix (`APP`), in `--select` and `--ignore`; editors show the id "
         "and link here.",
         "",
+        "## Severity follows confidence",
+        "",
+        "A wrong error costs more than a missed one, so every finding's severity says how sure "
+        "Flask Preflight is, not how bad the problem would be:",
+        "",
+        "- **error**: the failure is certain given the files (the import cannot resolve in the "
+        "chosen interpreter, the server cannot find the attribute it is told to load).",
+        "- **warning**: likely, but something outside the files could still change it.",
+        "- **hint** (or information): it depends on something Flask Preflight cannot see "
+        "(a code path behind a runtime flag, a variable set outside the project).",
+        "- An entry-point verdict that depends on what cannot be read (an unfilled template "
+        "placeholder, an unknown working directory) is `unknown`: `flask-preflight entrypoints` "
+        "lists it, editors never squiggle it as an error.",
+        "",
+        "A fix is *safe* (applied by `check --fix` and by an editor's fix-all) only when its "
+        "premise is certain and its edit is local to the finding. Adding a requirement, "
+        "switching interpreters or editing a deploy file is never applied without the user "
+        "picking it. The default severity below is the rule's most confident case; a check "
+        "lowers it where its premise is weaker.",
+        "",
+        "## Catalog",
+        "",
         "| id | name | severity | what |",
         "|---|---|---|---|",
     ]
