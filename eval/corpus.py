@@ -205,7 +205,12 @@ def build_venvs(corpus: Path, projects: Iterable[str] = ()) -> None:
             "--disable-pip-version-check",
         ]
         args = [arg.replace("{project}", str(corpus / name)) for arg in recipe["install"]]
-        subprocess.run([*pip, *args], check=True, timeout=1800, cwd=corpus / name)
+        try:
+            subprocess.run([*pip, *args], check=True, timeout=1800, cwd=corpus / name)
+        except (subprocess.CalledProcessError, subprocess.TimeoutExpired) as error:
+            # A project that does not install here is left out of the venv mode, said once.
+            print(f"eval: {name} did not install ({error}); left out", file=sys.stderr)
+            continue
         (venv / ".complete").write_text(json.dumps(recipe))
 
 
