@@ -506,6 +506,11 @@ def group_by_cause(
     return [headline, *kept, *folded]
 
 
+def is_headline(finding: Finding) -> bool:
+    """Whether the finding is a root cause's headline (the findings it explains name it)."""
+    return finding.rule in HEADLINE_RULES and finding.cause is None and "folded" in finding.data
+
+
 def _order(finding: Finding) -> tuple[int, str, int, int, str]:
     return (
         int(finding.severity),
