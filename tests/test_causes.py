@@ -189,7 +189,7 @@ def test_the_projects_own_venv_missing_requirements_gets_env005_with_pip(
     root = write_tree(
         tmp_path / "proj",
         {
-            "requirements.txt": "flask\nrequests\n",
+            "requirements.txt": "flask\nrequests\nredis\n",
             "app.py": "import flask\nimport requests\nimport undeclared_thing\n",
         },
     )
@@ -198,16 +198,21 @@ def test_the_projects_own_venv_missing_requirements_gets_env005_with_pip(
     headline = grouped[0]
     assert headline.rule == "ENV005"
     assert headline.message.startswith(
-        f"Requirements not installed: all 2 requirements are missing from {venv_python(venv)}"
+        f"Requirements not installed: all 3 requirements are missing from {venv_python(venv)}"
     )
     assert f"Run: `{venv_python(venv)} -m pip install -r requirements.txt`" in headline.message
     assert headline.fixes[0].command is not None
     assert headline.fixes[0].command.name == "flaskPreflight.installRequirements"
     folded = {(f.rule, f.data.get("module")) for f in grouped if f.cause == "ENV005"}
+    assert ("DEP001", None) in folded
     assert ("DEP005", "flask") in folded and ("DEP005", "requests") in folded
     # an import no requirement provides is its own problem, not this cause's
     [kept] = [f for f in grouped[1:] if f.cause is None]
     assert kept.rule == "DEP005" and kept.data["module"] == "undeclared_thing"
+    # two missing requirements read better as their own lines: no headline
+    (root / "requirements.txt").write_text("flask\nrequests\n")
+    two = Project(root, interpreter=str(venv_python(venv)))
+    assert "ENV005" not in {f.rule for f in group_by_cause(run_checks(two), two)}
 
 
 def test_the_setup_command_follows_the_platform_and_the_projects_tool(tmp_path: Path) -> None:

@@ -82,7 +82,7 @@ _RULES: tuple[Rule, ...] = (
         "requirements-not-installed",
         _E,
         "The interpreter lacks what the project needs: one headline for the findings it explains.",
-        "When the project's own interpreter lacks two or more of its requirements, or a global "
+        "When the project's own interpreter lacks three or more of its requirements, or a global "
         "Python (no project venv) lacks modules the app imports, every import of them fails: "
         "this one finding says so, with the one command that fixes it, and the DEP001, DEP002 "
         "and DEP005 findings it explains are folded under it (`check --show-all` lists them). "

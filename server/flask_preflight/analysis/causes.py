@@ -4,7 +4,8 @@ under it (a post-pass over the checks' findings, shared by every front end).
 
 The headline is the ENV001 (no virtualenv) or ENV002 (virtualenv not selected) finding when that
 check reported one; otherwise ENV005 (requirements-not-installed), which only this pass reports:
-a project's own interpreter that lacks two or more of its requirements, or a global Python
+a project's own interpreter that lacks three or more of its requirements (one or two read
+better as their own DEP001 lines), or a global Python
 (no project venv) missing modules the app imports when the project declares nothing at its
 root (ENV001 stays silent there).
 """
@@ -34,6 +35,9 @@ from .project import Project
 from .requirements import declared_requirements
 
 HEADLINE_RULES = ("ENV001", "ENV002", "ENV005")
+
+#: Unmet requirements of the project's own interpreter that make a headline (ENV005).
+MIN_UNMET = 3
 
 #: Rules whose verdict depends on the installed Flask version, with the version at which the
 #: problem starts (None: the finding's own `removed_in`).
@@ -172,11 +176,12 @@ def _install_command(project: Project, env: Environment, plan: InstallPlan) -> s
     if plan.requirements is None:
         return None
     python = env.interpreter
-    root = str(project.root)
-    if os.path.commonpath([os.path.abspath(root), os.path.abspath(python)]) == os.path.abspath(
-        root
-    ):
-        python = os.path.relpath(python, root)
+    root = os.path.abspath(project.root)
+    try:
+        if os.path.commonpath([root, os.path.abspath(python)]) == root:
+            python = os.path.relpath(python, root)
+    except ValueError:  # another drive (Windows): keep it absolute
+        pass
     return f"{python} -m pip install {_pip_args(plan.requirements)}"
 
 
@@ -212,7 +217,7 @@ def find_cause(
         if project.settings.get("interpreter_source") == "explicit":
             return None  # ENV002's case: it is switched off
         return Cause("ENV005", env, coverage, True, plan, own)
-    if coverage.unmet >= 2:
+    if coverage.unmet >= MIN_UNMET:
         return Cause("ENV005", env, coverage, False, plan)
     return None
 
@@ -466,7 +471,7 @@ def group_by_cause(
         else:
             kept.append(finding)
     if headline is None:
-        if not folded and cause.coverage.unmet < 2:
+        if not folded and cause.coverage.unmet < MIN_UNMET:
             return ordered
         where = _anchor(project)
         if where is None:
