@@ -435,7 +435,8 @@ def group_by_cause(
     severities: dict[str, Severity | None] | None = None,
 ) -> list[Finding]:
     """The findings with their root cause first: the headline, then what it does not explain
-    (by severity), then what it explains, each with `cause` set to the headline's rule id.
+    (by severity), then what it explains (by rule), each with `cause` set to the headline's
+    rule id.
 
     Without a root cause the findings come back sorted by severity, then place. Findings whose
     verdict the project's own pins contradict (a removed Flask API, judged against a global
@@ -485,6 +486,8 @@ def group_by_cause(
         headline = Finding(
             "ENV005", severity, where[0], where[1], "", _headline_fixes(cause, project)
         )
+    # What it explains reads best rule by rule: the missing requirements, then the imports.
+    folded.sort(key=lambda f: (f.rule, f.path, f.range.start.line, f.range.start.character))
     modules = len({m for f in folded if f.rule == "DEP005" for m in _names(f, "module")})
     message = _headline_message(
         cause,
