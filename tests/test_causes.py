@@ -120,6 +120,25 @@ def test_without_a_cause_findings_are_sorted_by_severity_and_untouched(tmp_path:
     assert all(f.cause is None for f in group_by_cause(findings, project))
 
 
+def test_nothing_missing_makes_no_env005_and_keeps_env001s_words(tmp_path: Path) -> None:
+    python = fake_global_python(tmp_path / "usr", {"Flask": "3.1.0"}, broken=True)
+    app = "from flask import Flask\napp = Flask(__name__)\n"
+    bare = write_tree(tmp_path / "bare", {"app.py": app})
+    project = Project(bare, interpreter=str(python))
+    grouped = group_by_cause(run_checks(project), project)
+    # the global Python's own broken package is all there is: no headline to invent
+    assert [f.rule for f in grouped] == ["DEP003"] and grouped[0].cause is None
+    declared = write_tree(tmp_path / "declared", {"app.py": app, "requirements.txt": "flask\n"})
+    project = Project(declared, interpreter=str(python))
+    findings = run_checks(project)
+    [env001] = [f for f in findings if f.rule == "ENV001"]
+    headline, dep003 = group_by_cause(findings, project)
+    assert (
+        headline.message == env001.message + " 1 more finding follows from this (folded under it)."
+    )
+    assert dep003.rule == "DEP003" and dep003.cause == "ENV001"
+
+
 def test_removed_flask_api_is_judged_on_the_projects_pin_not_the_global_flask(
     tmp_path: Path,
 ) -> None:
@@ -154,7 +173,7 @@ def test_a_rule_filter_without_the_headline_folds_nothing(tmp_path: Path) -> Non
     grouped = group_by_cause(only, project, select={"DEP001"})
     assert {f.rule for f in grouped} == {"DEP001"} and all(f.cause is None for f in grouped)
     # ENV005 switched off is never brought back as a headline either
-    nested = _fresh_clone(tmp_path / "n", {"api/app.py": "import flask\n"})
+    nested = _fresh_clone(tmp_path / "n", {"api/app.py": "import requests\n"})
     findings = run_checks(nested)
     without = group_by_cause(findings, nested, ignore={"ENV005"})
     assert "ENV005" not in {f.rule for f in without} and all(f.cause is None for f in without)

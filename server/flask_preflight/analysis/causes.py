@@ -356,7 +356,9 @@ def _headline_message(
 ) -> str:
     env = cause.env
     counts = _counts(cause, modules)
-    if cause.rule == "ENV002" or (cause.rule == "ENV005" and cause.venv):
+    if original and not cause.coverage.unmet and not modules:
+        message = original  # nothing missing: the check's own words, and what follows
+    elif cause.rule == "ENV002" or (cause.rule == "ENV005" and cause.venv):
         venv = cause.venv or ""
         message = (
             f"Wrong interpreter: {counts}. The project has its own virtualenv `{venv}`, but the "
@@ -381,8 +383,6 @@ def _headline_message(
     if folded:
         noun = "finding follows" if folded == 1 else "findings follow"
         message += f" {folded} more {noun} from this (folded under it)."
-    if original and cause.rule != "ENV005" and not folded and not cause.coverage.unmet:
-        return original
     return message
 
 
@@ -471,8 +471,10 @@ def group_by_cause(
             folded.append(replace(finding, cause=cause.rule))
         else:
             kept.append(finding)
+    modules = len({m for f in folded if f.rule == "DEP005" for m in _names(f, "module")})
     if headline is None:
-        if not folded and cause.coverage.unmet < MIN_UNMET:
+        # ENV005 speaks only of what is missing: modules the app imports, or requirements.
+        if not modules and cause.coverage.unmet < (1 if cause.foreign else MIN_UNMET):
             return ordered
         where = _anchor(project)
         if where is None:
@@ -488,7 +490,6 @@ def group_by_cause(
         )
     # What it explains reads best rule by rule: the missing requirements, then the imports.
     folded.sort(key=lambda f: (f.rule, f.path, f.range.start.line, f.range.start.character))
-    modules = len({m for f in folded if f.rule == "DEP005" for m in _names(f, "module")})
     message = _headline_message(
         cause,
         headline.message if headline.rule != "ENV005" else None,
