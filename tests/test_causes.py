@@ -10,6 +10,7 @@ from pathlib import Path
 
 from flask_preflight.analysis.causes import group_by_cause, install_plan, setup_command
 from flask_preflight.analysis.environment import Environment
+from flask_preflight.analysis.model import Severity
 from flask_preflight.analysis.project import Project
 from flask_preflight.analysis.registry import run_checks
 from tests.conftest import write_tree
@@ -81,6 +82,12 @@ def test_a_fresh_clone_shows_one_headline_and_folds_what_it_explains(tmp_path: P
     assert "EXTERNALLY-MANAGED" in headline.message
     # it explains failures that are certain, so it is as severe as they are
     assert headline.severity.label == "error"
+    # unless the user set its severity
+    configured = {"ENV001": Severity.INFORMATION}
+    first = group_by_cause(
+        run_checks(project, severities=configured), project, severities=configured
+    )
+    assert first[0].rule == "ENV001" and first[0].severity == Severity.INFORMATION
     assert headline.fixes[0].command is not None
     assert headline.fixes[0].command.name == "flaskPreflight.createVenv"
     shown = [f for f in rest if f.cause is None]

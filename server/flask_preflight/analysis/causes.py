@@ -294,7 +294,7 @@ def _names(finding: Finding, *keys: str) -> set[str]:
 
 
 def _verdict(cause: Cause, finding: Finding, project: Project) -> str:
-    """ "fold", "keep" or "drop" (a verdict the project's own pins contradict)."""
+    """fold, keep, or drop (a verdict that the project's own pins contradict)."""
     rule = finding.rule
     missing = set(cause.coverage.missing)
     if rule in ("DEP001", "DEP002"):
@@ -498,8 +498,10 @@ def group_by_cause(
         modules,
         held,
     )
-    # The headline is as sure as the most certain failure it explains.
-    severity = min([headline.severity, *(f.severity for f in folded)])
+    # The headline is as sure as the most certain failure it explains (unless configured).
+    severity = headline.severity
+    if severities.get(headline.rule) is None:
+        severity = min([severity, *(f.severity for f in folded)])
     fixes = headline.fixes if headline.rule != "ENV005" else _headline_fixes(cause, project)
     data = {
         **headline.data,
