@@ -12,6 +12,7 @@ from typing import Any, TextIO
 
 from . import __version__
 from .analysis.catalog import RULES, resolve_rule_ids
+from .analysis.causes import group_by_cause
 from .analysis.environment import choose_project_interpreter, environment_summary
 from .analysis.fixing import fix_project
 from .analysis.project import Project
@@ -46,6 +47,11 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--fix", action="store_true", help="apply safe fixes and report the rest")
     check.add_argument("--exclude", action="append", default=[], help="glob of paths to skip")
     check.add_argument("--color", choices=("auto", "always", "never"), default="auto")
+    check.add_argument(
+        "--show-all",
+        action="store_true",
+        help="also list the findings folded under a root cause (no virtualenv, ...)",
+    )
     check.add_argument("-v", "--verbose", action="store_true", help="also list skipped files")
 
     entry = sub.add_parser("entrypoints", help="list Flask apps and what starts them")
@@ -147,13 +153,15 @@ def cmd_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         for path in result.texts:
             project.clear_override(path)
     findings = run_checks(project, select=select, ignore=ignore)
+    # Root causes first, what they explain folded under them (moves into the engine's door).
+    findings = group_by_cause(findings, project, select=select, ignore=ignore)
     if args.format == "json":
         report = render_json(str(project.root), interpreter_summary(project, args.python), findings)
         out.write(json.dumps(report, indent=2) + "\n")
     elif args.format == "sarif":
         out.write(json.dumps(render_sarif(project.root.as_uri() + "/", findings), indent=2) + "\n")
     else:
-        out.write(render_text(findings, colour=_colour(args.color, out)))
+        out.write(render_text(findings, colour=_colour(args.color, out), show_all=args.show_all))
     if args.verbose:
         for note in project.notes:
             err.write(f"note: {note.path}: {note.message}\n")

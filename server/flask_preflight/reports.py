@@ -23,30 +23,52 @@ def _fixable(finding: Finding) -> bool:
     return any(fix.safe and fix.edits for fix in finding.fixes)
 
 
-def render_text(findings: Sequence[Finding], colour: bool = False) -> str:
-    lines = []
-    for f in findings:
-        where = f"{f.path}:{f.range.start.line + 1}:{f.range.start.character + 1}:"
-        rule = f.rule
-        if colour:
-            where = f"{_BOLD}{where}{_RESET}"
-            rule = f"{_COLOURS[f.severity]}{rule}{_RESET}"
-        marker = " [*]" if _fixable(f) else ""
-        lines.append(f"{where} {rule}{marker} {f.message}")
-        # Command fixes (create a venv, install requirements) have a terminal equivalent.
-        lines.extend(
-            f"    to fix: {shell}"
-            for shell in dict.fromkeys(
-                shell_equivalent(fix.command) for fix in f.fixes if fix.command is not None
-            )
-            if shell
+def _text_line(f: Finding, colour: bool, indent: str = "") -> list[str]:
+    where = f"{f.path}:{f.range.start.line + 1}:{f.range.start.character + 1}:"
+    rule = f.rule
+    if colour:
+        where = f"{_BOLD}{where}{_RESET}"
+        rule = f"{_COLOURS[f.severity]}{rule}{_RESET}"
+    marker = " [*]" if _fixable(f) else ""
+    lines = [f"{indent}{where} {rule}{marker} {f.message}"]
+    if f.cause is not None or ("command" in f.data and f.data.get("folded") is not None):
+        return lines  # folded, or a headline whose message already says what to run
+    # Command fixes (create a venv, install requirements) have a terminal equivalent.
+    lines.extend(
+        f"{indent}    to fix: {shell}"
+        for shell in dict.fromkeys(
+            shell_equivalent(fix.command) for fix in f.fixes if fix.command is not None
         )
-    fixable = sum(1 for f in findings if _fixable(f))
-    if findings:
-        noun = "problem" if len(findings) == 1 else "problems"
-        summary = f"Found {len(findings)} {noun}"
+        if shell
+    )
+    return lines
+
+
+def render_text(findings: Sequence[Finding], colour: bool = False, show_all: bool = False) -> str:
+    """One line per finding, in the order given (root cause first). Findings folded under a
+    headline (`cause` set) are counted, and listed only with `show_all`."""
+    shown = [f for f in findings if f.cause is None]
+    folded = [f for f in findings if f.cause is not None]
+    lines = []
+    for f in shown:
+        lines.extend(_text_line(f, colour))
+    if show_all:
+        for cause in dict.fromkeys(f.cause for f in folded):
+            lines.append(f"Explained by {cause} (fix it first, then check again):")
+            for f in folded:
+                if f.cause == cause:
+                    lines.extend(_text_line(f, colour, "    "))
+    fixable = sum(1 for f in shown if _fixable(f))
+    if shown:
+        noun = "problem" if len(shown) == 1 else "problems"
+        summary = f"Found {len(shown)} {noun}"
         if fixable:
             summary += f" ({fixable} fixable with `--fix`, marked [*])"
+        if folded:
+            causes = ", ".join(dict.fromkeys(str(f.cause) for f in folded))
+            more = "more follows" if len(folded) == 1 else "more follow"
+            summary += f"; {len(folded)} {more} from {causes}"
+            summary += " (listed above)" if show_all else " (`--show-all` lists them)"
         lines.append(summary + ".")
     else:
         lines.append("All checks passed.")
@@ -86,6 +108,8 @@ def finding_json(f: Finding) -> dict[str, Any]:
         "range": range_json(f.range),
         "message": f.message,
         "fixes": [fix_json(fix) for fix in f.fixes],
+        # The headline rule this finding follows from (it is folded under it), else null.
+        "cause": f.cause,
     }
 
 
@@ -131,6 +155,10 @@ def render_sarif(root_uri: str, findings: Sequence[Finding]) -> dict[str, Any]:
         }
         for rule in (RULES[rule_id] for rule_id in rule_ids)
     ]
+    explained: dict[str, list[Finding]] = {}
+    for f in findings:
+        if f.cause is not None:
+            explained.setdefault(f.cause, []).append(f)
     results = []
     for f in findings:
         result: dict[str, Any] = {
@@ -170,6 +198,22 @@ def render_sarif(root_uri: str, findings: Sequence[Finding]) -> dict[str, Any]:
         ]
         if fixes:
             result["fixes"] = fixes
+        if f.cause is not None:
+            result["properties"] = {"cause": f.cause}
+        related = [
+            {
+                "id": number,
+                "physicalLocation": {
+                    "artifactLocation": {"uri": other.path, "uriBaseId": "SRCROOT"},
+                    "region": _sarif_region(other.range),
+                },
+                "message": {"text": f"{other.rule}: {other.message}"},
+            }
+            for number, other in enumerate(explained.get(f.rule, ()) if f.cause is None else (), 1)
+        ]
+        if related:
+            # A headline: the findings it explains are its related locations.
+            result["relatedLocations"] = related
         results.append(result)
     return {
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",

@@ -77,6 +77,22 @@ _RULES: tuple[Rule, ...] = (
         'pyproject.toml:\n[project]\nrequires-python = ">=3.12"   # the interpreter is Python 3.9',
         'pyproject.toml:\n[project]\nrequires-python = ">=3.9"',
     ),
+    Rule(
+        "ENV005",
+        "requirements-not-installed",
+        _E,
+        "The interpreter lacks what the project needs: one headline for the findings it explains.",
+        "When the project's own interpreter lacks three or more of its requirements, or a global "
+        "Python (no project venv) lacks modules the app imports, every import of them fails: "
+        "this one finding says so, with the one command that fixes it, and the DEP001, DEP002 "
+        "and DEP005 findings it explains are folded under it (`check --show-all` lists them). "
+        "ENV001 and ENV002, when reported, are the headline instead, and fold the same way; a "
+        "headline for an interpreter that is not the project's also folds what that "
+        "interpreter's own packages report (DEP003) and holds back the version-dependent rules "
+        "(DEP004, DEP006, SRV010), which are judged on the project's pins instead.",
+        "$ git clone ... && cd app && flask-preflight check   # 140 findings, one cause",
+        "$ python3 -m venv .venv && .venv/bin/python -m pip install -r requirements.txt",
+    ),
     # --- dependencies ----------------------------------------------------------------------
     Rule(
         "DEP001",

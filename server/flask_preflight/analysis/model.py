@@ -87,6 +87,8 @@ class Finding:
     message: str
     fixes: tuple[Fix, ...] = ()
     data: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
+    #: The rule id of the headline this finding is folded under (see causes.py), else None.
+    cause: str | None = field(default=None, compare=False)
 
     @property
     def name(self) -> str:

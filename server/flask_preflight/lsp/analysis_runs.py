@@ -4,17 +4,20 @@ and turn findings into LSP diagnostics for the versions they were computed from.
 from __future__ import annotations
 
 import traceback
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from lsprotocol import types
+from pygls.uris import from_fs_path
 from pygls.workspace.position_codec import PositionCodec
 
+from ..analysis.causes import group_by_cause, is_headline
 from ..analysis.flask_apps import find_flask_apps
+from ..analysis.model import Finding
 from ..analysis.project import Project
 from ..analysis.registry import run_checks
-from .conversions import ClientLines, to_diagnostic
+from .conversions import MAX_RELATED_INFORMATION, ClientLines, to_diagnostic
 from .folders import AppLens, ChosenInterpreter, choose_interpreter_for
 from .settings import FolderSettings, InterpreterHint
 from .status import environment_summary, environment_watch_paths
@@ -37,6 +40,9 @@ class Batch:
     lens_paths: frozenset[str]
     loose: bool = False
     nested: tuple[str, ...] = ()  # folders inside this one: they are projects of their own
+    # The previous run's root cause: what it folded, and the file its headline is in.
+    folded: tuple[Finding, ...] = ()
+    headline_path: str | None = None
 
 
 @dataclass
@@ -50,6 +56,8 @@ class RunResult:
     environment: dict[str, Any] = field(default_factory=dict)
     watch_paths: tuple[str, ...] = ()
     file_count: int = 0
+    folded: tuple[Finding, ...] = ()
+    headline_path: str | None = None
 
 
 def _build_project(batch: Batch, previous: Project | None) -> tuple[Project, ChosenInterpreter]:
@@ -103,9 +111,12 @@ def run_batch(
     def on_error(where: str, error: BaseException, detail: str) -> None:
         errors.append((where, detail))
 
+    if covered is not None and batch.headline_path is not None:
+        covered.add(batch.headline_path)  # the headline is recomputed with what it explains
     findings = run_checks(
         project, severities=dict(batch.settings.rules), paths=covered, on_error=on_error
     )
+    findings, folded = _group_by_cause(project, batch, findings, covered)
     lines: dict[str, ClientLines] = {}
 
     def lines_of(path: str) -> ClientLines:
@@ -115,9 +126,16 @@ def run_batch(
         return found
 
     diagnostics: dict[str, list[types.Diagnostic]] = {}
+    headline_path = None
     for finding in findings:
         version = batch.versions.get(finding.path)
-        diagnostics.setdefault(finding.path, []).append(to_diagnostic(finding, lines_of, version))
+        related = None
+        if is_headline(finding):
+            headline_path = finding.path
+            related = [(uri_in(batch.root, f.path), f) for f in folded[:MAX_RELATED_INFORMATION]]
+        diagnostics.setdefault(finding.path, []).append(
+            to_diagnostic(finding, lines_of, version, related)
+        )
 
     lenses: dict[str, list[AppLens]] = {}
     for path in batch.lens_paths:
@@ -148,4 +166,29 @@ def run_batch(
         environment,
         watched,
         file_count=len(project.files()),
+        folded=tuple(folded),
+        headline_path=headline_path,
     )
+
+
+def uri_in(root: Path, path: str) -> str:
+    return from_fs_path(str(root.joinpath(*path.split("/")))) or ""
+
+
+def _group_by_cause(
+    project: Project, batch: Batch, findings: list[Finding], covered: set[str] | None
+) -> tuple[list[Finding], list[Finding]]:
+    """(what to publish, what is folded under the headline). A run that recomputed only some
+    files carries over what the previous run folded in the others, so the headline still
+    counts and links everything it explains."""
+    carried = [
+        replace(f, cause=None)
+        for f in batch.folded
+        if covered is not None and f.path not in covered
+    ]
+    # Root causes first (this call moves into the engine's single door).
+    grouped = group_by_cause([*findings, *carried], project, severities=dict(batch.settings.rules))
+    shown = [f for f in grouped if f.cause is None]
+    if covered is not None:
+        shown = [f for f in shown if f.path in covered]
+    return shown, [f for f in grouped if f.cause is not None]

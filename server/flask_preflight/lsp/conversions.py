@@ -130,14 +130,36 @@ def lsp_range(rng: Range) -> types.Range:
     )
 
 
-def to_diagnostic(finding: Finding, lines_of: Any, version: int | None) -> types.Diagnostic:
+#: A headline links at most this many of the findings folded under it (each is a row under it
+#: in the Problems panel, and the list is sent again with every publish of its file).
+MAX_RELATED_INFORMATION = 200
+
+
+def to_diagnostic(
+    finding: Finding,
+    lines_of: Any,
+    version: int | None,
+    related: Sequence[tuple[str, Finding]] | None = None,
+) -> types.Diagnostic:
+    """`related`: (uri, finding) pairs folded under this headline, linked from it."""
     rule = RULES.get(finding.rule)
     data: dict[str, Any] = {
         "rule": finding.rule,
         "fixes": [fix_data(fix, lines_of) for fix in finding.fixes],
         "version": version,
     }
+    if "folded" in finding.data:
+        data["folded"] = finding.data["folded"]
     return types.Diagnostic(
+        related_information=[
+            types.DiagnosticRelatedInformation(
+                location=types.Location(uri, lines_of(other.path).range(other.range)),
+                message=f"{other.rule}: {other.message}",
+            )
+            for uri, other in related
+        ]
+        if related
+        else None,
         range=lines_of(finding.path).range(finding.range),
         message=finding.message,
         severity=types.DiagnosticSeverity(int(finding.severity)),

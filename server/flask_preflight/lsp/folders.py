@@ -11,6 +11,7 @@ from lsprotocol import types
 from pygls.uris import from_fs_path, to_fs_path
 
 from ..analysis.environment import choose_project_interpreter
+from ..analysis.model import Finding
 from ..analysis.project import Project
 from .settings import FolderSettings, InterpreterHint
 
@@ -96,6 +97,9 @@ class Folder:
     scanned: bool = False
     scan_token: str | None = None
     open_only: bool = False
+    # The last run's root cause: the findings folded under its headline, and where it is.
+    folded: tuple[Finding, ...] = ()
+    headline_path: str | None = None
 
     def relpath(self, uri: str) -> str | None:
         path = to_fs_path(uri)

@@ -267,6 +267,8 @@ class PreflightServer(LanguageServer):
             lens_paths=frozenset(p for p in folder.open if p.endswith(".py")),
             loose=folder.loose or folder.open_only,
             nested=self._nested_in(folder),
+            folded=folder.folded,
+            headline_path=folder.headline_path,
         )
         folder.pending_texts, folder.pending_disk = {}, {}
         folder.rebuild = folder.full = False
@@ -284,6 +286,7 @@ class PreflightServer(LanguageServer):
     def _apply_result(self, folder: Folder, batch: Batch, result: RunResult) -> None:
         folder.project = result.project
         folder.chosen = result.chosen
+        folder.folded, folder.headline_path = result.folded, result.headline_path
         if result.watch_paths != folder.watch_paths:
             folder.watch_paths = result.watch_paths
             from .watching import schedule_reregistration
