@@ -14,6 +14,7 @@ from . import __version__
 from .analysis.catalog import RULES, resolve_rule_ids
 from .analysis.environment import choose_project_interpreter, environment_summary
 from .analysis.fixing import fix_project
+from .analysis.installed_elsewhere import annotate_installed_elsewhere
 from .analysis.project import Project
 from .analysis.registry import run_checks
 from .environment_report import render_environment
@@ -147,6 +148,7 @@ def cmd_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         for path in result.texts:
             project.clear_override(path)
     findings = run_checks(project, select=select, ignore=ignore)
+    findings = annotate_installed_elsewhere(findings, project)
     if args.format == "json":
         report = render_json(str(project.root), interpreter_summary(project, args.python), findings)
         out.write(json.dumps(report, indent=2) + "\n")

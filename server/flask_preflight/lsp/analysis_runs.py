@@ -12,6 +12,7 @@ from lsprotocol import types
 from pygls.workspace.position_codec import PositionCodec
 
 from ..analysis.flask_apps import find_flask_apps
+from ..analysis.installed_elsewhere import annotate_installed_elsewhere
 from ..analysis.project import Project
 from ..analysis.registry import run_checks
 from .conversions import ClientLines, to_diagnostic
@@ -106,6 +107,10 @@ def run_batch(
     findings = run_checks(
         project, severities=dict(batch.settings.rules), paths=covered, on_error=on_error
     )
+    try:
+        findings = annotate_installed_elsewhere(findings, project)
+    except Exception:
+        errors.append(("looking for packages installed elsewhere", traceback.format_exc()))
     lines: dict[str, ClientLines] = {}
 
     def lines_of(path: str) -> ClientLines:
