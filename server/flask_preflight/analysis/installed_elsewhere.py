@@ -54,6 +54,11 @@ class CandidateEnvironment:
     site_dir: str | None = None
     #: False when selecting it as the interpreter would not give what was found (user site).
     selectable: bool = True
+    #: The venv directory, or the interpreter's file, or the site dir: what makes it unique.
+    location: str = ""
+
+    def identity(self) -> tuple[int, int] | str:
+        return _file_identity(self.location or self.site_dir or self.interpreter)
 
 
 # --- what is scanned ---------------------------------------------------------------------------
@@ -115,7 +120,9 @@ def _workspace_venvs(root: str) -> list[CandidateEnvironment]:
                 name = f"{relative}{entry.name}"
                 if _is_venv_dir(entry.path):
                     python = venv_python(entry.path)
-                    found.append(CandidateEnvironment(python, f"{name}/", True))
+                    found.append(
+                        CandidateEnvironment(python, f"{name}/", True, location=entry.path)
+                    )
                 elif depth == 0 and entry.name not in _SKIPPED_DIRS:
                     below.append((f"{name}/", entry.path))
         level = below
@@ -240,7 +247,11 @@ def _user_sites() -> list[CandidateEnvironment]:
             continue
         python = shutil.which(f"python{match[1]}.{match[2]}") or ""
         label = f"the user site of python{match[1]}.{match[2]}"
-        found.append(CandidateEnvironment(python, label, False, site_dir=site, selectable=False))
+        found.append(
+            CandidateEnvironment(
+                python, label, False, site_dir=site, selectable=False, location=site
+            )
+        )
     return found
 
 
@@ -266,11 +277,15 @@ def candidate_environments(
         resolved = _path_python(name, root_text, env)
         if resolved is not None:
             python, static = resolved
-            is_venv = _venv_root(python) is not None
+            venv = _venv_root(python)
             inside = _inside(python, root_text)
             found.append(
                 CandidateEnvironment(
-                    python, f"the {name} on PATH", is_venv, allow_exec=not static and not inside
+                    python,
+                    f"the {name} on PATH",
+                    venv is not None,
+                    allow_exec=not static and not inside,
+                    location=venv or python,
                 )
             )
     pyenv_versions = os.path.join(_pyenv_root(env), "versions")
@@ -278,30 +293,48 @@ def candidate_environments(
         version_python = _interpreter_in(entry.path)
         if version_python:
             is_venv = _is_venv_dir(entry.path)
-            found.append(CandidateEnvironment(version_python, f"pyenv {entry.name}", is_venv))
+            found.append(
+                CandidateEnvironment(
+                    version_python,
+                    f"pyenv {entry.name}",
+                    is_venv,
+                    location=entry.path if is_venv else version_python,
+                )
+            )
     for entry in _subdirs(os.path.join(_home(), ".virtualenvs")):
         if _is_venv_dir(entry.path):
-            found.append(CandidateEnvironment(venv_python(entry.path), _tilde(entry.path), True))
+            python = venv_python(entry.path)
+            found.append(
+                CandidateEnvironment(python, _tilde(entry.path), True, location=entry.path)
+            )
     for prefix in _conda_prefixes(env):
         conda_python = _interpreter_in(prefix) if os.path.isdir(prefix) else None
         if conda_python:
             found.append(CandidateEnvironment(conda_python, _conda_label(prefix), False))
     found.extend(_user_sites())
     unique: list[CandidateEnvironment] = []
-    seen: set[str] = set()
+    seen: set[tuple[int, int] | str] = set()
     for candidate in found:
-        key = _identity(candidate.site_dir or candidate.interpreter)
+        key = candidate.identity()
         if key not in seen:
             seen.add(key)
             unique.append(candidate)
     return unique
 
 
-def _identity(path: str) -> str:
+def _identity(interpreter: str) -> tuple[int, int] | str:
     """One key per environment: a venv by its directory (its python links to the base one),
-    anything else by the real file."""
-    venv = _venv_root(path) if not os.path.isdir(path) else None
-    return os.path.realpath(venv if venv is not None else path)
+    anything else by the file it runs."""
+    return _file_identity(_venv_root(interpreter) or interpreter)
+
+
+def _file_identity(path: str) -> tuple[int, int] | str:
+    """(device, inode): one stat, cheaper than resolving every link on the way."""
+    try:
+        info = os.stat(path)
+    except (OSError, ValueError):
+        return os.path.abspath(path)
+    return (info.st_dev, info.st_ino)
 
 
 # --- reading them (statically, cached) ---------------------------------------------------------
@@ -340,11 +373,35 @@ def _site_environment(candidate: CandidateEnvironment) -> Environment:
     return env
 
 
+_env_cache: dict[tuple[str, bool], tuple[tuple[object, ...], Environment]] = {}
+
+
+def _env_stamp(env: Environment) -> tuple[object, ...]:
+    """What changes when something is installed, removed or the venv is rebuilt."""
+    parts: list[object] = [_mtime(env.interpreter)]
+    if env.venv_root:
+        parts.append(_mtime(os.path.join(env.venv_root, "pyvenv.cfg")))
+    parts.extend(_mtime(p) for p in env.site_packages)
+    return tuple(parts)
+
+
 def _environment(candidate: CandidateEnvironment) -> Environment | None:
+    """The candidate's environment, or None when it cannot be read. Served from a cache
+    while the interpreter, pyvenv.cfg and every site-packages dir keep their mtimes (a warm
+    look at 30 environments is then a few stats each)."""
+    key = (candidate.interpreter, candidate.allow_exec)
     try:
         if candidate.site_dir is not None:
-            return _site_environment(candidate)
-        env = read_environment(candidate.interpreter, allow_exec=candidate.allow_exec)
+            env = _site_environment(candidate)
+        else:
+            with _site_lock:
+                cached = _env_cache.get(key)
+            if cached is not None and cached[0] == _env_stamp(cached[1]):
+                env = cached[1]
+            else:
+                env = read_environment(candidate.interpreter, allow_exec=candidate.allow_exec)
+                with _site_lock:
+                    _env_cache[key] = (_env_stamp(env), env)
     except Exception:  # bad input (a dangling link, an unreadable dir) is skipped, not fatal
         return None
     if not env.healthy or not env.site_packages:
@@ -353,7 +410,8 @@ def _environment(candidate: CandidateEnvironment) -> Environment | None:
 
 
 def _lookup(env: Environment, name: str, kind: str) -> tuple[str, str] | None:
-    """(distribution as spelled, version) when `name` is installed in `env`."""
+    """(distribution as spelled, version) when `name` is installed in `env` (`name` is
+    already canonical for kind "distribution")."""
     if kind == "module":
         owner = env.import_names().get(name)
         if owner is not None:
@@ -363,7 +421,7 @@ def _lookup(env: Environment, name: str, kind: str) -> tuple[str, str] | None:
         if env.can_import(name):
             return name, ""
         return None
-    dist = env.get(name)
+    dist = env.distributions.get(name)
     if dist is None:
         return None
     return dist.display_name, dist.version or ""
@@ -375,9 +433,7 @@ def _scan(
     excluded = _identity(exclude) if exclude else None
     readable = []
     for candidate in candidate_environments(root, environ):
-        if excluded is not None and _identity(candidate.site_dir or candidate.interpreter) == (
-            excluded
-        ):
+        if excluded is not None and candidate.identity() == excluded:
             continue
         env = _environment(candidate)
         if env is not None:
@@ -389,10 +445,12 @@ def _where(
     scanned: list[tuple[CandidateEnvironment, Environment]], names: Iterable[str], kind: str
 ) -> dict[str, list[InstalledElsewhere]]:
     found: dict[str, list[InstalledElsewhere]] = {}
-    wanted = list(dict.fromkeys(n for n in names if n))
+    wanted = {
+        name: canonicalize_name(name) if kind == "distribution" else name for name in names if name
+    }
     for candidate, env in scanned if wanted else ():
-        for name in wanted:
-            hit = _lookup(env, name, kind)
+        for name, key in wanted.items():
+            hit = _lookup(env, key, kind)
             if hit is not None:
                 found.setdefault(name, []).append(
                     InstalledElsewhere(
