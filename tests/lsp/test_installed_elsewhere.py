@@ -87,10 +87,12 @@ async def test_select_fix_for_a_module_installed_in_another_project_venv(
         {"folderUri": root.as_uri(), "path": str(other), "source": "explicit"},
     )
     await wait_until(
-        lambda: uri in client.diagnostics
-        and not [d for d in client.diagnostics[uri] if str(d.code) == "DEP005"]
-        and client.statuses
-        and client.statuses[-1]["interpreter"]["path"] == str(other),
+        lambda: (
+            uri in client.diagnostics
+            and not [d for d in client.diagnostics[uri] if str(d.code) == "DEP005"]
+            and client.statuses
+            and client.statuses[-1]["interpreter"]["path"] == str(other)
+        ),
         "DEP005 cleared by the newly selected interpreter",
     )
     assert os.path.isdir(root / ".venv")  # nothing was removed or written by the server
