@@ -337,3 +337,12 @@ def test_cli_reports_where_and_the_select_fix_works(machine: Path, home: Path) -
     fixed = check(other, "json")
     assert fixed.returncode == 0, fixed.stdout
     assert json.loads(fixed.stdout)["findings"] == []
+
+
+def test_no_select_fix_when_the_project_declares_no_requirements(machine: Path, home: Path) -> None:
+    project = project_of(machine)
+    project.set_override("requirements.txt", "")
+    findings = annotate_installed_elsewhere(run_checks(project, select={"DEP005"}), project)
+    requests = next(f for f in findings if f.data.get("module") == "requests")
+    assert requests.message.endswith("requests 2.32.3 is installed in venv-old/, not in .venv.")
+    assert not any(f.command and f.command.name == SELECT_INTERPRETER for f in requests.fixes)

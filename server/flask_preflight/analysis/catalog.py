@@ -91,8 +91,7 @@ _RULES: tuple[Rule, ...] = (
         "A declared requirement is not installed in the workspace interpreter.",
         "Importing it fails with `ModuleNotFoundError`. Install the requirements into the "
         "workspace interpreter. Markers are evaluated for that interpreter's Python version and "
-        "platform; dev/optional groups and constraints files are not required."
-        + _ELSEWHERE,
+        "platform; dev/optional groups and constraints files are not required." + _ELSEWHERE,
         "requirements.txt:\nrequests>=2.31   # declared, but never installed into this interpreter",
         "$ .venv/bin/python -m pip install -r requirements.txt",
     ),

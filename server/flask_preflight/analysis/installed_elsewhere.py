@@ -504,9 +504,13 @@ def _places(hits: list[InstalledElsewhere]) -> str:
 
 def _holds_requirements(project: Project, env: Environment) -> bool:
     """Whether `env` has every run-time requirement the project declares, at a version the
-    declaration accepts (so selecting it fixes more than one line)."""
-    for declared in declared_requirements(project).requirements:
-        if not declared.primary or not env.marker_applies(declared.requirement.marker):
+    declaration accepts (so selecting it fixes more than one line). A project that declares
+    nothing gives no such certainty: no select fix then."""
+    runtime = [d for d in declared_requirements(project).requirements if d.primary]
+    if not runtime:
+        return False
+    for declared in runtime:
+        if not env.marker_applies(declared.requirement.marker):
             continue
         dist = env.get(declared.name)
         if dist is None:
