@@ -270,6 +270,11 @@ def test_pyenv_shims_virtualenvs_conda_and_the_user_site(
         str(venv_python(home / ".virtualenvs" / "web")),
     ]
 
+    # the chosen interpreter named by its shim is the version the shim runs: not reported
+    through_shim = find_installed_elsewhere(["requests"], root=project.root, exclude=str(shim))
+    assert "the python3 on PATH" not in [h.label for h in through_shim["requests"]]
+    assert "venv-old/" in [h.label for h in through_shim["requests"]]
+
     # "system" in pyenv's version file: the shim is skipped, the next python3 on PATH runs
     (pyenv / "version").write_text("system\n")
     labels = [c.label for c in candidate_environments(project.root)]

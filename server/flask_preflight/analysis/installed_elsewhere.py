@@ -167,14 +167,28 @@ def _read_first_line(path: str) -> str | None:
     return None
 
 
+def _through_shim(
+    path: str, root: str | None, environ: Mapping[str, str]
+) -> tuple[bool, str | None]:
+    """(is it a pyenv shim, the interpreter it runs). A shim runs the version pyenv picks; for
+    "system" (or a version that is not installed) it runs nothing of its own (None)."""
+    pyenv_root = _pyenv_root(environ)
+    shims = os.path.realpath(os.path.join(pyenv_root, "shims"))
+    if os.path.realpath(os.path.dirname(os.path.abspath(path))) != shims:
+        return False, path
+    version = _pyenv_version(root, environ, pyenv_root)
+    if version is None:
+        return True, None
+    python = os.path.join(pyenv_root, "versions", version, "bin", os.path.basename(path))
+    return True, python if os.path.exists(python) else None
+
+
 def _path_python(
     name: str, root: str | None, environ: Mapping[str, str]
 ) -> tuple[str, bool] | None:
     """`name` on PATH as the real executable (through a pyenv shim) and whether its layout is
     standard enough to read without running it."""
     search = environ.get("PATH", os.defpath)
-    pyenv_root = _pyenv_root(environ)
-    shims = os.path.realpath(os.path.join(pyenv_root, "shims"))
     for directory in search.split(os.pathsep):
         if not directory:
             continue
@@ -182,14 +196,11 @@ def _path_python(
         if not found:
             continue
         found = os.path.abspath(found)
-        if os.path.realpath(os.path.dirname(found)) == shims:
-            version = _pyenv_version(root, environ, pyenv_root)
-            if version is None:
+        shim, target = _through_shim(found, root, environ)
+        if shim:
+            if target is None:
                 continue  # "system": the next python on PATH is the one that runs
-            python = os.path.join(pyenv_root, "versions", version, "bin", name)
-            if os.path.exists(python):
-                return python, True
-            continue
+            return target, True
         if _venv_root(found) is not None:
             return found, True
         return os.path.realpath(found), False
@@ -430,7 +441,13 @@ def _lookup(env: Environment, name: str, kind: str) -> tuple[str, str] | None:
 def _scan(
     root: Path | None, exclude: str | None, environ: Mapping[str, str] | None
 ) -> list[tuple[CandidateEnvironment, Environment]]:
-    excluded = _identity(exclude) if exclude else None
+    environ = os.environ if environ is None else environ
+    excluded = None
+    if exclude:
+        # the chosen interpreter named through a pyenv shim is the version the shim runs
+        excluded = _identity(
+            _through_shim(exclude, str(root) if root else None, environ)[1] or exclude
+        )
     readable = []
     for candidate in candidate_environments(root, environ):
         if excluded is not None and candidate.identity() == excluded:
