@@ -3,6 +3,7 @@ package, its quick fix selects that interpreter, and selecting it clears the dia
 
 from __future__ import annotations
 
+import atexit
 import os
 import shutil
 import tempfile
@@ -31,6 +32,7 @@ pytestmark = pytest.mark.oracle
 #: The server sees a machine with nothing else installed: an empty home, no python on PATH
 #: (it is started by absolute path), so only the project's own venvs are found.
 _EMPTY = Path(tempfile.mkdtemp(prefix="flask-preflight-empty-home-"))
+atexit.register(shutil.rmtree, _EMPTY, True)
 ISOLATED_ENV = {
     **{
         k: v
