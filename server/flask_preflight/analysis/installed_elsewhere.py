@@ -64,12 +64,12 @@ class CandidateEnvironment:
 # --- what is scanned ---------------------------------------------------------------------------
 
 
-def _home() -> str:
-    return os.path.expanduser("~")
+def _home(environ: Mapping[str, str]) -> str:
+    return environ.get("HOME") or os.path.expanduser("~")
 
 
-def _tilde(path: str) -> str:
-    home = _home()
+def _tilde(path: str, environ: Mapping[str, str]) -> str:
+    home = _home(environ)
     if home and home != "/" and (path == home or path.startswith(home + os.sep)):
         return "~" + path[len(home) :]
     return path
@@ -130,7 +130,7 @@ def _workspace_venvs(root: str) -> list[CandidateEnvironment]:
 
 
 def _pyenv_root(environ: Mapping[str, str]) -> str:
-    return environ.get("PYENV_ROOT") or os.path.join(_home(), ".pyenv")
+    return environ.get("PYENV_ROOT") or os.path.join(_home(environ), ".pyenv")
 
 
 def _pyenv_version(root: str | None, environ: Mapping[str, str], pyenv_root: str) -> str | None:
@@ -224,7 +224,7 @@ def _interpreter_in(prefix: str) -> str | None:
 
 
 def _conda_prefixes(environ: Mapping[str, str]) -> list[str]:
-    home = _home()
+    home = _home(environ)
     prefixes: list[str] = []
     text = None
     try:
@@ -248,15 +248,16 @@ def _conda_label(prefix: str) -> str:
     return f"conda env {os.path.basename(prefix)}" if parent == "envs" else "conda base"
 
 
-def _user_sites() -> list[CandidateEnvironment]:
-    lib = os.path.join(_home(), ".local", "lib")
+def _user_sites(environ: Mapping[str, str]) -> list[CandidateEnvironment]:
+    lib = os.path.join(_home(environ), ".local", "lib")
     found = []
     for entry in _subdirs(lib):
         match = _USER_SITE_DIR.match(entry.name)
         site = os.path.join(entry.path, "site-packages")
         if not match or not os.path.isdir(site):
             continue
-        python = shutil.which(f"python{match[1]}.{match[2]}") or ""
+        search = environ.get("PATH", os.defpath)
+        python = shutil.which(f"python{match[1]}.{match[2]}", path=search) or ""
         label = f"the user site of python{match[1]}.{match[2]}"
         found.append(
             CandidateEnvironment(
@@ -312,17 +313,17 @@ def candidate_environments(
                     location=entry.path if is_venv else version_python,
                 )
             )
-    for entry in _subdirs(os.path.join(_home(), ".virtualenvs")):
+    for entry in _subdirs(os.path.join(_home(env), ".virtualenvs")):
         if _is_venv_dir(entry.path):
             python = venv_python(entry.path)
             found.append(
-                CandidateEnvironment(python, _tilde(entry.path), True, location=entry.path)
+                CandidateEnvironment(python, _tilde(entry.path, env), True, location=entry.path)
             )
     for prefix in _conda_prefixes(env):
         conda_python = _interpreter_in(prefix) if os.path.isdir(prefix) else None
         if conda_python:
             found.append(CandidateEnvironment(conda_python, _conda_label(prefix), False))
-    found.extend(_user_sites())
+    found.extend(_user_sites(env))
     unique: list[CandidateEnvironment] = []
     seen: set[tuple[int, int] | str] = set()
     for candidate in found:
@@ -488,7 +489,8 @@ def find_installed_elsewhere(
     """For each name installed in another environment than `exclude`: where and which version.
 
     `names` are distribution names (kind "distribution") or top-level module names (kind
-    "module"). Only names found somewhere are keys; each list is in scan order.
+    "module"). Only names found somewhere are keys; each list is in scan order. `environ`
+    (default: the process's) gives HOME, PATH, PYENV_ROOT, PYENV_VERSION and CONDA_PREFIX.
     """
     wanted = [n for n in names if n]
     if not wanted:
