@@ -351,3 +351,16 @@ def test_no_select_fix_when_the_project_declares_no_requirements(machine: Path, 
     requests = next(f for f in findings if f.data.get("module") == "requests")
     assert requests.message.endswith("requests 2.32.3 is installed in venv-old/, not in .venv.")
     assert not any(f.command and f.command.name == SELECT_INTERPRETER for f in requests.fixes)
+
+
+def test_no_select_fix_for_a_python_outside_requires_python(machine: Path, home: Path) -> None:
+    project = project_of(machine)
+    project.set_override(
+        "pyproject.toml",
+        '[project]\nname = "app"\nversion = "1"\nrequires-python = ">=3.99"\n'
+        'dependencies = ["flask", "requests"]\n',
+    )
+    findings = annotate_installed_elsewhere(run_checks(project, select={"DEP005"}), project)
+    requests = next(f for f in findings if f.data.get("module") == "requests")
+    assert "is installed in venv-old/" in requests.message
+    assert not any(f.command and f.command.name == SELECT_INTERPRETER for f in requests.fixes)

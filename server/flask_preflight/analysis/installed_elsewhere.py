@@ -523,11 +523,18 @@ def _places(hits: list[InstalledElsewhere]) -> str:
 
 def _holds_requirements(project: Project, env: Environment) -> bool:
     """Whether `env` has every run-time requirement the project declares, at a version the
-    declaration accepts (so selecting it fixes more than one line). A project that declares
-    nothing gives no such certainty: no select fix then."""
-    runtime = [d for d in declared_requirements(project).requirements if d.primary]
+    declaration accepts (so selecting it fixes more than one line), on a Python the project
+    runs on. A project that declares nothing gives no such certainty: no select fix then."""
+    everything = declared_requirements(project)
+    runtime = [d for d in everything.requirements if d.primary]
     if not runtime:
         return False
+    if env.version is not None:
+        version = env.version_text or ""
+        if env.version < (3, 0, 0) or any(
+            not python.specifier.contains(version, prereleases=True) for python in everything.python
+        ):
+            return False  # a Python the project does not run on
     for declared in runtime:
         if not env.marker_applies(declared.requirement.marker):
             continue
