@@ -229,7 +229,7 @@ def test_pyenv_shims_virtualenvs_conda_and_the_user_site(
     shim.chmod(0o755)
     (pyenv / "version").write_text("3.99.1\n")
     pyenv_python = _fake_prefix(pyenv / "versions" / "3.99.1", source, "requests")
-    _fake_prefix(pyenv / "versions" / "3.98.0", source, "idna")
+    older_python = _fake_prefix(pyenv / "versions" / "3.98.0", source, "idna")
     copy_venv("elsewhere-requests", WITH_REQUESTS, home / ".virtualenvs" / "web")
     conda_python = _fake_prefix(home / "miniconda3" / "envs" / "data", source, "requests")
     user_site = home / ".local" / SITE
@@ -274,6 +274,14 @@ def test_pyenv_shims_virtualenvs_conda_and_the_user_site(
     through_shim = find_installed_elsewhere(["requests"], root=project.root, exclude=str(shim))
     assert "the python3 on PATH" not in [h.label for h in through_shim["requests"]]
     assert "venv-old/" in [h.label for h in through_shim["requests"]]
+
+    # a version prefix in .python-version means the newest installed match
+    (machine / "project" / ".python-version").write_text("3.98\n")
+    try:
+        on_path = candidate_environments(project.root)[2]
+    finally:
+        (machine / "project" / ".python-version").unlink()
+    assert (on_path.label, on_path.interpreter) == ("the python3 on PATH", str(older_python))
 
     # "system" in pyenv's version file: the shim is skipped, the next python3 on PATH runs
     (pyenv / "version").write_text("system\n")

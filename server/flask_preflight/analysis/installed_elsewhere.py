@@ -179,8 +179,17 @@ def _through_shim(
     version = _pyenv_version(root, environ, pyenv_root)
     if version is None:
         return True, None
-    python = os.path.join(pyenv_root, "versions", version, "bin", os.path.basename(path))
+    versions = os.path.join(pyenv_root, "versions")
+    if not os.path.isdir(os.path.join(versions, version)):
+        # pyenv takes a prefix ("3.11") to mean the newest installed 3.11.x
+        prefixed = [e.name for e in _subdirs(versions) if e.name.startswith(version + ".")]
+        version = max(prefixed, key=_version_key) if prefixed else version
+    python = os.path.join(versions, version, "bin", os.path.basename(path))
     return True, python if os.path.exists(python) else None
+
+
+def _version_key(name: str) -> tuple[int, ...]:
+    return tuple(int(part) if part.isdigit() else -1 for part in re.split(r"[.-]", name))
 
 
 def _path_python(
