@@ -303,7 +303,9 @@ def test_a_change_in_site_packages_is_seen_and_bad_entries_are_skipped(
     virtualenvs.mkdir()
     (virtualenvs / "gone").symlink_to(home / "nowhere")
     (home / ".conda").mkdir()
-    (home / ".conda" / "environments.txt").write_text(f"{home}/missing\n\n\x00bad\n")
+    (home / ".conda" / "environments.txt").write_bytes(
+        f"{home}/missing\n\n\x00bad\n\xff\n".encode("latin-1")
+    )
     locked = virtualenvs / "locked"
     locked.mkdir(mode=0)
     try:

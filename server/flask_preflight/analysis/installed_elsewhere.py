@@ -237,7 +237,8 @@ def _conda_prefixes(environ: Mapping[str, str]) -> list[str]:
     prefixes: list[str] = []
     text = None
     try:
-        with open(os.path.join(home, ".conda", "environments.txt"), encoding="utf-8") as handle:
+        path = os.path.join(home, ".conda", "environments.txt")
+        with open(path, encoding="utf-8", errors="replace") as handle:
             text = handle.read(200_000)
     except OSError:
         pass
