@@ -69,6 +69,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       venvs.createVenv(root, requirements, existing),
     ),
     registerCommand('flaskPreflight.selectProjectVenv', (venvDir?: string) => venvs.selectProjectVenv(venvDir)),
+    registerCommand('flaskPreflight.selectInterpreter', (python?: string) => venvs.selectInterpreter(python)),
     registerCommand('flaskPreflight.installRequirements', (interpreter?: string, requirements?: string) =>
       venvs.installRequirements(interpreter, requirements),
     ),

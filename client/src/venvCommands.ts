@@ -134,6 +134,22 @@ export class VenvCommands {
     return true;
   }
 
+  /** Makes `python` (a venv's or any other interpreter) the workspace interpreter. */
+  async selectInterpreter(python?: string): Promise<boolean> {
+    if (!python) return false;
+    if (!fs.existsSync(python)) {
+      void showErrorMessage(`Flask Preflight: ${python} does not exist (any more); nothing was selected.`);
+      return false;
+    }
+    // The folder the diagnostic came from, not the one the interpreter lives in (often none).
+    const editor = activeEditor();
+    const folder = (editor && folderOf(editor.document.uri)) || folderFor(python);
+    await this.writeInterpreterSetting(folder, python);
+    await this.interpreters.refreshAll();
+    infoLog(`selected ${python}`);
+    return true;
+  }
+
   async installRequirements(interpreter?: string, requirementsRel?: string): Promise<boolean> {
     if (refuseUntrusted('installing requirements')) return false;
     const folder = folderFor(interpreter);

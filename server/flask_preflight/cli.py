@@ -15,6 +15,7 @@ from .analysis.catalog import RULES, resolve_rule_ids
 from .analysis.causes import group_by_cause
 from .analysis.environment import choose_project_interpreter, environment_summary
 from .analysis.fixing import fix_project
+from .analysis.installed_elsewhere import annotate_installed_elsewhere
 from .analysis.project import Project
 from .analysis.registry import run_checks
 from .environment_report import render_environment
@@ -153,6 +154,7 @@ def cmd_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         for path in result.texts:
             project.clear_override(path)
     findings = run_checks(project, select=select, ignore=ignore)
+    findings = annotate_installed_elsewhere(findings, project)
     # Root causes first, what they explain folded under them (moves into the engine's door).
     findings = group_by_cause(findings, project, select=select, ignore=ignore)
     if args.format == "json":

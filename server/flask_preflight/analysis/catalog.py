@@ -25,6 +25,12 @@ class Rule:
 
 
 _E, _W, _I, _H = Severity.ERROR, Severity.WARNING, Severity.INFORMATION, Severity.HINT
+_ELSEWHERE = (
+    " When it is installed in another environment on this machine (another venv of the "
+    "project, the python3 on PATH, pyenv, ~/.virtualenvs, conda, the user site), the message "
+    "says where and which version, and a fix selects that interpreter when it also holds the "
+    "rest of the requirements."
+)
 
 _RULES: tuple[Rule, ...] = (
     # --- environment -----------------------------------------------------------------------
@@ -101,7 +107,7 @@ _RULES: tuple[Rule, ...] = (
         "A declared requirement is not installed in the workspace interpreter.",
         "Importing it fails with `ModuleNotFoundError`. Install the requirements into the "
         "workspace interpreter. Markers are evaluated for that interpreter's Python version and "
-        "platform; dev/optional groups and constraints files are not required.",
+        "platform; dev/optional groups and constraints files are not required." + _ELSEWHERE,
         "requirements.txt:\nrequests>=2.31   # declared, but never installed into this interpreter",
         "$ .venv/bin/python -m pip install -r requirements.txt",
     ),
@@ -145,7 +151,8 @@ _RULES: tuple[Rule, ...] = (
         "The app fails at start with `ModuleNotFoundError`. Install the distribution that "
         "provides it and declare it in the requirements. The standard library of the target "
         "Python version, the project's own modules (also under src/), relative imports, imports "
-        "under `try: ... except ImportError` and version/platform branches are not reported.",
+        "under `try: ... except ImportError` and version/platform branches are not reported."
+        + _ELSEWHERE,
         "import yaml  # PyYAML is not installed",
         "requirements.txt:\nPyYAML>=6",
     ),

@@ -11,11 +11,17 @@ from .model import FixCommand
 SELECT_PROJECT_VENV = "flaskPreflight.selectProjectVenv"
 CREATE_VENV = "flaskPreflight.createVenv"
 INSTALL_REQUIREMENTS = "flaskPreflight.installRequirements"
+SELECT_INTERPRETER = "flaskPreflight.selectInterpreter"
 
 
 def select_project_venv(venv_dir: str) -> FixCommand:
     """Arguments: the absolute venv directory."""
     return FixCommand(SELECT_PROJECT_VENV, (venv_dir,))
+
+
+def select_interpreter(interpreter: str) -> FixCommand:
+    """Arguments: the absolute interpreter to make the workspace interpreter."""
+    return FixCommand(SELECT_INTERPRETER, (interpreter,))
 
 
 def create_venv(root: str, requirements: str | None, existing: str | None = None) -> FixCommand:
@@ -43,6 +49,8 @@ def shell_equivalent(command: FixCommand) -> str | None:
     if command.name == SELECT_PROJECT_VENV and args:
         python = venv_python(str(args[0]))
         return f"flask-preflight check --python {shlex.quote(python)}  (or activate that venv)"
+    if command.name == SELECT_INTERPRETER and args:
+        return f"flask-preflight check --python {shlex.quote(str(args[0]))}"
     if command.name == CREATE_VENV and args:
         venv = ".venv"
         if len(args) > 2 and args[2]:

@@ -14,6 +14,7 @@ from pygls.workspace.position_codec import PositionCodec
 
 from ..analysis.causes import group_by_cause, is_headline
 from ..analysis.flask_apps import find_flask_apps
+from ..analysis.installed_elsewhere import annotate_installed_elsewhere
 from ..analysis.model import Finding
 from ..analysis.project import Project
 from ..analysis.registry import run_checks
@@ -116,6 +117,10 @@ def run_batch(
     findings = run_checks(
         project, severities=dict(batch.settings.rules), paths=covered, on_error=on_error
     )
+    try:
+        findings = annotate_installed_elsewhere(findings, project)
+    except Exception:
+        errors.append(("looking for packages installed elsewhere", traceback.format_exc()))
     findings, folded = _group_by_cause(project, batch, findings, covered)
     lines: dict[str, ClientLines] = {}
 
