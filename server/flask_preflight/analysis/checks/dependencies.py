@@ -5,7 +5,6 @@ from __future__ import annotations
 import ast
 import json
 import posixpath
-import re
 import sys
 from collections.abc import Iterator
 from functools import cache
@@ -15,12 +14,14 @@ from packaging.requirements import InvalidRequirement, Requirement
 from packaging.utils import canonicalize_name
 from packaging.version import Version
 
+from ..app_scope import app_scope
 from ..catalog import RULES
 from ..environment import Environment, project_environment
 from ..environment_commands import create_venv, install_requirements
 from ..flask_apps import find_flask_apps
+from ..import_sites import ImportSite, import_sites
 from ..known_incompatibilities import INCOMPATIBILITIES, REMOVED_FLASK_APIS, Incompatibility
-from ..model import Finding, Fix, Position, Range, TextEdit
+from ..model import Finding, Fix, Position, Range, Severity, TextEdit
 from ..modules import import_roots, resolve_import
 from ..project import Project
 from ..registry import module_check, project_check
@@ -68,13 +69,9 @@ IMPORT_TO_DISTRIBUTION = {
     "flask_session": "Flask-Session",
 }
 
-_VERSION_FLAG = re.compile(r"^(IS_)?(PY_?\d|PYPY|PY2|PY3|WIN|WINDOWS|MACOS|LINUX|POSIX)")
-
 _DISTRIBUTION_TO_IMPORT: dict[str, str] = {
     canonicalize_name(dist): module for module, dist in IMPORT_TO_DISTRIBUTION.items()
 }
-
-_IMPORT_ERRORS = {"ImportError", "ModuleNotFoundError", "Exception", "BaseException"}
 
 
 def _usable(env: Environment | None) -> bool:
@@ -365,74 +362,6 @@ def stdlib_modules(version: tuple[int, ...] | None) -> frozenset[str]:
     return shipped[(older or ordered)[-1 if older else 0]]
 
 
-def _catches_import_error(handler: ast.ExceptHandler) -> bool:
-    if handler.type is None:
-        return True
-    types = handler.type.elts if isinstance(handler.type, ast.Tuple) else [handler.type]
-    for node in types:
-        name = node.attr if isinstance(node, ast.Attribute) else getattr(node, "id", "")
-        if name in _IMPORT_ERRORS:
-            return True
-    return False
-
-
-def _is_type_checking(test: ast.expr) -> bool:
-    if isinstance(test, ast.Name):
-        return test.id == "TYPE_CHECKING"
-    return isinstance(test, ast.Attribute) and test.attr == "TYPE_CHECKING"
-
-
-def _is_version_or_platform_test(test: ast.expr) -> bool:
-    """`sys.version_info >= ...`, `sys.platform == ...`, `os.name`: each branch is for another
-    interpreter, so neither branch's imports are required everywhere."""
-    for node in ast.walk(test):
-        if (
-            isinstance(node, ast.Attribute)
-            and node.attr in ("version_info", "platform", "name", "modules")
-            and isinstance(node.value, ast.Name)
-            and node.value.id in ("sys", "os")
-        ):
-            return True
-        if isinstance(node, ast.Name) and _VERSION_FLAG.match(node.id):
-            return True
-    return False
-
-
-def _imports(
-    body: list[ast.stmt], in_function: bool = False
-) -> Iterator[tuple[ast.Import | ast.ImportFrom, bool]]:
-    """Import statements that fail the program when the module is missing (and whether they
-    run only when a function is called)."""
-    for stmt in body:
-        if isinstance(stmt, (ast.Import, ast.ImportFrom)):
-            yield stmt, in_function
-            continue
-        if isinstance(stmt, ast.Try) or type(stmt).__name__ == "TryStar":
-            handlers = getattr(stmt, "handlers", [])
-            if not any(_catches_import_error(h) for h in handlers):
-                yield from _imports(stmt.body, in_function)  # type: ignore[attr-defined]
-            for handler in handlers:
-                yield from _imports(handler.body, in_function)
-            yield from _imports(stmt.orelse, in_function)  # type: ignore[attr-defined]
-            yield from _imports(stmt.finalbody, in_function)  # type: ignore[attr-defined]
-            continue
-        if isinstance(stmt, ast.If):
-            if _is_type_checking(stmt.test):
-                yield from _imports(stmt.orelse, in_function)
-                continue
-            if _is_version_or_platform_test(stmt.test):
-                continue
-        inner = in_function or isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef))
-        for name in ("body", "orelse", "finalbody"):
-            child = getattr(stmt, name, None)
-            if isinstance(child, list) and child and isinstance(child[0], ast.stmt):
-                yield from _imports(child, inner)
-        for case in getattr(stmt, "cases", []) or []:
-            yield from _imports(case.body, inner)
-        for handler in getattr(stmt, "handlers", []) or []:
-            yield from _imports(handler.body, inner)
-
-
 def _python_dirs(project: Project) -> set[str]:
     """Every directory that holds Python files at any depth (namespace packages count)."""
     cached = project.memo("dep005-python-dirs")
@@ -454,59 +383,166 @@ def _project_module(project: Project, importer: str, top: str) -> bool:
     return any(posixpath.join(root, top) in dirs for root in import_roots(project, importer))
 
 
-def _suggestion(top: str, declared: DeclaredRequirements) -> tuple[str, DeclaredRequirement | None]:
+def _declaration(
+    top: str, declared: DeclaredRequirements
+) -> tuple[str, DeclaredRequirement | None]:
+    """The distribution that provides `top`, and where the project declares it (runtime
+    declarations first)."""
     dist = IMPORT_TO_DISTRIBUTION.get(top, top.replace("_", "-"))
     for candidate in (dist, top):
-        found = declared.declared(candidate)
-        if found is not None and found.primary:
-            return found.requirement.name, found
+        found = declared.declared_for(candidate)
+        if found:
+            return found[0].requirement.name, found[0]
     return dist, None
 
 
-@module_check("DEP005")
-def check_imports(project: Project, module: PythonModule) -> Iterator[Finding]:
+#: What fails when an import in that scope is missing.
+_SCOPE_FAILS = {
+    "tests": "the tests that import it fail",
+    "docs": "the docs build fails",
+    "migrations": "the migrations fail",
+    "setup": "this script fails",
+    "scripts": "this script fails when you run it (the app never imports it)",
+}
+_SCOPE_RANK = {"app": 0, "unknown": 1}
+
+
+def _severity(scope: str, context: str) -> Severity:
+    """Error only when the app certainly imports it at start; a path that may not run is
+    likely (warning) or depends on what we cannot see (hint); other scopes never stop the app."""
+    if scope == "app":
+        if context == "module":
+            return Severity.ERROR
+        return Severity.HINT if context == "conditional" else Severity.WARNING
+    if scope == "unknown":
+        return Severity.WARNING if context == "module" else Severity.HINT
+    return Severity.HINT
+
+
+def _what_fails(scope: str, context: str) -> str:
+    if scope in _SCOPE_FAILS:
+        return _SCOPE_FAILS[scope]
+    if context == "function":
+        return "the function that imports it fails when it runs"
+    if context == "main":
+        return "running this file directly fails"
+    if context == "conditional":
+        return "this import runs only when its `if` holds, and then fails"
+    return "the app fails at start" if scope == "app" else "importing this module fails"
+
+
+def _dep005_advice(
+    project: Project,
+    env: Environment,
+    scope: str,
+    dist: str,
+    found: DeclaredRequirement | None,
+    declared: DeclaredRequirements,
+) -> tuple[str, tuple[Fix, ...]]:
+    installable = found is not None and found.kind == "requirements"
+    if found is not None and (found.scope == "runtime" or scope not in ("app", "unknown")):
+        where = f"{found.path}" + (f" ({found.group})" if found.group else "")
+        if found.scope == "runtime":
+            advice = f"`{dist}` is declared in {where} but not installed: install the requirements."
+        else:
+            advice = (
+                f"`{dist}` is declared in {where} (the {found.scope} requirements) but not "
+                f"installed in {describe(env)}: install the {found.scope} requirements."
+            )
+        fixes = _install_fix(env, found.path, project) if installable else ()
+        return advice, fixes
+    if found is not None:
+        # the app needs it, but only a dev/docs/extra group declares it
+        main = declared.main_file() or "the runtime requirements"
+        return (
+            f"`{dist}` is declared only in {found.path}"
+            + (f" ({found.group})" if found.group else "")
+            + f", which a production install does not read: add it to {main}.",
+            (),
+        )
+    if scope in ("app", "unknown"):
+        return f"Install `{dist}` and add it to the requirements.", ()
+    dev_files = declared.files_of_scope("dev")
+    target = dev_files[0] if dev_files else "your test/dev requirements"
+    return f"Install `{dist}` and add it to {target} (not to the app's requirements).", ()
+
+
+def _site_data(project: Project, path: str, scope: str, site: ImportSite) -> dict[str, object]:
+    start, end = site.range.start, site.range.end
+    return {
+        "path": path,
+        "range": {
+            "start": {"line": start.line + 1, "column": start.character + 1},
+            "end": {"line": end.line + 1, "column": end.character + 1},
+        },
+        "scope": scope,
+        "context": site.context,
+    }
+
+
+@project_check("DEP005")
+def check_imports(project: Project) -> Iterator[Finding]:
+    """One finding per missing module, at its most severe site (app code first, then by
+    path and line); the other sites go in `data["sites"]`."""
     env = project_environment(project)
-    if env is None or not _usable(env) or module.tree is None:
+    if env is None or not _usable(env):
         return
     stdlib = stdlib_modules(env.version)
     declared = declared_requirements(project)
-    reported: set[str] = set()
-    for stmt, in_function in _imports(module.tree.body):
-        if isinstance(stmt, ast.ImportFrom):
-            if stmt.level or not stmt.module:
+    scopes = app_scope(project)
+    missing: dict[str, list[tuple[tuple[int, int, str, int, int], str, str, ImportSite]]] = {}
+    local: dict[tuple[str, str], bool] = {}
+    for path in project.python_files():
+        module = project.module(path)
+        if module is None or module.tree is None:
+            continue
+        scope = scopes.scope_of(project, path)
+        for site in import_sites(project, module, env.version):
+            top = site.top
+            if top.startswith("__") or top in stdlib or env.can_import(top):
                 continue
-            names: list[tuple[str, ast.alias | ast.ImportFrom]] = [(stmt.module, stmt)]
-        else:
-            names = [(alias.name, alias) for alias in stmt.names]
-        for dotted, node in names:
-            top = dotted.split(".")[0]
-            if top in reported or top.startswith("__") or top in stdlib:
+            key = (posixpath.dirname(path), top)
+            if key not in local:
+                local[key] = _project_module(project, path, top)
+            if local[key]:
                 continue
-            if env.can_import(top) or _project_module(project, module.path, top):
-                continue
-            reported.add(top)
-            located = node if getattr(node, "lineno", None) is not None else stmt
-            dist, found = _suggestion(top, declared)
-            if found is not None:
-                advice = (
-                    f"`{dist}` is declared in {found.path} but not installed: install the "
-                    "requirements into this interpreter."
-                )
-                fixes = _install_fix(env, found.path, project)
-            else:
-                advice = f"Install `{dist}` and add it to the requirements."
-                fixes = ()
-            yield Finding(
-                "DEP005",
-                RULES["DEP005"].severity,
-                module.path,
-                module.range_of(located),
-                f"`{top}` is not importable from {describe(env)}: "
-                f"{'this function' if in_function else 'the app'} fails with "
-                f"`ModuleNotFoundError: No module named '{top}'`. {advice}",
-                fixes,
-                {"module": top, "distribution": dist},
+            severity = _severity(scope, site.context)
+            order = (
+                _SCOPE_RANK.get(scope, 2),
+                int(severity),
+                path,
+                site.range.start.line,
+                site.range.start.character,
             )
+            missing.setdefault(top, []).append((order, path, scope, site))
+    for top in sorted(missing):
+        sites = sorted(missing[top], key=lambda entry: entry[0])
+        _, first_path, first_scope, site = sites[0]
+        files = len({entry[1] for entry in sites})
+        dist, found = _declaration(top, declared)
+        advice, fixes = _dep005_advice(project, env, first_scope, dist, found, declared)
+        where = f" (imported in {files} files)" if files > 1 else ""
+        yield Finding(
+            "DEP005",
+            _severity(first_scope, site.context),
+            first_path,
+            site.range,
+            f"`{top}` is not importable from {describe(env)}{where}: "
+            f"{_what_fails(first_scope, site.context)} with "
+            f"`ModuleNotFoundError: No module named '{top}'`. {advice}",
+            fixes,
+            {
+                "module": top,
+                "distribution": dist,
+                "requirement": found.requirement.name if found is not None else None,
+                "declared_in": found.path if found is not None else None,
+                "requirement_scope": found.scope if found is not None else None,
+                "scope": first_scope,
+                "context": site.context,
+                "files": files,
+                "sites": [_site_data(project, p, sc, st) for _, p, sc, st in sites],
+            },
+        )
 
 
 # --- DEP006 -------------------------------------------------------------------------------------
