@@ -14,6 +14,9 @@ from dataclasses import dataclass
 from typing import Literal
 
 from .entrypoints import check_declaration, find_declarations
+from .entrypoints.declarations import Declaration
+from .entrypoints.resolve import find_module, search_path
+from .entrypoints.targets import TargetError, parse_target
 from .flask_apps import find_flask_apps
 from .modules import resolve_import
 from .project import Project
@@ -159,6 +162,17 @@ def _roots(project: Project) -> set[str]:
     return roots
 
 
+def _target_module(project: Project, declaration: Declaration) -> str | None:
+    """The module a WSGI server imports, also when what it holds is unknown statically."""
+    if declaration.server not in ("gunicorn", "uwsgi", "waitress") or not declaration.target:
+        return None
+    try:
+        target = parse_target(declaration.server, declaration.target)
+    except TargetError:
+        return None
+    return find_module(project, search_path(declaration), target.module)
+
+
 def entrypoint_modules(project: Project) -> frozenset[str]:
     """Modules a declared server or `flask` command loads (from the deploy files)."""
     cached = project.memo("app_scope:entrypoint-modules")
@@ -167,8 +181,9 @@ def entrypoint_modules(project: Project) -> frozenset[str]:
     found = set()
     for declaration in find_declarations(project):
         verdict = check_declaration(project, declaration)
-        if verdict.module_path is not None:
-            found.add(verdict.module_path)
+        path = verdict.module_path or _target_module(project, declaration)
+        if path is not None:
+            found.add(path)
     return project.remember("app_scope:entrypoint-modules", frozenset(found))  # type: ignore[no-any-return]
 
 

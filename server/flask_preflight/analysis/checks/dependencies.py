@@ -18,7 +18,7 @@ from ..app_scope import app_scope
 from ..catalog import RULES
 from ..environment import Environment, project_environment
 from ..environment_commands import create_venv, install_requirements
-from ..flask_apps import find_flask_apps
+from ..flask_apps import APP_CLASSES, CONVENTIONAL_FACTORIES, ModuleApps, find_flask_apps
 from ..import_sites import ImportSite, import_sites
 from ..known_incompatibilities import INCOMPATIBILITIES, REMOVED_FLASK_APIS, Incompatibility
 from ..model import Finding, Fix, Position, Range, Severity, TextEdit
@@ -547,6 +547,102 @@ def check_imports(project: Project) -> Iterator[Finding]:
 
 # --- DEP006 -------------------------------------------------------------------------------------
 
+_Function = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)
+
+
+def _nodes_in_scopes(tree: ast.AST) -> Iterator[tuple[ast.AST, tuple[ast.AST, ...]]]:
+    """Every node with the functions it sits in, innermost last."""
+    todo: list[tuple[ast.AST, tuple[ast.AST, ...]]] = [(tree, ())]
+    while todo:
+        node, scopes = todo.pop()
+        yield node, scopes
+        inner = (*scopes, node) if isinstance(node, _Function) else scopes
+        for child in ast.iter_child_nodes(node):
+            # decorators and defaults are evaluated in the enclosing scope
+            in_header = isinstance(node, _Function) and (
+                child in getattr(node, "decorator_list", ()) or child is node.args
+            )
+            todo.append((child, scopes if in_header else inner))
+
+
+class _AppFlow:
+    """Which names hold a Flask app where they are used, by data flow: bound to `Flask(...)`
+    (or a subclass, or an app factory's result) in that scope or at module level, imported
+    from a module that defines one, `current_app` from flask, or a parameter annotated as a
+    Flask app. A parameter that merely happens to be named `app` (Sphinx's `setup(app)`) is
+    not one."""
+
+    def __init__(self, tree: ast.Module, found: ModuleApps | None):
+        self.module_apps = set(found.instances) if found is not None else set()
+        factories = set(found.factories) if found is not None else set()
+        self.factories = factories | CONVENTIONAL_FACTORIES
+        self.classes: set[str] = set()
+        self.flask_modules: set[str] = set()
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                for alias in node.names:
+                    local = alias.asname or alias.name
+                    if alias.name in APP_CLASSES.get(node.module, ()):
+                        self.classes.add(local)
+                    elif node.module == "flask" and alias.name == "current_app":
+                        self.module_apps.add(local)
+            elif isinstance(node, ast.Import):
+                for alias in node.names:
+                    if alias.name in APP_CLASSES:
+                        self.flask_modules.add(alias.asname or alias.name)
+            elif isinstance(node, ast.ClassDef) and any(self._app_class(b) for b in node.bases):
+                self.classes.add(node.name)
+        self.locals: dict[ast.AST, tuple[set[str], set[str]]] = {}
+
+    def _app_class(self, node: ast.expr | None) -> bool:
+        if isinstance(node, ast.Name):
+            return node.id in self.classes
+        return (
+            isinstance(node, ast.Attribute)
+            and isinstance(node.value, ast.Name)
+            and node.value.id in self.flask_modules
+            and node.attr in APP_CLASSES.get(node.value.id, APP_CLASSES["flask"])
+        )
+
+    def _builds_app(self, value: ast.expr | None) -> bool:
+        if not isinstance(value, ast.Call):
+            return False
+        func = value.func
+        return self._app_class(func) or (isinstance(func, ast.Name) and func.id in self.factories)
+
+    def _scope(self, function: ast.AST) -> tuple[set[str], set[str]]:
+        """(names bound in `function`, those bound to an app)."""
+        cached = self.locals.get(function)
+        if cached is not None:
+            return cached
+        bound: set[str] = set()
+        apps: set[str] = set()
+        args = getattr(function, "args", None)
+        if isinstance(args, ast.arguments):
+            for arg in (*args.posonlyargs, *args.args, *args.kwonlyargs):
+                bound.add(arg.arg)
+                if self._app_class(arg.annotation):
+                    apps.add(arg.arg)
+        for node, scopes in _nodes_in_scopes(function):
+            if scopes != (function,) or not isinstance(node, (ast.Assign, ast.AnnAssign)):
+                continue
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            names = [t.id for t in targets if isinstance(t, ast.Name)]
+            bound.update(names)
+            if self._builds_app(node.value):
+                apps.update(names)
+        self.locals[function] = (bound, apps)
+        return bound, apps
+
+    def __call__(self, name: str, scopes: tuple[ast.AST, ...]) -> bool:
+        for function in reversed(scopes):
+            bound, apps = self._scope(function)
+            if name in apps:
+                return True
+            if name in bound:
+                return False
+        return name in self.module_apps
+
 
 @module_check("DEP006")
 def check_removed_flask_apis(project: Project, module: PythonModule) -> Iterator[Finding]:
@@ -561,8 +657,7 @@ def check_removed_flask_apis(project: Project, module: PythonModule) -> Iterator
     if not removed:
         return
     found = find_flask_apps(project, module.path)
-    app_names = {d.name for d in found.apps} if found is not None else set()
-    app_names |= {"app", "current_app", "application"}
+    is_app = _AppFlow(module.tree, found)
     flask_aliases = {
         alias.asname or alias.name
         for node in ast.walk(module.tree)
@@ -590,7 +685,7 @@ def check_removed_flask_apis(project: Project, module: PythonModule) -> Iterator
             data={"api": name, "removed_in": since},
         )
 
-    for node in ast.walk(module.tree):
+    for node, scopes in _nodes_in_scopes(module.tree):
         if isinstance(node, ast.ImportFrom) and node.module and not node.level:
             for api in removed:
                 if api.kind != "import" or api.module != node.module:
@@ -619,7 +714,7 @@ def check_removed_flask_apis(project: Project, module: PythonModule) -> Iterator
                         else f"AttributeError: module 'flask' has no attribute '{api.name}'"
                     )
                 elif api.kind == "attribute" or (
-                    api.kind == "app-attribute" and receiver in app_names
+                    api.kind == "app-attribute" and receiver and is_app(receiver, scopes)
                 ):
                     error = api.error
                 else:
@@ -652,6 +747,75 @@ def check_removed_flask_apis(project: Project, module: PythonModule) -> Iterator
 
 # --- DEP007 -------------------------------------------------------------------------------------
 
+_ENV_GETTERS = frozenset({"getenv", "get", "setdefault", "pop"})
+
+
+def environment_reads(project: Project, path: str) -> tuple[frozenset[str], tuple[str, ...]]:
+    """(variable names a module reads from os.environ/getenv, the prefixes it loads with
+    `config.from_prefixed_env()`), kept until the module changes. `load_dotenv()` reads
+    every key: the prefix "" then."""
+    key = f"environment_reads:{path}"
+    cached = project.derived(key)
+    if cached is not None:
+        return cached  # type: ignore[no-any-return]
+    names: set[str] = set()
+    prefixes: list[str] = []
+    module = project.module(path)
+    text = module.text if module is not None else ""
+    if module is not None and module.tree is not None and "env" in text:
+        for node in ast.walk(module.tree):
+            if isinstance(node, ast.Subscript) and _is_environ(node.value):
+                index = node.slice
+                if isinstance(index, ast.Constant) and isinstance(index.value, str):
+                    names.add(index.value)
+            if not isinstance(node, ast.Call):
+                continue
+            func = node.func
+            called = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+            first = node.args[0] if node.args else None
+            literal = first.value if isinstance(first, ast.Constant) else None
+            if called == "getenv" or (
+                called in _ENV_GETTERS
+                and isinstance(func, ast.Attribute)
+                and _is_environ(func.value)
+            ):
+                if isinstance(literal, str):
+                    names.add(literal)
+            elif called == "from_prefixed_env":
+                prefix = literal if isinstance(literal, str) else "FLASK"
+                for keyword in node.keywords:
+                    value = keyword.value
+                    if keyword.arg == "prefix" and isinstance(value, ast.Constant):
+                        prefix = str(value.value)
+                prefixes.append(f"{prefix}_")
+            elif called in ("load_dotenv", "dotenv_values"):
+                prefixes.append("")
+    result = (frozenset(names), tuple(prefixes))
+    return project.keep_derived(key, result, {path})  # type: ignore[no-any-return]
+
+
+def _is_environ(node: ast.expr) -> bool:
+    if isinstance(node, ast.Name):
+        return node.id == "environ"
+    return isinstance(node, ast.Attribute) and node.attr == "environ"
+
+
+def _flask_reads(project: Project, path: str) -> bool:
+    """Whether Flask or the app reads any key of this dotenv file."""
+    from ..entrypoints.dotenv_files import read_dotenv
+
+    keys = set(read_dotenv(project, path))
+    if any(k.startswith("FLASK_") for k in keys):
+        return True
+    scopes = app_scope(project)
+    for module in project.python_files():
+        if scopes.scope_of(project, module) not in ("app", "unknown", "scripts"):
+            continue
+        names, prefixes = environment_reads(project, module)
+        if keys & names or any(k.startswith(p) for k in keys for p in prefixes):
+            return True
+    return False
+
 
 @project_check("DEP007")
 def check_dotenv(project: Project) -> Iterator[Finding]:
@@ -663,12 +827,15 @@ def check_dotenv(project: Project) -> Iterator[Finding]:
         return
     files = [p for p in project.files() if p.rsplit("/", 1)[-1] in (".flaskenv", ".env")]
     files = [p for p in files if p.count("/") <= 1]
+    # a .env that only docker compose reads (variable substitution) is not Flask's
+    files = [p for p in files if _flask_reads(project, p)]
     if not files:
         return
     already = declared.declared("python-dotenv")
     fixes: tuple[Fix, ...] = ()
     if already is not None:
-        fixes = _install_fix(env, already.path, project)
+        if already.kind == "requirements":
+            fixes = _install_fix(env, already.path, project)
     else:
         main = declared.main_file()
         text = project.read_text(main) if main else None
