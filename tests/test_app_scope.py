@@ -375,3 +375,21 @@ def test_dep007_only_for_a_dotenv_flask_or_the_app_reads(
         },
     )
     assert bool(findings(root, "DEP007")) is reported
+
+
+def test_dep005_undeclared_module_with_requirements_not_installed_yet(tmp_path: Path) -> None:
+    """alembic comes with Flask-Migrate: with the requirements not installed, say install
+    them first, and never send a migration's import to the dev requirements."""
+    root = write_tree(
+        tmp_path,
+        {
+            "requirements.txt": "flask==3.1.3\nflask-migrate-not-installed\n",
+            "requirements-dev.txt": "pytest\n",
+            "app.py": "from flask import Flask\napp = Flask(__name__)\n",
+            "migrations/env.py": "from alembic import context\n",
+        },
+    )
+    (found,) = findings(root, "DEP005")
+    assert found.data["scope"] == "migrations" and found.severity is Severity.HINT
+    assert "the requirements are not installed yet: install them first" in found.message
+    assert "requirements-dev.txt" not in found.message

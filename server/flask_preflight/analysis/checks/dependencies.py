@@ -435,6 +435,7 @@ def _dep005_advice(
     project: Project,
     env: Environment,
     scope: str,
+    top: str,
     dist: str,
     found: DeclaredRequirement | None,
     declared: DeclaredRequirements,
@@ -447,7 +448,7 @@ def _dep005_advice(
         else:
             advice = (
                 f"`{dist}` is declared in {where} (the {found.scope} requirements) but not "
-                f"installed in {describe(env)}: install the {found.scope} requirements."
+                f"installed: install the {found.scope} requirements."
             )
         fixes = _install_fix(env, found.path, project) if installable else ()
         return advice, fixes
@@ -460,11 +461,20 @@ def _dep005_advice(
             + f", which a production install does not read: add it to {main}.",
             (),
         )
-    if scope in ("app", "unknown"):
-        return f"Install `{dist}` and add it to the requirements.", ()
-    dev_files = declared.files_of_scope("dev")
-    target = dev_files[0] if dev_files else "your test/dev requirements"
-    return f"Install `{dist}` and add it to {target} (not to the app's requirements).", ()
+    if any(env.get(r.name) is None for r in declared.primary() if r.kind != "constraint"):
+        # it often comes with one of them (Flask with Flask-Dance, alembic with Flask-Migrate)
+        return (
+            f"It is not declared, and the requirements are not installed yet: install them "
+            f"first; if `{top}` is still missing, add `{dist}` to the requirements.",
+            (),
+        )
+    if scope == "tests":
+        dev_files = declared.files_of_scope("dev")
+        target = dev_files[0] if dev_files else "your test/dev requirements"
+        return f"Install `{dist}` and add it to {target} (not to the app's requirements).", ()
+    if scope == "docs":
+        return f"Install `{dist}` and add it to the docs requirements.", ()
+    return f"Install `{dist}` and add it to the requirements.", ()
 
 
 def _site_data(project: Project, path: str, scope: str, site: ImportSite) -> dict[str, object]:
@@ -520,7 +530,7 @@ def check_imports(project: Project) -> Iterator[Finding]:
         _, first_path, first_scope, site = sites[0]
         files = len({entry[1] for entry in sites})
         dist, found = _declaration(top, declared)
-        advice, fixes = _dep005_advice(project, env, first_scope, dist, found, declared)
+        advice, fixes = _dep005_advice(project, env, first_scope, top, dist, found, declared)
         where = f" (imported in {files} files)" if files > 1 else ""
         yield Finding(
             "DEP005",
