@@ -129,7 +129,12 @@ def _imported_names(node: ast.AST) -> Iterable[tuple[str, int]]:
 
 
 def _package_chain(project: Project, path: str) -> list[str]:
-    """The `__init__.py` files Python runs before `path` (its enclosing packages)."""
+    """The `__init__.py` files Python runs before `path` (its enclosing packages), kept until
+    a file is created or deleted."""
+    key = f"package_chain:{path}"
+    cached = project.derived(key)
+    if cached is not None:
+        return cached  # type: ignore[no-any-return]
     chain: list[str] = []
     directory = posixpath.dirname(path)
     while directory:
@@ -138,7 +143,7 @@ def _package_chain(project: Project, path: str) -> list[str]:
             break
         chain.append(init)
         directory = posixpath.dirname(directory)
-    return chain
+    return project.keep_derived(key, chain, ())  # type: ignore[no-any-return]
 
 
 def _roots(project: Project) -> set[str]:

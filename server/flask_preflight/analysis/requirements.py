@@ -747,8 +747,9 @@ def _read_pipfile(project: Project, result: DeclaredRequirements) -> None:
 
 
 def declared_requirements(project: Project) -> DeclaredRequirements:
-    """Every requirement the project declares, memoized on the project."""
-    cached = project.memo("declared-requirements")
+    """Every requirement the project declares, kept until one of the files it read changes
+    (editing a Python module does not re-read the requirements)."""
+    cached = project.derived("declared-requirements")
     if isinstance(cached, DeclaredRequirements):
         return cached
     result = DeclaredRequirements()
@@ -766,4 +767,5 @@ def declared_requirements(project: Project) -> DeclaredRequirements:
         _read_pyproject(project, result)
     if project.exists("Pipfile"):
         _read_pipfile(project, result)
-    return project.remember("declared-requirements", result)  # type: ignore[no-any-return]
+    sources = {*files, *result.files, "pyproject.toml", "Pipfile"}
+    return project.keep_derived("declared-requirements", result, sources)  # type: ignore[no-any-return]

@@ -383,6 +383,16 @@ def _project_module(project: Project, importer: str, top: str) -> bool:
     return any(posixpath.join(root, top) in dirs for root in import_roots(project, importer))
 
 
+def _is_project_module(project: Project, importer: str, top: str) -> bool:
+    """`_project_module`, kept until a file is created or deleted (the only change that can
+    alter the answer: the import roots depend on the importer's directory alone)."""
+    key = f"project-module:{posixpath.dirname(importer)}:{top}"
+    cached = project.derived(key)
+    if cached is None:
+        cached = project.keep_derived(key, _project_module(project, importer, top), ())
+    return bool(cached)
+
+
 def _declaration(
     top: str, declared: DeclaredRequirements
 ) -> tuple[str, DeclaredRequirement | None]:
@@ -501,7 +511,6 @@ def check_imports(project: Project) -> Iterator[Finding]:
     declared = declared_requirements(project)
     scopes = app_scope(project)
     missing: dict[str, list[tuple[tuple[int, int, str, int, int], str, str, ImportSite]]] = {}
-    local: dict[tuple[str, str], bool] = {}
     for path in project.python_files():
         module = project.module(path)
         if module is None or module.tree is None:
@@ -511,10 +520,7 @@ def check_imports(project: Project) -> Iterator[Finding]:
             top = site.top
             if top.startswith("__") or top in stdlib or env.can_import(top):
                 continue
-            key = (posixpath.dirname(path), top)
-            if key not in local:
-                local[key] = _project_module(project, path, top)
-            if local[key]:
+            if _is_project_module(project, path, top):
                 continue
             severity = _severity(scope, site.context)
             order = (
