@@ -393,3 +393,28 @@ def test_dep005_undeclared_module_with_requirements_not_installed_yet(tmp_path: 
     assert found.data["scope"] == "migrations" and found.severity is Severity.HINT
     assert "the requirements are not installed yet: install them first" in found.message
     assert "requirements-dev.txt" not in found.message
+
+
+def test_scope_and_version_aliases_follow_edits(tmp_path: Path) -> None:
+    """Kept per module for the language server: an edit to the compat module or to an import
+    is seen on the next run, without re-reading the untouched modules."""
+    root = write_tree(
+        tmp_path,
+        {
+            "compat.py": "import sys\nPY2 = sys.version_info[0] == 2\n",
+            "mod.py": "from compat import PY2\nif PY2:\n    import only_on_two\n",
+            "app.py": "from flask import Flask\napp = Flask(__name__)\n",
+            "extra.py": "",
+        },
+    )
+    project = Project(root)
+    module = project.module("mod.py")
+    assert module is not None
+    assert "only_on_two" not in {s.top for s in import_sites(project, module, (3, 11, 0))}
+    project.set_override("compat.py", "import sys\nPY2 = sys.version_info[0] == 3\n")
+    module = project.module("mod.py")
+    assert module is not None
+    assert "only_on_two" in {s.top for s in import_sites(project, module, (3, 11, 0))}
+    assert module_scope(project, "extra.py") == "scripts"
+    project.set_override("app.py", "import extra\n" + (root / "app.py").read_text())
+    assert module_scope(project, "extra.py") == "app"
