@@ -17,7 +17,7 @@ from .entrypoints import check_declaration, find_declarations
 from .entrypoints.declarations import Declaration
 from .entrypoints.resolve import find_module, search_path
 from .entrypoints.targets import TargetError, parse_target
-from .flask_apps import find_flask_apps
+from .flask_apps import recognise_module
 from .modules import resolve_import
 from .project import Project
 
@@ -146,22 +146,32 @@ def _package_chain(project: Project, path: str) -> list[str]:
     return project.keep_derived(key, chain, ())  # type: ignore[no-any-return]
 
 
+def _starts_or_defines_app(project: Project, path: str) -> bool:
+    """The module builds a Flask app (`Flask(...)`, a factory, `create_app()`) and defines or
+    starts it. Recognised from the module alone and kept until it changes: a keystroke in a
+    module everything imports does not re-recognise its importers."""
+    key = f"app_scope:root:{path}"
+    cached = project.derived(key)
+    if cached is not None:
+        return bool(cached)
+    module = project.module(path)
+    root = False
+    if module is not None and module.tree is not None:
+        apps = recognise_module(module)
+        defines = any(a.kind == "factory" or a.via == "constructor" for a in apps.apps)
+        # `app = create_app()` makes an app for whoever runs this module: a launcher that
+        # starts it. A maintainer script that builds the app to seed a database does not.
+        root = defines or bool(apps.run_calls or apps.runs_in_functions)
+    return bool(project.keep_derived(key, root, {path}))
+
+
 def _roots(project: Project) -> set[str]:
     roots: set[str] = set()
     for path in project.python_files():
         if path_scope(path) is not None:
             continue
-        apps = find_flask_apps(project, path)
-        if apps is None:
-            continue
-        if not apps.apps:
-            continue
-        defines = any(a.kind == "factory" or a.via == "constructor" for a in apps.apps)
-        # `app = create_app()` makes an app for whoever runs or imports this module: a
-        # launcher that starts it, or the module a server finds by its name. A maintainer
-        # script that builds the app to seed a database is neither.
-        starts = bool(apps.run_calls or apps.runs_in_functions)
-        if defines or starts or posixpath.basename(path) in _LAUNCHER_NAMES:
+        # the module a server finds by its name (`flask run` finds wsgi.py and app.py)
+        if posixpath.basename(path) in _LAUNCHER_NAMES or _starts_or_defines_app(project, path):
             roots.add(path)
     roots |= {path for path in entrypoint_modules(project) if path_scope(path) != "tests"}
     return roots
