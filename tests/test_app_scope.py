@@ -418,3 +418,19 @@ def test_scope_and_version_aliases_follow_edits(tmp_path: Path) -> None:
     assert module_scope(project, "extra.py") == "scripts"
     project.set_override("app.py", "import extra\n" + (root / "app.py").read_text())
     assert module_scope(project, "extra.py") == "app"
+
+
+def test_a_star_import_of_a_package_reaches_the_submodules_in_its_all(tmp_path: Path) -> None:
+    root = write_tree(
+        tmp_path,
+        {
+            "web/__init__.py": "from flask import Flask\napp = Flask(__name__)\n"
+            "from web.views import *\n",
+            "web/views/__init__.py": "__all__ = ['base']\n",
+            "web/views/base.py": "",
+            "web/views/unlisted.py": "",
+        },
+    )
+    scope = app_scope(Project(root))
+    assert "web/views/base.py" in scope.app
+    assert "web/views/unlisted.py" not in scope.app

@@ -97,13 +97,44 @@ def project_imports(project: Project, path: str) -> tuple[str, ...]:
         return cached  # type: ignore[no-any-return]
     module = project.module(path)
     found: list[str] = []
+    sources = {path}
     if module is not None and module.tree is not None:
         for node in ast.walk(module.tree):
-            for dotted, level in _imported_names(node):
+            names = list(_imported_names(node))
+            if isinstance(node, ast.ImportFrom) and any(a.name == "*" for a in node.names):
+                # `from pkg import *` imports the submodules the package lists in __all__
+                package = resolve_import(project, path, node.module or "", node.level)
+                if package is not None and package.endswith("/__init__.py"):
+                    sources.add(package)
+                    base = node.module or ""
+                    names += [
+                        (f"{base}.{name}" if base else name, node.level)
+                        for name in _dunder_all(project, package)
+                    ]
+            for dotted, level in names:
                 target = resolve_import(project, path, dotted, level)
                 if target is not None and target != path and target not in found:
                     found.append(target)
-    return project.keep_derived(key, tuple(found), {path})  # type: ignore[no-any-return]
+    return project.keep_derived(key, tuple(found), sources)  # type: ignore[no-any-return]
+
+
+def _dunder_all(project: Project, path: str) -> list[str]:
+    """The names a module lists in a literal `__all__`."""
+    module = project.module(path)
+    if module is None or module.tree is None:
+        return []
+    for stmt in module.tree.body:
+        if (
+            isinstance(stmt, ast.Assign)
+            and any(isinstance(t, ast.Name) and t.id == "__all__" for t in stmt.targets)
+            and isinstance(stmt.value, (ast.List, ast.Tuple))
+        ):
+            return [
+                e.value
+                for e in stmt.value.elts
+                if isinstance(e, ast.Constant) and isinstance(e.value, str)
+            ]
+    return []
 
 
 def _imported_names(node: ast.AST) -> Iterable[tuple[str, int]]:
