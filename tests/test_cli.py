@@ -45,6 +45,9 @@ def hello():
 app.run(debug=True, port=5000)
 """
 
+#: A module that imports app.py (what a WSGI server would do): APP001 is a warning then.
+IMPORTS_APP = "from app import app  # noqa: F401\n"
+
 CLEAN = """\
 from flask import Flask
 
@@ -197,7 +200,7 @@ def _run_in_terminal(args: list[str], env: dict[str, str]) -> tuple[int, str]:
 
 
 def test_colour_on_a_terminal_only_and_never_with_no_color(tmp_path: Path) -> None:
-    root = project(tmp_path, {"app.py": UNGUARDED})
+    root = project(tmp_path, {"app.py": UNGUARDED, "wsgi.py": IMPORTS_APP})
     env = {k: v for k, v in os.environ.items() if k != "NO_COLOR"}
     status, output = _run_in_terminal(["check", str(root)], env)
     assert status == 1
@@ -242,7 +245,8 @@ def test_select_and_ignore(tmp_path: Path, option: str, value: str, expected: li
 
 
 def test_json_follows_the_contract(tmp_path: Path) -> None:
-    root = project(tmp_path, {"web/app.py": "# é\n" + UNGUARDED, "web/flask.py": ""})
+    files = {"web/app.py": "# é\n" + UNGUARDED, "web/flask.py": "", "web/wsgi.py": IMPORTS_APP}
+    root = project(tmp_path, files)
     result = run_cli("check", str(root), "--format", "json")
     assert result.returncode == 1, result.stderr
     report = json.loads(result.stdout)

@@ -58,7 +58,9 @@ async def test_exclude_globs_hide_files(
     client: EditorClient, tmp_path: Path, examples_python: str
 ) -> None:
     run = "from flask import Flask\napp = Flask(__name__)\napp.run()\n"
-    root = write_tree(tmp_path, {"app.py": run, "legacy/old.py": run})
+    # wsgi.py imports app.py, so APP001 there is a warning (a lone launcher gets a hint)
+    files = {"app.py": run, "wsgi.py": "from app import app  # noqa: F401\n", "legacy/old.py": run}
+    root = write_tree(tmp_path, files)
     options = options_for([root], examples_python, {"exclude": ["legacy"]})
     await initialize(client, root, options)
     await wait_until(lambda: _status_for(client, root), "the first status")
@@ -120,7 +122,9 @@ RUN = "from flask import Flask\napp = Flask(__name__)\napp.run()\n"
 async def test_a_nested_folder_is_left_to_its_own_project(
     client: EditorClient, tmp_path: Path, examples_python: str
 ) -> None:
-    outer = write_tree(tmp_path / "outer", {"app.py": RUN, "inner/app.py": RUN})
+    importer = "from app import app  # noqa: F401\n"  # APP001 is a warning, not a hint
+    files = {"app.py": RUN, "wsgi.py": importer, "inner/app.py": RUN, "inner/wsgi.py": importer}
+    outer = write_tree(tmp_path / "outer", files)
     inner = outer / "inner"
     await initialize(client, [outer, inner], options_for([outer, inner], examples_python))
     for root in (outer, inner):

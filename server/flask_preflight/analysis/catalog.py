@@ -149,9 +149,20 @@ _RULES: tuple[Rule, ...] = (
         _E,
         "A module the app imports is not importable from the workspace interpreter.",
         "The app fails at start with `ModuleNotFoundError`. Install the distribution that "
-        "provides it and declare it in the requirements. The standard library of the target "
-        "Python version, the project's own modules (also under src/), relative imports, imports "
-        "under `try: ... except ImportError` and version/platform branches are not reported."
+        "provides it and declare it in the requirements. Reported once per missing module, at "
+        "its first import in the app's code, with the other import sites attached. Severity "
+        "follows scope: an error only in the app's code (the modules imported, transitively, "
+        "from every app definition and declared entry point) at module level; a warning "
+        "inside a function or under the main guard, a hint under a runtime flag (`if "
+        "args.profile:`). Tests, docs, migrations, setup and maintainer scripts get a hint, "
+        "judged against the dev/test requirements (requirements-dev*.txt, requirements/dev.txt, "
+        "[dependency-groups], test/dev extras, Pipfile [dev-packages], Poetry groups): a "
+        "test-only package is never sent to the runtime requirements. The standard library of "
+        "the target Python version, the project's own modules (also under src/), relative "
+        "imports, imports under `try: ... except ImportError`, platform branches and the "
+        "branch of a `sys.version_info` test (also through aliases such as "
+        "`PY3 = sys.version_info[0] == 3`) that does not run on the target Python are not "
+        "reported."
         + _ELSEWHERE,
         "import yaml  # PyYAML is not installed",
         "requirements.txt:\nPyYAML>=6",
@@ -163,7 +174,10 @@ _RULES: tuple[Rule, ...] = (
         "The code uses an API that the installed Flask removed.",
         "The import or attribute access fails at start (`AttributeError` or `ImportError`). "
         "Replace it with the current API, or pin the Flask version that still has it. Reported "
-        "only when the installed Flask is a release without the API.",
+        "only when the installed Flask is a release without the API, and for `app.<attribute>` "
+        "only when the receiver is a Flask app by data flow (built by `Flask(...)` or an app "
+        "factory, imported from the module that builds it, `current_app`): a parameter that "
+        "happens to be named `app` (Sphinx's `setup(app)`) is not one.",
         "from flask import Markup, escape\n\n\n@app.before_first_request\ndef setup(): ...",
         "from markupsafe import Markup, escape\n\nwith app.app_context():\n    setup()",
     ),
@@ -173,7 +187,10 @@ _RULES: tuple[Rule, ...] = (
         _W,
         "`.env`/`.flaskenv` exists but python-dotenv is not installed: Flask ignores them.",
         "`flask run` loads these files only when python-dotenv is installed, so settings such "
-        "as FLASK_APP silently do not apply. Install python-dotenv.",
+        "as FLASK_APP silently do not apply. Install python-dotenv. Reported only for a file "
+        "that holds FLASK_* keys or keys the app reads (os.environ, getenv, "
+        "`config.from_prefixed_env()`): a `.env` that only docker compose reads for variable "
+        "substitution is not Flask's.",
         ".flaskenv:\nFLASK_APP=hello   # python-dotenv is not installed",
         "requirements.txt:\nflask\npython-dotenv",
     ),
@@ -198,7 +215,8 @@ _RULES: tuple[Rule, ...] = (
         "instead and block (or fail with `Address already in use`); only `flask run` is "
         "spared, because Flask skips the call with a warning when its own command line "
         "imports the app. Put the call under the main guard so it only runs for "
-        "`python app.py`.",
+        "`python app.py`. A hint, not a warning, when nothing in the project imports the "
+        "module and no deploy file names it (a launcher run only as `python serve.py`).",
         "app = Flask(__name__)\napp.run(debug=True)",
         'app = Flask(__name__)\n\nif __name__ == "__main__":\n    app.run(debug=True)',
     ),

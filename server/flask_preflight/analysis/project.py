@@ -64,6 +64,8 @@ PROJECT_FILE_NAMES = frozenset(
 PROJECT_FILE_GLOBS = (
     "requirements*.txt",
     "requirements*.in",
+    "*-requirements.txt",  # dev-requirements.txt, test-requirements.txt
+    "*_requirements.txt",
     "constraints*.txt",
     "Dockerfile*",
     "*.dockerfile",

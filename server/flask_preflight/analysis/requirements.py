@@ -73,6 +73,63 @@ class DeclaredRequirement:
     group: str | None = None
     editable: bool = False
     url: str | None = None
+    #: Who needs it: "runtime" (the app), "dev" (tests and dev tools), "docs", "optional"
+    #: (an extra or a file we cannot place) or "constraint".
+    scope: str = "runtime"
+
+
+#: Words in a requirement file name or group name that mean tests and development tools.
+DEV_WORDS = frozenset(
+    {
+        "dev",
+        "develop",
+        "development",
+        "test",
+        "tests",
+        "testing",
+        "lint",
+        "linting",
+        "ci",
+        "tox",
+        "local",
+        "qa",
+        "typing",
+        "types",
+        "mypy",
+        "style",
+        "check",
+        "checks",
+        "debug",
+        "coverage",
+        "pytest",
+        "e2e",
+        "format",
+    }
+)
+DOCS_WORDS = frozenset({"doc", "docs", "documentation", "sphinx", "mkdocs"})
+RUNTIME_WORDS = frozenset(
+    {"base", "common", "main", "core", "prod", "production", "runtime", "deploy", "server", "app"}
+)
+
+
+def group_scope(name: str, default: str = "optional") -> str:
+    """The scope of a requirement file or dependency group, by the words in its name."""
+    words = set(re.split(r"[^a-z0-9]+", name.lower()))
+    if words & DEV_WORDS:
+        return "dev"
+    if words & DOCS_WORDS:
+        return "docs"
+    if words & RUNTIME_WORDS:
+        return "runtime"
+    return default
+
+
+def requirement_file_scope(path: str) -> str:
+    """`requirements-dev.txt`, `requirements/test.txt`, `dev-requirements.txt`: "dev"; ..."""
+    if path in PRIMARY_FILES:
+        return "runtime"
+    stem = posixpath.splitext(path)[0]
+    return group_scope(stem.replace("requirements", " "))
 
 
 @dataclass(frozen=True)
@@ -111,6 +168,21 @@ class DeclaredRequirements:
         matches = [r for r in self.requirements if r.name == wanted]
         matches.sort(key=lambda r: (not r.primary, r.kind == "constraint"))
         return matches[0] if matches else None
+
+    def declared_for(self, name: str) -> list[DeclaredRequirement]:
+        """Every declaration of a distribution, runtime ones first (constraints left out)."""
+        wanted = canonicalize_name(name)
+        order = {"runtime": 0, "dev": 1, "optional": 2, "docs": 3}
+        found = [r for r in self.requirements if r.name == wanted and r.kind != "constraint"]
+        return sorted(found, key=lambda r: (not r.primary, order.get(r.scope, 4)))
+
+    def files_of_scope(self, scope: str) -> list[str]:
+        """Requirement files (not pyproject) that hold `scope` requirements, in read order."""
+        return [
+            p
+            for p in self.files
+            if p.endswith((".txt", ".in")) and requirement_file_scope(p) == scope
+        ]
 
     def main_file(self) -> str | None:
         """The file a new requirement should be added to."""
@@ -184,8 +256,9 @@ class _FileReader:
     project: Project
     result: DeclaredRequirements
     visited: set[str] = field(default_factory=set)
+    scope: str = "runtime"
 
-    def read(self, path: str, kind: str, primary: bool) -> None:
+    def read(self, path: str, kind: str, primary: bool, scope: str | None = None) -> None:
         if path in self.visited:
             return  # an include cycle, or a file included twice: pip reads it once too
         self.visited.add(path)
@@ -194,6 +267,9 @@ class _FileReader:
             return
         self.result.files.append(path)
         positions = _Positions(text)
+        if scope is None:
+            scope = "runtime" if primary else requirement_file_scope(path)
+        self.scope = scope
         for line, offsets in _logical_lines(text):
             self._line(path, line, offsets, positions, kind, primary)
 
@@ -282,6 +358,7 @@ class _FileReader:
                 kind,
                 primary and kind != "constraint",
                 url=requirement.url,
+                scope="constraint" if kind == "constraint" else self.scope,
             )
         )
 
@@ -311,6 +388,7 @@ class _FileReader:
                 primary and kind != "constraint",
                 editable=editable,
                 url=target,
+                scope="constraint" if kind == "constraint" else self.scope,
             )
         )
 
@@ -320,7 +398,11 @@ class _FileReader:
         joined = posixpath.normpath(posixpath.join(posixpath.dirname(including), target))
         if joined.startswith("../") or joined == ".." or posixpath.isabs(joined):
             return
-        self.read(joined, kind, primary)
+        outer = self.scope
+        own = requirement_file_scope(joined)
+        # pip installs what a file includes, but a file named for tests stays a test file
+        self.read(joined, kind, primary, outer if primary or own == "optional" else own)
+        self.scope = outer
 
     def _problem(self, path: str, where: Range, text: str, message: str) -> None:
         self.result.problems.append(RequirementProblem(path, where, text, message))
@@ -335,7 +417,9 @@ def _requirement_files(project: Project) -> list[str]:
             in_root
             and name.endswith((".txt", ".in"))
             and (
-                name.startswith(("requirements", "constraints")) or path.startswith("requirements/")
+                name.startswith(("requirements", "constraints"))
+                or name.endswith(("-requirements.txt", "_requirements.txt"))
+                or path.startswith("requirements/")
             )
         ):
             files.append(path)
@@ -438,11 +522,23 @@ def _read_pyproject(project: Project, result: DeclaredRequirements) -> None:
                 if isinstance(entries, list):
                     cursor = _key_offset(text, str(group), base)
                     _pep621_list(result, path, text, positions, entries, cursor, str(group))
+    groups = data.get("dependency-groups")
+    if isinstance(groups, dict):  # PEP 735: never installed with the package
+        base = _header_offset(text, "dependency-groups") or 0
+        for group, entries in groups.items():
+            if isinstance(entries, list):
+                cursor = _key_offset(text, str(group), base)
+                strings = [e for e in entries if isinstance(e, str)]  # {include-group = ...}
+                _pep621_list(
+                    result, path, text, positions, strings, cursor, str(group), default="dev"
+                )
     tool = data.get("tool")
     poetry = tool.get("poetry") if isinstance(tool, dict) else None
     deps = poetry.get("dependencies") if isinstance(poetry, dict) else None
     if isinstance(deps, dict):
         _poetry_table(result, path, text, positions, deps)
+    if isinstance(poetry, dict):
+        _poetry_groups(result, path, text, positions, poetry)
 
 
 def _python_requirement(
@@ -475,7 +571,9 @@ def _pep621_list(
     entries: list[Any],
     cursor: int,
     group: str | None,
+    default: str = "optional",
 ) -> None:
+    scope = "runtime" if group is None else group_scope(group, default)
     for entry in entries:
         if not isinstance(entry, str):
             continue
@@ -502,8 +600,34 @@ def _pep621_list(
                 group is None,
                 group=group,
                 url=requirement.url,
+                scope=scope,
             )
         )
+
+
+def _poetry_groups(
+    result: DeclaredRequirements,
+    path: str,
+    text: str,
+    positions: _Positions,
+    poetry: dict[str, Any],
+) -> None:
+    """`[tool.poetry.group.<name>.dependencies]` and the older `[tool.poetry.dev-dependencies]`
+    (neither is installed with the package)."""
+    legacy = poetry.get("dev-dependencies")
+    if isinstance(legacy, dict):
+        _poetry_table(
+            result, path, text, positions, legacy, "tool.poetry.dev-dependencies", "dev", None
+        )
+    groups = poetry.get("group")
+    if not isinstance(groups, dict):
+        return
+    for name, table in groups.items():
+        deps = table.get("dependencies") if isinstance(table, dict) else None
+        if isinstance(deps, dict):
+            header = f"tool.poetry.group.{name}.dependencies"
+            scope = group_scope(str(name), "dev")
+            _poetry_table(result, path, text, positions, deps, header, scope, str(name))
 
 
 def _poetry_table(
@@ -512,8 +636,11 @@ def _poetry_table(
     text: str,
     positions: _Positions,
     deps: dict[str, Any],
+    header: str = "tool.poetry.dependencies",
+    scope: str = "runtime",
+    group: str | None = None,
 ) -> None:
-    base = _header_offset(text, "tool.poetry.dependencies") or 0
+    base = _header_offset(text, header) or 0
     for name, value in deps.items():
         key_at = _key_offset(text, name, base)
         line_end = text.find("\n", key_at)
@@ -522,7 +649,7 @@ def _poetry_table(
         where = positions.range(key_start, line_end)
         shown = text[key_start:line_end].strip()
         if name.lower() == "python":
-            if isinstance(value, str):
+            if isinstance(value, str) and header == "tool.poetry.dependencies":
                 _python_requirement(result, path, text, positions, value, key_at, convert=True)
             continue
         optional = False
@@ -562,17 +689,67 @@ def _poetry_table(
                 where,
                 shown,
                 "poetry",
-                not optional,
+                scope == "runtime" and not optional,
+                group=group,
+                scope=scope if not optional or scope != "runtime" else "optional",
             )
         )
+
+
+# --- Pipfile ----------------------------------------------------------------------------------------
+
+
+def _read_pipfile(project: Project, result: DeclaredRequirements) -> None:
+    """Pipfile `[packages]` (runtime, not checked by DEP001: pipenv reads its lock) and
+    `[dev-packages]`."""
+    path = "Pipfile"
+    text = project.read_text(path)
+    if text is None:
+        return
+    try:
+        data = tomllib.loads(text)
+    except (tomllib.TOMLDecodeError, ValueError):
+        return  # pipenv reports its own parse errors; this file is not ours to judge
+    positions = _Positions(text)
+    for header, scope in (("packages", "runtime"), ("dev-packages", "dev")):
+        table = data.get(header)
+        if not isinstance(table, dict):
+            continue
+        base = _header_offset(text, header) or 0
+        for name, value in table.items():
+            version = value.get("version", "*") if isinstance(value, dict) else value
+            spec = "" if not isinstance(version, str) or version.strip() == "*" else version
+            key_at = _key_offset(text, str(name), base)
+            line_end = text.find("\n", key_at)
+            line_end = len(text) if line_end < 0 else line_end
+            try:
+                requirement = Requirement(f"{name}{spec}")
+            except InvalidRequirement:
+                continue
+            result.requirements.append(
+                DeclaredRequirement(
+                    canonicalize_name(requirement.name),
+                    requirement,
+                    path,
+                    positions.range(key_at, line_end),
+                    text[key_at:line_end].strip(),
+                    "pipfile",
+                    False,
+                    group=header,
+                    scope=scope,
+                )
+            )
+    if path not in result.files:
+        result.files.append(path)
 
 
 # --- everything ------------------------------------------------------------------------------------
 
 
 def declared_requirements(project: Project) -> DeclaredRequirements:
-    """Every requirement the project declares, memoized on the project."""
-    cached = project.memo("declared-requirements")
+    """Every requirement the project declares, kept until one of the files it read changes
+    (editing a Python module does not re-read the requirements)."""
+    cached = project.derived("declared-requirements")
     if isinstance(cached, DeclaredRequirements):
         return cached
     result = DeclaredRequirements()
@@ -588,4 +765,7 @@ def declared_requirements(project: Project) -> DeclaredRequirements:
         reader.read(path, kind, primary=False)
     if project.exists("pyproject.toml"):
         _read_pyproject(project, result)
-    return project.remember("declared-requirements", result)  # type: ignore[no-any-return]
+    if project.exists("Pipfile"):
+        _read_pipfile(project, result)
+    sources = {*files, *result.files, "pyproject.toml", "Pipfile"}
+    return project.keep_derived("declared-requirements", result, sources)  # type: ignore[no-any-return]

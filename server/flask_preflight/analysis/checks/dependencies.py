@@ -5,7 +5,6 @@ from __future__ import annotations
 import ast
 import json
 import posixpath
-import re
 import sys
 from collections.abc import Iterator
 from functools import cache
@@ -15,12 +14,14 @@ from packaging.requirements import InvalidRequirement, Requirement
 from packaging.utils import canonicalize_name
 from packaging.version import Version
 
+from ..app_scope import app_scope
 from ..catalog import RULES
 from ..environment import Environment, project_environment
 from ..environment_commands import create_venv, install_requirements
-from ..flask_apps import find_flask_apps
+from ..flask_apps import APP_CLASSES, CONVENTIONAL_FACTORIES, ModuleApps, find_flask_apps
+from ..import_sites import ImportSite, import_sites
 from ..known_incompatibilities import INCOMPATIBILITIES, REMOVED_FLASK_APIS, Incompatibility
-from ..model import Finding, Fix, Position, Range, TextEdit
+from ..model import Finding, Fix, Position, Range, Severity, TextEdit
 from ..modules import import_roots, resolve_import
 from ..project import Project
 from ..registry import module_check, project_check
@@ -68,13 +69,9 @@ IMPORT_TO_DISTRIBUTION = {
     "flask_session": "Flask-Session",
 }
 
-_VERSION_FLAG = re.compile(r"^(IS_)?(PY_?\d|PYPY|PY2|PY3|WIN|WINDOWS|MACOS|LINUX|POSIX)")
-
 _DISTRIBUTION_TO_IMPORT: dict[str, str] = {
     canonicalize_name(dist): module for module, dist in IMPORT_TO_DISTRIBUTION.items()
 }
-
-_IMPORT_ERRORS = {"ImportError", "ModuleNotFoundError", "Exception", "BaseException"}
 
 
 def _usable(env: Environment | None) -> bool:
@@ -365,74 +362,6 @@ def stdlib_modules(version: tuple[int, ...] | None) -> frozenset[str]:
     return shipped[(older or ordered)[-1 if older else 0]]
 
 
-def _catches_import_error(handler: ast.ExceptHandler) -> bool:
-    if handler.type is None:
-        return True
-    types = handler.type.elts if isinstance(handler.type, ast.Tuple) else [handler.type]
-    for node in types:
-        name = node.attr if isinstance(node, ast.Attribute) else getattr(node, "id", "")
-        if name in _IMPORT_ERRORS:
-            return True
-    return False
-
-
-def _is_type_checking(test: ast.expr) -> bool:
-    if isinstance(test, ast.Name):
-        return test.id == "TYPE_CHECKING"
-    return isinstance(test, ast.Attribute) and test.attr == "TYPE_CHECKING"
-
-
-def _is_version_or_platform_test(test: ast.expr) -> bool:
-    """`sys.version_info >= ...`, `sys.platform == ...`, `os.name`: each branch is for another
-    interpreter, so neither branch's imports are required everywhere."""
-    for node in ast.walk(test):
-        if (
-            isinstance(node, ast.Attribute)
-            and node.attr in ("version_info", "platform", "name", "modules")
-            and isinstance(node.value, ast.Name)
-            and node.value.id in ("sys", "os")
-        ):
-            return True
-        if isinstance(node, ast.Name) and _VERSION_FLAG.match(node.id):
-            return True
-    return False
-
-
-def _imports(
-    body: list[ast.stmt], in_function: bool = False
-) -> Iterator[tuple[ast.Import | ast.ImportFrom, bool]]:
-    """Import statements that fail the program when the module is missing (and whether they
-    run only when a function is called)."""
-    for stmt in body:
-        if isinstance(stmt, (ast.Import, ast.ImportFrom)):
-            yield stmt, in_function
-            continue
-        if isinstance(stmt, ast.Try) or type(stmt).__name__ == "TryStar":
-            handlers = getattr(stmt, "handlers", [])
-            if not any(_catches_import_error(h) for h in handlers):
-                yield from _imports(stmt.body, in_function)  # type: ignore[attr-defined]
-            for handler in handlers:
-                yield from _imports(handler.body, in_function)
-            yield from _imports(stmt.orelse, in_function)  # type: ignore[attr-defined]
-            yield from _imports(stmt.finalbody, in_function)  # type: ignore[attr-defined]
-            continue
-        if isinstance(stmt, ast.If):
-            if _is_type_checking(stmt.test):
-                yield from _imports(stmt.orelse, in_function)
-                continue
-            if _is_version_or_platform_test(stmt.test):
-                continue
-        inner = in_function or isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef))
-        for name in ("body", "orelse", "finalbody"):
-            child = getattr(stmt, name, None)
-            if isinstance(child, list) and child and isinstance(child[0], ast.stmt):
-                yield from _imports(child, inner)
-        for case in getattr(stmt, "cases", []) or []:
-            yield from _imports(case.body, inner)
-        for handler in getattr(stmt, "handlers", []) or []:
-            yield from _imports(handler.body, inner)
-
-
 def _python_dirs(project: Project) -> set[str]:
     """Every directory that holds Python files at any depth (namespace packages count)."""
     cached = project.memo("dep005-python-dirs")
@@ -454,62 +383,281 @@ def _project_module(project: Project, importer: str, top: str) -> bool:
     return any(posixpath.join(root, top) in dirs for root in import_roots(project, importer))
 
 
-def _suggestion(top: str, declared: DeclaredRequirements) -> tuple[str, DeclaredRequirement | None]:
+def _is_project_module(project: Project, importer: str, top: str) -> bool:
+    """`_project_module`, kept until a file is created or deleted (the only change that can
+    alter the answer: the import roots depend on the importer's directory alone)."""
+    key = f"project-module:{posixpath.dirname(importer)}:{top}"
+    cached = project.derived(key)
+    if cached is None:
+        cached = project.keep_derived(key, _project_module(project, importer, top), ())
+    return bool(cached)
+
+
+def _declaration(
+    top: str, declared: DeclaredRequirements
+) -> tuple[str, DeclaredRequirement | None]:
+    """The distribution that provides `top`, and where the project declares it (runtime
+    declarations first)."""
     dist = IMPORT_TO_DISTRIBUTION.get(top, top.replace("_", "-"))
     for candidate in (dist, top):
-        found = declared.declared(candidate)
-        if found is not None and found.primary:
-            return found.requirement.name, found
+        found = declared.declared_for(candidate)
+        if found:
+            return found[0].requirement.name, found[0]
     return dist, None
 
 
-@module_check("DEP005")
-def check_imports(project: Project, module: PythonModule) -> Iterator[Finding]:
+#: What fails when an import in that scope is missing.
+_SCOPE_FAILS = {
+    "tests": "the tests that import it fail",
+    "docs": "the docs build fails",
+    "migrations": "the migrations fail",
+    "setup": "this script fails",
+    "scripts": "this script fails when you run it (the app never imports it)",
+}
+_SCOPE_RANK = {"app": 0, "unknown": 1}
+
+
+def _severity(scope: str, context: str) -> Severity:
+    """Error only when the app certainly imports it at start; a path that may not run is
+    likely (warning) or depends on what we cannot see (hint); other scopes never stop the app."""
+    if scope == "app":
+        if context == "module":
+            return Severity.ERROR
+        return Severity.HINT if context == "conditional" else Severity.WARNING
+    if scope == "unknown":
+        return Severity.WARNING if context == "module" else Severity.HINT
+    return Severity.HINT
+
+
+def _what_fails(scope: str, context: str) -> str:
+    if scope in _SCOPE_FAILS:
+        return _SCOPE_FAILS[scope]
+    if context == "function":
+        return "the function that imports it fails when it runs"
+    if context == "main":
+        return "running this file directly fails"
+    if context == "conditional":
+        return "this import runs only when its `if` holds, and then fails"
+    return "the app fails at start" if scope == "app" else "importing this module fails"
+
+
+def _dep005_advice(
+    project: Project,
+    env: Environment,
+    scope: str,
+    top: str,
+    dist: str,
+    found: DeclaredRequirement | None,
+    declared: DeclaredRequirements,
+) -> tuple[str, tuple[Fix, ...]]:
+    installable = found is not None and found.kind == "requirements"
+    if found is not None and (found.scope == "runtime" or scope not in ("app", "unknown")):
+        where = f"{found.path}" + (f" ({found.group})" if found.group else "")
+        if found.scope == "runtime":
+            advice = f"`{dist}` is declared in {where} but not installed: install the requirements."
+        else:
+            advice = (
+                f"`{dist}` is declared in {where} (the {found.scope} requirements) but not "
+                f"installed: install the {found.scope} requirements."
+            )
+        fixes = _install_fix(env, found.path, project) if installable else ()
+        return advice, fixes
+    if found is not None:
+        # the app needs it, but only a dev/docs/extra group declares it
+        main = declared.main_file() or "the runtime requirements"
+        return (
+            f"`{dist}` is declared only in {found.path}"
+            + (f" ({found.group})" if found.group else "")
+            + f", which a production install does not read: add it to {main}.",
+            (),
+        )
+    if any(env.get(r.name) is None for r in declared.primary() if r.kind != "constraint"):
+        # it often comes with one of them (Flask with Flask-Dance, alembic with Flask-Migrate)
+        return (
+            f"It is not declared, and the requirements are not installed yet: install them "
+            f"first; if `{top}` is still missing, add `{dist}` to the requirements.",
+            (),
+        )
+    if scope == "tests":
+        dev_files = declared.files_of_scope("dev")
+        target = dev_files[0] if dev_files else "your test/dev requirements"
+        return f"Install `{dist}` and add it to {target} (not to the app's requirements).", ()
+    if scope == "docs":
+        return f"Install `{dist}` and add it to the docs requirements.", ()
+    return f"Install `{dist}` and add it to the requirements.", ()
+
+
+def _site_data(project: Project, path: str, scope: str, site: ImportSite) -> dict[str, object]:
+    start, end = site.range.start, site.range.end
+    return {
+        "path": path,
+        "range": {
+            "start": {"line": start.line + 1, "column": start.character + 1},
+            "end": {"line": end.line + 1, "column": end.character + 1},
+        },
+        "scope": scope,
+        "context": site.context,
+    }
+
+
+@project_check("DEP005")
+def check_imports(project: Project) -> Iterator[Finding]:
+    """One finding per missing module, at its most severe site (app code first, then by
+    path and line); the other sites go in `data["sites"]`."""
     env = project_environment(project)
-    if env is None or not _usable(env) or module.tree is None:
+    if env is None or not _usable(env):
         return
     stdlib = stdlib_modules(env.version)
     declared = declared_requirements(project)
-    reported: set[str] = set()
-    for stmt, in_function in _imports(module.tree.body):
-        if isinstance(stmt, ast.ImportFrom):
-            if stmt.level or not stmt.module:
+    scopes = app_scope(project)
+    missing: dict[str, list[tuple[tuple[int, int, str, int, int], str, str, ImportSite]]] = {}
+    for path in project.python_files():
+        module = project.module(path)
+        if module is None or module.tree is None:
+            continue
+        scope = scopes.scope_of(project, path)
+        for site in import_sites(project, module, env.version):
+            top = site.top
+            if top.startswith("__") or top in stdlib or env.can_import(top):
                 continue
-            names: list[tuple[str, ast.alias | ast.ImportFrom]] = [(stmt.module, stmt)]
-        else:
-            names = [(alias.name, alias) for alias in stmt.names]
-        for dotted, node in names:
-            top = dotted.split(".")[0]
-            if top in reported or top.startswith("__") or top in stdlib:
+            if _is_project_module(project, path, top):
                 continue
-            if env.can_import(top) or _project_module(project, module.path, top):
-                continue
-            reported.add(top)
-            located = node if getattr(node, "lineno", None) is not None else stmt
-            dist, found = _suggestion(top, declared)
-            if found is not None:
-                advice = (
-                    f"`{dist}` is declared in {found.path} but not installed: install the "
-                    "requirements into this interpreter."
-                )
-                fixes = _install_fix(env, found.path, project)
-            else:
-                advice = f"Install `{dist}` and add it to the requirements."
-                fixes = ()
-            yield Finding(
-                "DEP005",
-                RULES["DEP005"].severity,
-                module.path,
-                module.range_of(located),
-                f"`{top}` is not importable from {describe(env)}: "
-                f"{'this function' if in_function else 'the app'} fails with "
-                f"`ModuleNotFoundError: No module named '{top}'`. {advice}",
-                fixes,
-                {"module": top, "distribution": dist},
+            severity = _severity(scope, site.context)
+            order = (
+                _SCOPE_RANK.get(scope, 2),
+                int(severity),
+                path,
+                site.range.start.line,
+                site.range.start.character,
             )
+            missing.setdefault(top, []).append((order, path, scope, site))
+    for top in sorted(missing):
+        sites = sorted(missing[top], key=lambda entry: entry[0])
+        _, first_path, first_scope, site = sites[0]
+        files = len({entry[1] for entry in sites})
+        dist, found = _declaration(top, declared)
+        advice, fixes = _dep005_advice(project, env, first_scope, top, dist, found, declared)
+        where = f" (imported in {files} files)" if files > 1 else ""
+        yield Finding(
+            "DEP005",
+            _severity(first_scope, site.context),
+            first_path,
+            site.range,
+            f"`{top}` is not importable from {describe(env)}{where}: "
+            f"{_what_fails(first_scope, site.context)} with "
+            f"`ModuleNotFoundError: No module named '{top}'`. {advice}",
+            fixes,
+            {
+                "module": top,
+                "distribution": dist,
+                "requirement": found.requirement.name if found is not None else None,
+                "declared_in": found.path if found is not None else None,
+                "requirement_scope": found.scope if found is not None else None,
+                "scope": first_scope,
+                "context": site.context,
+                "files": files,
+                "sites": [_site_data(project, p, sc, st) for _, p, sc, st in sites],
+            },
+        )
 
 
 # --- DEP006 -------------------------------------------------------------------------------------
+
+_Function = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)
+
+
+def _nodes_in_scopes(tree: ast.AST) -> Iterator[tuple[ast.AST, tuple[ast.AST, ...]]]:
+    """Every node with the functions it sits in, innermost last."""
+    todo: list[tuple[ast.AST, tuple[ast.AST, ...]]] = [(tree, ())]
+    while todo:
+        node, scopes = todo.pop()
+        yield node, scopes
+        inner = (*scopes, node) if isinstance(node, _Function) else scopes
+        for child in ast.iter_child_nodes(node):
+            # decorators and defaults are evaluated in the enclosing scope
+            in_header = isinstance(node, _Function) and (
+                child in getattr(node, "decorator_list", ()) or child is node.args
+            )
+            todo.append((child, scopes if in_header else inner))
+
+
+class _AppFlow:
+    """Which names hold a Flask app where they are used, by data flow: bound to `Flask(...)`
+    (or a subclass, or an app factory's result) in that scope or at module level, imported
+    from a module that defines one, `current_app` from flask, or a parameter annotated as a
+    Flask app. A parameter that merely happens to be named `app` (Sphinx's `setup(app)`) is
+    not one."""
+
+    def __init__(self, tree: ast.Module, found: ModuleApps | None):
+        self.module_apps = set(found.instances) if found is not None else set()
+        factories = set(found.factories) if found is not None else set()
+        self.factories = factories | CONVENTIONAL_FACTORIES
+        self.classes: set[str] = set()
+        self.flask_modules: set[str] = set()
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                for alias in node.names:
+                    local = alias.asname or alias.name
+                    if alias.name in APP_CLASSES.get(node.module, ()):
+                        self.classes.add(local)
+                    elif node.module == "flask" and alias.name == "current_app":
+                        self.module_apps.add(local)
+            elif isinstance(node, ast.Import):
+                for alias in node.names:
+                    if alias.name in APP_CLASSES:
+                        self.flask_modules.add(alias.asname or alias.name)
+            elif isinstance(node, ast.ClassDef) and any(self._app_class(b) for b in node.bases):
+                self.classes.add(node.name)
+        self.locals: dict[ast.AST, tuple[set[str], set[str]]] = {}
+
+    def _app_class(self, node: ast.expr | None) -> bool:
+        if isinstance(node, ast.Name):
+            return node.id in self.classes
+        return (
+            isinstance(node, ast.Attribute)
+            and isinstance(node.value, ast.Name)
+            and node.value.id in self.flask_modules
+            and node.attr in APP_CLASSES.get(node.value.id, APP_CLASSES["flask"])
+        )
+
+    def _builds_app(self, value: ast.expr | None) -> bool:
+        if not isinstance(value, ast.Call):
+            return False
+        func = value.func
+        return self._app_class(func) or (isinstance(func, ast.Name) and func.id in self.factories)
+
+    def _scope(self, function: ast.AST) -> tuple[set[str], set[str]]:
+        """(names bound in `function`, those bound to an app)."""
+        cached = self.locals.get(function)
+        if cached is not None:
+            return cached
+        bound: set[str] = set()
+        apps: set[str] = set()
+        args = getattr(function, "args", None)
+        if isinstance(args, ast.arguments):
+            for arg in (*args.posonlyargs, *args.args, *args.kwonlyargs):
+                bound.add(arg.arg)
+                if self._app_class(arg.annotation):
+                    apps.add(arg.arg)
+        for node, scopes in _nodes_in_scopes(function):
+            if scopes != (function,) or not isinstance(node, (ast.Assign, ast.AnnAssign)):
+                continue
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            names = [t.id for t in targets if isinstance(t, ast.Name)]
+            bound.update(names)
+            if self._builds_app(node.value):
+                apps.update(names)
+        self.locals[function] = (bound, apps)
+        return bound, apps
+
+    def __call__(self, name: str, scopes: tuple[ast.AST, ...]) -> bool:
+        for function in reversed(scopes):
+            bound, apps = self._scope(function)
+            if name in apps:
+                return True
+            if name in bound:
+                return False
+        return name in self.module_apps
 
 
 @module_check("DEP006")
@@ -525,8 +673,7 @@ def check_removed_flask_apis(project: Project, module: PythonModule) -> Iterator
     if not removed:
         return
     found = find_flask_apps(project, module.path)
-    app_names = {d.name for d in found.apps} if found is not None else set()
-    app_names |= {"app", "current_app", "application"}
+    is_app = _AppFlow(module.tree, found)
     flask_aliases = {
         alias.asname or alias.name
         for node in ast.walk(module.tree)
@@ -554,7 +701,7 @@ def check_removed_flask_apis(project: Project, module: PythonModule) -> Iterator
             data={"api": name, "removed_in": since},
         )
 
-    for node in ast.walk(module.tree):
+    for node, scopes in _nodes_in_scopes(module.tree):
         if isinstance(node, ast.ImportFrom) and node.module and not node.level:
             for api in removed:
                 if api.kind != "import" or api.module != node.module:
@@ -583,7 +730,7 @@ def check_removed_flask_apis(project: Project, module: PythonModule) -> Iterator
                         else f"AttributeError: module 'flask' has no attribute '{api.name}'"
                     )
                 elif api.kind == "attribute" or (
-                    api.kind == "app-attribute" and receiver in app_names
+                    api.kind == "app-attribute" and receiver and is_app(receiver, scopes)
                 ):
                     error = api.error
                 else:
@@ -616,6 +763,75 @@ def check_removed_flask_apis(project: Project, module: PythonModule) -> Iterator
 
 # --- DEP007 -------------------------------------------------------------------------------------
 
+_ENV_GETTERS = frozenset({"getenv", "get", "setdefault", "pop"})
+
+
+def environment_reads(project: Project, path: str) -> tuple[frozenset[str], tuple[str, ...]]:
+    """(variable names a module reads from os.environ/getenv, the prefixes it loads with
+    `config.from_prefixed_env()`), kept until the module changes. `load_dotenv()` reads
+    every key: the prefix "" then."""
+    key = f"environment_reads:{path}"
+    cached = project.derived(key)
+    if cached is not None:
+        return cached  # type: ignore[no-any-return]
+    names: set[str] = set()
+    prefixes: list[str] = []
+    module = project.module(path)
+    text = module.text if module is not None else ""
+    if module is not None and module.tree is not None and "env" in text:
+        for node in ast.walk(module.tree):
+            if isinstance(node, ast.Subscript) and _is_environ(node.value):
+                index = node.slice
+                if isinstance(index, ast.Constant) and isinstance(index.value, str):
+                    names.add(index.value)
+            if not isinstance(node, ast.Call):
+                continue
+            func = node.func
+            called = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+            first = node.args[0] if node.args else None
+            literal = first.value if isinstance(first, ast.Constant) else None
+            if called == "getenv" or (
+                called in _ENV_GETTERS
+                and isinstance(func, ast.Attribute)
+                and _is_environ(func.value)
+            ):
+                if isinstance(literal, str):
+                    names.add(literal)
+            elif called == "from_prefixed_env":
+                prefix = literal if isinstance(literal, str) else "FLASK"
+                for keyword in node.keywords:
+                    value = keyword.value
+                    if keyword.arg == "prefix" and isinstance(value, ast.Constant):
+                        prefix = str(value.value)
+                prefixes.append(f"{prefix}_")
+            elif called in ("load_dotenv", "dotenv_values"):
+                prefixes.append("")
+    result = (frozenset(names), tuple(prefixes))
+    return project.keep_derived(key, result, {path})  # type: ignore[no-any-return]
+
+
+def _is_environ(node: ast.expr) -> bool:
+    if isinstance(node, ast.Name):
+        return node.id == "environ"
+    return isinstance(node, ast.Attribute) and node.attr == "environ"
+
+
+def _flask_reads(project: Project, path: str) -> bool:
+    """Whether Flask or the app reads any key of this dotenv file."""
+    from ..entrypoints.dotenv_files import read_dotenv
+
+    keys = set(read_dotenv(project, path))
+    if any(k.startswith("FLASK_") for k in keys):
+        return True
+    scopes = app_scope(project)
+    for module in project.python_files():
+        if scopes.scope_of(project, module) not in ("app", "unknown", "scripts"):
+            continue
+        names, prefixes = environment_reads(project, module)
+        if keys & names or any(k.startswith(p) for k in keys for p in prefixes):
+            return True
+    return False
+
 
 @project_check("DEP007")
 def check_dotenv(project: Project) -> Iterator[Finding]:
@@ -627,12 +843,15 @@ def check_dotenv(project: Project) -> Iterator[Finding]:
         return
     files = [p for p in project.files() if p.rsplit("/", 1)[-1] in (".flaskenv", ".env")]
     files = [p for p in files if p.count("/") <= 1]
+    # a .env that only docker compose reads (variable substitution) is not Flask's
+    files = [p for p in files if _flask_reads(project, p)]
     if not files:
         return
     already = declared.declared("python-dotenv")
     fixes: tuple[Fix, ...] = ()
     if already is not None:
-        fixes = _install_fix(env, already.path, project)
+        if already.kind == "requirements":
+            fixes = _install_fix(env, already.path, project)
     else:
         main = declared.main_file()
         text = project.read_text(main) if main else None

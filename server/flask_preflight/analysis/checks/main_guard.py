@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Iterator
+from dataclasses import replace
 
+from ..app_scope import app_scope, entrypoint_modules
 from ..catalog import RULES
 from ..flask_apps import (
     Guard,
@@ -17,7 +19,7 @@ from ..flask_apps import (
     statement_calls,
     walk_import_time,
 )
-from ..model import Finding, Fix, Range, TextEdit
+from ..model import Finding, Fix, Range, Severity, TextEdit
 from ..project import Project
 from ..python_edits import (
     append_block,
@@ -34,6 +36,29 @@ from ..source import PythonModule
 
 def _finding(rule: str, module: PythonModule, rng: Range, message: str, *fixes: Fix) -> Finding:
     return Finding(rule, RULES[rule].severity, module.path, rng, message, tuple(fixes))
+
+
+def _launcher_only(project: Project, module: PythonModule) -> bool:
+    """Nothing in the project imports the module and no deploy file names it: only
+    `python file.py` runs it today, where the unguarded call is what starts the server."""
+    return not app_scope(project).imported(module.path) and module.path not in (
+        entrypoint_modules(project)
+    )
+
+
+def _app001(
+    project: Project, module: PythonModule, rng: Range, message: str, *fixes: Fix
+) -> Finding:
+    found = _finding("APP001", module, rng, message, *fixes)
+    if not _launcher_only(project, module):
+        return found
+    return replace(
+        found,
+        severity=Severity.HINT,
+        message=f"{message} (Nothing imports this module and no deploy file names it yet, "
+        "so today only `python "
+        f"{module.path.rsplit('/', 1)[-1]}` runs it.)",
+    )
 
 
 def _call_text(module: PythonModule, call: ast.Call) -> str:
@@ -116,13 +141,15 @@ def _unguarded_calls_of(apps: ModuleApps) -> Iterator[tuple[ast.Call, ast.stmt, 
                 yield call, stmt, call.func.id
 
 
-def check_unguarded_run(module: PythonModule, apps: ModuleApps) -> Iterator[Finding]:
+def check_unguarded_run(
+    project: Project, module: PythonModule, apps: ModuleApps
+) -> Iterator[Finding]:
     for run in apps.run_calls:
         if run.guarded:
             continue
         what = _call_text(module, run.call)
-        yield _finding(
-            "APP001",
+        yield _app001(
+            project,
             module,
             module.range_of(run.call),
             f"{what} runs on import, not only when you run this file: gunicorn, uWSGI and "
@@ -133,8 +160,8 @@ def check_unguarded_run(module: PythonModule, apps: ModuleApps) -> Iterator[Find
         )
     for call, stmt, name in _unguarded_calls_of(apps):
         inner = apps.runs_in_functions[name][0]
-        yield _finding(
-            "APP001",
+        yield _app001(
+            project,
             module,
             module.range_of(call),
             f"{name}() starts the development server (`{module.segment(inner.call.func)}()` "
@@ -300,7 +327,7 @@ def check_main_guard(project: Project, module: PythonModule) -> Iterator[Finding
     apps = find_flask_apps(project, module.path)
     if apps is None:
         return
-    yield from check_unguarded_run(module, apps)
+    yield from check_unguarded_run(project, module, apps)
     yield from check_malformed_guards(module, apps)
     yield from check_guard_runs_nothing(module, apps)
     yield from check_routes_after_run(module, apps)
