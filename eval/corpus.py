@@ -81,6 +81,8 @@ def report_items(project: Path, mode: str, python: str) -> Iterator[Item]:
     name = project.name
     check = _run_json([*cli(), "check", str(project), "--python", python, "--format", "json"])
     for finding in check["findings"]:
+        if finding.get("cause"):
+            continue  # folded under a root cause's headline: shown only with --show-all
         start = finding["range"]["start"]
         yield Item(
             name,
