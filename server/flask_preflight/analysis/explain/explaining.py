@@ -221,15 +221,20 @@ def _activation_fixes(ctx: _Context) -> list[FixSuggestion]:
     ]
 
 
-def _install_fix(ctx: _Context, distributions: list[str]) -> FixSuggestion | None:
-    if not ctx.selected or not distributions:
+def _install_fix(
+    ctx: _Context, distributions: list[str], interpreter: str | None = None
+) -> FixSuggestion | None:
+    """`<interpreter> -m pip install ...`, into the selected interpreter unless told."""
+    target = interpreter or ctx.selected
+    if not target or not distributions:
         return None
-    argv = [ctx.selected, "-m", "pip", "install", *distributions]
-    shown = ctx.show(ctx.selected)
+    argv = [target, "-m", "pip", "install", *distributions]
+    shown = ctx.show(target)
     typed = [shown if "/" in shown or os.path.isabs(shown) else "./" + shown, *argv[1:]]
     names = ", ".join(distributions)
+    which = " (selected)" if ctx.selected and same_interpreter(target, ctx.selected) else ""
     return FixSuggestion(
-        "install", f"Install {names} into {shown} (selected)", _quote(typed), tuple(argv)
+        "install", f"Install {names} into {shown}{which}", _quote(typed), tuple(argv)
     )
 
 
@@ -373,7 +378,7 @@ def _explain_missing_module(ctx: _Context, module: str) -> Explanation:
     install = _install_fix(ctx, [distribution])
     if install:
         explanation.fixes.append(install)
-    if matches is False and ctx.selected:
+    if matches is False and ctx.selected and ctx.ran is not None and ctx.ran.certain:
         explanation.interpreter_mismatch = True
         rerun = _rerun_with(ctx, ctx.selected)
         if rerun:
@@ -444,7 +449,7 @@ def _explain_cannot_import(ctx: _Context, info: dict[str, str]) -> Explanation:
             f"({known.source}). Pin {known.pin}, or upgrade to {known.upgrade}."
         )
         for requirement in (known.upgrade, known.pin):
-            fix = _install_fix(ctx, [requirement])
+            fix = _install_fix(ctx, [requirement], env.interpreter if env else None)
             if fix is not None:
                 explanation.fixes.append(FixSuggestion("pin", fix.title, fix.command, fix.argv))
     elif startup:
@@ -459,6 +464,9 @@ def _explain_cannot_import(ctx: _Context, info: dict[str, str]) -> Explanation:
     ):
         explanation.interpreter_mismatch = True
         summary += f" (This ran {env.interpreter}, not {ctx.show(ctx.selected)} (selected).)"
+        rerun = _rerun_with(ctx, ctx.selected)
+        if rerun is not None:
+            explanation.fixes.insert(0, rerun)
     explanation.summary = summary
     return explanation
 
