@@ -35,10 +35,11 @@ def render_explanation(explanation: Explanation, root: str | None = None) -> str
     if explanation.selected_interpreter and explanation.explained:
         lines.append(f"  selected: {explanation.selected_interpreter}")
     lines += [f"  {detail}" for detail in explanation.details]
-    if explanation.fixes:
+    # Fixes a terminal can run (the editor-only ones, such as activating new terminals, not).
+    typed = [fix for fix in explanation.fixes if fix.command]
+    if typed:
         lines.append("Fixes:")
-        for fix in explanation.fixes:
+        for fix in typed:
             lines.append(f"  - {fix.title}")
-            if fix.command:
-                lines.append(f"      $ {fix.command}")
+            lines.append(f"      $ {fix.command}")
     return "\n".join(lines) + "\n"

@@ -390,6 +390,23 @@ _RULES: tuple[Rule, ...] = (
         "export FLASK_ENV=development",
         "export FLASK_DEBUG=1",
     ),
+    # --- what really happened when the app was started ---------------------------------------
+    Rule(
+        "RUN001",
+        "run-failed",
+        _E,
+        "Starting the app in a terminal failed here (a traceback's deepest frame in the project).",
+        "Not a static check: reported from what the integrated terminal printed when a "
+        "command such as `python app.py`, `flask run` or `gunicorn app:app` failed. The "
+        "diagnostic sits on the deepest traceback frame inside the project and says why it "
+        "failed: the module is not installed, or installed only in another interpreter than "
+        "the one the terminal ran; which installed distribution raised and which one lacks a "
+        "name. It clears when the app is started again. The same explanation is printed by "
+        "`flask-preflight explain` for any saved output.",
+        "$ python app.py   # the terminal's python is not the project's .venv\n"
+        "ModuleNotFoundError: No module named 'flask'",
+        "$ .venv/bin/python app.py",
+    ),
 )
 
 RULES: dict[str, Rule] = {rule.id: rule for rule in _RULES}

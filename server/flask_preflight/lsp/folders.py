@@ -96,6 +96,8 @@ class Folder:
     scanned: bool = False
     scan_token: str | None = None
     open_only: bool = False
+    # root-relative path -> RUN001 diagnostics from the last failed start in the terminal
+    run_diagnostics: dict[str, list[types.Diagnostic]] = field(default_factory=dict)
 
     def relpath(self, uri: str) -> str | None:
         path = to_fs_path(uri)

@@ -335,9 +335,10 @@ def _explain_missing_module(ctx: _Context, module: str) -> Explanation:
             return explanation
         # Nothing names the interpreter that ran: say what we know.
         assert sel_env is not None
+        version = f" {sel_dist.version}" if sel_dist and sel_dist.version else ""
         summary = (
             f"The command ran a Python without `{top}`, but {ctx.show(ctx.selected or '')} "
-            f"(selected) has {distribution}: this terminal uses another Python."
+            f"(selected) has {distribution}{version}: this terminal uses another Python."
         )
         explanation = _base(ctx, "wrong-interpreter", summary)
         explanation.interpreter_mismatch = True
