@@ -319,6 +319,7 @@ def test_cli_explain_json_and_exit_codes(
         "certain": True,
         "selected": selected(project),
         "mismatch": True,
+        "is_selected": False,
     }
     assert report["location"] == {"path": str(project / "app.py"), "line": 1}
     assert main([*argv, "--command", f"{bare} app.py"]) == 1

@@ -91,6 +91,8 @@ class Explanation:
     selected_interpreter: str | None = None
     #: True when the command certainly (or by consistent evidence) used another interpreter.
     interpreter_mismatch: bool = False
+    #: Whether the interpreter that ran is the selected one (None: unknown).
+    ran_is_selected: bool | None = None
     #: The deepest traceback frame inside the project (absolute file, 1-based line).
     location: Frame | None = None
     raised_by: dict[str, Any] | None = None
@@ -118,6 +120,7 @@ class Explanation:
                 "certain": self.ran_certain,
                 "selected": self.selected_interpreter,
                 "mismatch": self.interpreter_mismatch,
+                "is_selected": self.ran_is_selected,
             },
             "location": (
                 {"path": self.location.file, "line": self.location.line} if self.location else None
@@ -259,6 +262,7 @@ def _base(ctx: _Context, kind: str, summary: str) -> Explanation:
         ran_certain=bool(ctx.ran and ctx.ran.certain),
         selected_interpreter=ctx.selected,
         location=project_frame(ctx.output, ctx.root, ctx.run.cwd),
+        ran_is_selected=_ran_matches_selected(ctx),
     )
 
 
