@@ -292,6 +292,8 @@ def test_run_failure_finding_sits_on_the_project_frame(project: Path) -> None:
         ("uv run flask run", "uv", "flask", None, True),
         ("ls -la", None, None, None, False),
         ("python", "python", None, None, False),
+        ("python -c 'import flask'", "python", None, None, False),
+        ("python -m pip install flask", "python", "pip", None, False),
     ],
 )
 def test_command_lines(

@@ -55,7 +55,7 @@ export function appendBounded(buffer: string, data: string, limit = 200_000): st
 /** The key under which a mismatch is said once: the same two interpreters are said once. */
 export function mismatchKey(explanation: Explanation): string | undefined {
   if (!explanation.interpreter.mismatch) return undefined;
-  return `${explanation.interpreter.ran ?? '?'} -> ${explanation.interpreter.selected ?? '?'}`;
+  return `${explanation.kind}: ${explanation.interpreter.ran ?? '?'} -> ${explanation.interpreter.selected ?? '?'}`;
 }
 
 /** Whether this run shows the terminal now runs the selected interpreter (the warning can go). */

@@ -34,6 +34,10 @@ export class TerminalWatcher implements vscode.Disposable {
   private readonly running = new Map<vscode.TerminalShellExecution, Running>();
   private readonly said = new Set<string>();
   private unavailableSaid = false;
+  /** Terminals we activated a venv in (on the user's click): their VIRTUAL_ENV, for the server. */
+  private readonly activated = new WeakMap<vscode.Terminal, string>();
+  /** The venv new terminals activate (after "Activate in every new terminal"). */
+  private newTerminalsVenv: string | undefined;
   private started = false;
 
   constructor(
@@ -61,7 +65,10 @@ export class TerminalWatcher implements vscode.Disposable {
     this.disposables.push(
       vscode.window.onDidStartTerminalShellExecution((e) => this.onStart(e)),
       vscode.window.onDidEndTerminalShellExecution((e) => void this.onEnd(e)),
-      vscode.window.onDidOpenTerminal((t) => this.expectShellIntegration(t)),
+      vscode.window.onDidOpenTerminal((t) => {
+        if (this.newTerminalsVenv) this.activated.set(t, this.newTerminalsVenv);
+        this.expectShellIntegration(t);
+      }),
     );
     for (const terminal of vscode.window.terminals) this.expectShellIntegration(terminal);
     infoLog('watching the integrated terminal (shell integration) for python, pip, flask and gunicorn commands');
@@ -85,7 +92,7 @@ export class TerminalWatcher implements vscode.Disposable {
       if (e.terminal === terminal) {
         clearTimeout(timer);
         listener.dispose();
-        debugLog(`shell integration active in terminal "${terminal.name}"`);
+        infoLog(`shell integration active in terminal "${terminal.name}"`);
       }
     });
     this.disposables.push(listener, { dispose: () => clearTimeout(timer) });
@@ -120,6 +127,8 @@ export class TerminalWatcher implements vscode.Disposable {
       exitCode: e.exitCode ?? null,
       output: entry.output,
       folderUri: this.folderUri(e.execution),
+      // What we know of this terminal's environment: the venv we activated in it, if any.
+      environ: this.activated.has(e.terminal) ? { VIRTUAL_ENV: this.activated.get(e.terminal) } : null,
     };
     let explanation: Explanation | null | undefined;
     try {
@@ -166,6 +175,7 @@ export class TerminalWatcher implements vscode.Disposable {
       this.environment.prepend('PATH', `${binDir}${sep}`);
       this.environment.replace('VIRTUAL_ENV', virtualEnv);
       this.environment.description = `Flask Preflight: activates ${virtualEnv}`;
+      this.newTerminalsVenv = virtualEnv;
       this.statusBar.setTerminalWarning(undefined);
       infoLog(`new terminals will activate ${virtualEnv} (PATH and VIRTUAL_ENV)`);
       void showInformationMessage(`New terminals in this workspace will use ${virtualEnv}. Open a new terminal, or relaunch this one.`);
@@ -174,7 +184,11 @@ export class TerminalWatcher implements vscode.Disposable {
     if (!fix.command) return;
     terminal.show();
     terminal.sendText(fix.command, true);
-    if (fix.kind === 'activate') this.statusBar.setTerminalWarning(undefined);
+    if (fix.kind === 'activate') {
+      const venvRoot = fix.argv[0];
+      if (venvRoot) this.activated.set(terminal, venvRoot);
+      this.statusBar.setTerminalWarning(undefined);
+    }
   }
 
   dispose(): void {

@@ -39,7 +39,9 @@ describe('which terminal commands go to the server', () => {
 
 describe('what is said, and how often', () => {
   test('a mismatch is keyed by both interpreters; a match clears the warning', () => {
-    assert.equal(mismatchKey(explanation()), '/usr/bin/python3 -> /p/.venv/bin/python');
+    assert.equal(mismatchKey(explanation()), 'wrong-interpreter: /usr/bin/python3 -> /p/.venv/bin/python');
+    // pip into another environment is another thing to say, even for the same two interpreters.
+    assert.notEqual(mismatchKey(explanation({ kind: 'pip-installed-elsewhere' })), mismatchKey(explanation()));
     assert.equal(mismatchKey(explanation({}, { mismatch: false })), undefined);
     assert.equal(showsSelectedInterpreter(explanation({ kind: 'none' }, { mismatch: false, is_selected: true })), true);
     assert.equal(showsSelectedInterpreter(explanation({}, { mismatch: false, is_selected: null })), false);

@@ -36,6 +36,20 @@ def _text(raw: dict[str, Any], key: str, required: bool = False) -> str | None:
     return value
 
 
+def _environ(raw: dict[str, Any]) -> dict[str, str] | None:
+    """The terminal's environment as far as the client knows it (VIRTUAL_ENV, PATH), over the
+    server's own PATH (the terminal inherits the editor's environment)."""
+    given = raw.get("environ")
+    if not isinstance(given, dict):
+        return None
+    environ = {"PATH": os.environ.get("PATH", os.defpath)}
+    for key in ("VIRTUAL_ENV", "PATH"):
+        value = given.get(key)
+        if isinstance(value, str) and value:
+            environ[key] = value
+    return environ
+
+
 def _folder_of_run(ls: PreflightServer, raw: dict[str, Any]) -> Folder | None:
     folder_uri = raw.get("folderUri")
     if isinstance(folder_uri, str):
@@ -88,7 +102,9 @@ async def explain_terminal_run(ls: PreflightServer, params: Any) -> dict[str, An
     if folder is None or not folder.trusted:
         # Untrusted: the terminal is not watched (the client does not ask either).
         return None
-    run = TerminalRun(command_line, output[-MAX_OUTPUT:], cwd=cwd, exit_code=exit_code)
+    run = TerminalRun(
+        command_line, output[-MAX_OUTPUT:], cwd=cwd, exit_code=exit_code, environ=_environ(raw)
+    )
     selected = folder.chosen.path if folder.chosen else None
     root = str(folder.root)
     project = folder.project

@@ -47,9 +47,12 @@ class Command:
     def starts_app(self) -> bool:
         """Whether the command starts an app (not pip): its failure is a start-up failure."""
         kind = self.module or self.tool
-        return kind in ("python", "flask", "gunicorn", "uwsgi", "waitress") and not (
-            self.tool == "python" and self.module is None and not self.args
-        )
+        if self.tool == "python" and self.module is None:
+            # `python app.py` starts it; `python`, `python -c ...`, `python -V` do not.
+            script = next((a for a in self.args if not a.startswith("-")), None)
+            first = self.args[0] if self.args else ""
+            return script is not None and first not in ("-c",) and script.endswith(".py")
+        return kind in ("flask", "gunicorn", "uwsgi", "waitress")
 
     @property
     def installs(self) -> bool:

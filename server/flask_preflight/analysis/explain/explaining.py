@@ -60,7 +60,8 @@ class TerminalRun:
 @dataclass(frozen=True)
 class FixSuggestion:
     """One fix. `kind` tells the front end how to offer it; `command` is shell text to type
-    in the terminal (only when the user picks it), `argv` the same as a list."""
+    in the terminal (only when the user picks it), `argv` the same as a list; for the
+    activation fixes (`activate`, `activate-new-terminals`) `argv` is the venv's root."""
 
     kind: str  # rerun | activate | activate-new-terminals | install | use-port | name-app | pin
     title: str
@@ -207,12 +208,18 @@ def _activation_fixes(ctx: _Context) -> list[FixSuggestion]:
     if windows:
         script = os.path.join(env.venv_root, "Scripts", "Activate.ps1")
         activate = FixSuggestion(
-            "activate", f"Activate {label} in this terminal", f"& {shlex.quote(script)}"
+            "activate",
+            f"Activate {label} in this terminal",
+            f"& {shlex.quote(script)}",
+            (env.venv_root,),
         )
     else:
         script = os.path.join(env.venv_root, "bin", "activate")
         activate = FixSuggestion(
-            "activate", f"Activate {label} in this terminal", f"source {shlex.quote(script)}"
+            "activate",
+            f"Activate {label} in this terminal",
+            f"source {shlex.quote(script)}",
+            (env.venv_root,),
         )
     return [
         activate,
@@ -652,7 +659,13 @@ def _explain_pip(ctx: _Context) -> Explanation | None:
             names, root=ctx.root, exclude=[ctx.selected], kind="distribution", also=also
         )
         places = _places(elsewhere, missing)
-        where = places[0] if places else (ctx.ran.path if ctx.ran else "another Python")
+        # Only a place we saw the files in, or an interpreter named for certain, is named.
+        if places:
+            where = places[0]
+        elif ctx.ran is not None and ctx.ran.certain:
+            where = ctx.ran.path
+        else:
+            where = "another environment"
         shown = ", ".join(f"{n} {v}" if v else n for n, v in missing[:4])
         if len(missing) > 4:
             shown += f" and {len(missing) - 4} more"
