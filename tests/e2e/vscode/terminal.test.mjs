@@ -106,9 +106,6 @@ test('shell integration activates in the bash terminal, and python app.py is exp
   for (const button of ['Re-run with .venv/bin/python', 'Activate .venv in this terminal']) {
     assert.equal(await shown.locator('.monaco-button', { hasText: button }).count(), 1, button);
   }
-  fs.mkdirSync(path.join(h.REPO, 'docs', 'images'), { recursive: true });
-  await h.screenshot(page, 'terminal-wrong-python');
-  fs.copyFileSync(path.join(h.ARTIFACTS, 'terminal-wrong-python.png'), path.join(h.REPO, 'docs', 'images', 'terminal-wrong-python.png'));
   // The status bar says it until fixed or dismissed.
   await h.waitFor('the terminal warning in the status bar', async () => /Terminal uses another Python/.test((await h.flaskStatus(page)).text));
   // RUN001 sits on app.py line 1.
@@ -118,6 +115,10 @@ test('shell integration activates in the bash terminal, and python app.py is exp
     return found.length > 0 ? found : undefined;
   });
   assert.match(errors[0].line, /from flask import Flask/);
+  await shown.waitFor({ state: 'visible' });
+  fs.mkdirSync(path.join(h.REPO, 'docs', 'images'), { recursive: true });
+  await h.screenshot(page, 'terminal-wrong-python');
+  fs.copyFileSync(path.join(h.ARTIFACTS, 'terminal-wrong-python.png'), path.join(h.REPO, 'docs', 'images', 'terminal-wrong-python.png'));
 });
 
 test('pip install with the terminal\'s pip says where it went, not .venv', async () => {
@@ -127,7 +128,7 @@ test('pip install with the terminal\'s pip says where it went, not .venv', async
   const text = await shown.innerText();
   assert.match(text, /pip installed tinypkg 1\.0 into /);
   assert.ok(text.includes(other), text);
-  assert.equal(await shown.locator('.monaco-button', { hasText: 'Install' }).count(), 1);
+  assert.equal(await shown.locator('.monaco-button', { hasText: 'Install tinypkg into .venv/bin/python (selected)' }).count(), 1);
   await h.screenshot(page, 'terminal-pip-elsewhere');
   fs.copyFileSync(path.join(h.ARTIFACTS, 'terminal-pip-elsewhere.png'), path.join(h.REPO, 'docs', 'images', 'terminal-pip-elsewhere.png'));
 });

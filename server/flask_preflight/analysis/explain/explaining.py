@@ -232,7 +232,10 @@ def _activation_fixes(ctx: _Context) -> list[FixSuggestion]:
 
 
 def _install_fix(
-    ctx: _Context, distributions: list[str], interpreter: str | None = None
+    ctx: _Context,
+    distributions: list[str],
+    interpreter: str | None = None,
+    names: list[str] | None = None,
 ) -> FixSuggestion | None:
     """`<interpreter> -m pip install ...`, into the selected interpreter unless told."""
     target = interpreter or ctx.selected
@@ -241,10 +244,11 @@ def _install_fix(
     argv = [target, "-m", "pip", "install", *distributions]
     shown = ctx.show(target)
     typed = [shown if "/" in shown or os.path.isabs(shown) else "./" + shown, *argv[1:]]
-    names = ", ".join(distributions)
+    # The title names the distributions (not a wheel's path); the command is what was typed.
+    label = ", ".join(names or distributions)
     which = " (selected)" if ctx.selected and same_interpreter(target, ctx.selected) else ""
     return FixSuggestion(
-        "install", f"Install {names} into {shown}{which}", _quote(typed), tuple(argv)
+        "install", f"Install {label} into {shown}{which}", _quote(typed), tuple(argv)
     )
 
 
@@ -680,7 +684,7 @@ def _explain_pip(ctx: _Context) -> Explanation | None:
             explanation.ran_evidence = "where the installed files are"
             explanation.ran_certain = True
         explanation.details = [f"installed in {p}" for p in places]
-        fix = _install_fix(ctx, wanted or names)
+        fix = _install_fix(ctx, wanted or names, names=names)
         if fix:
             explanation.fixes.append(fix)
         explanation.fixes += _activation_fixes(ctx)
