@@ -153,6 +153,22 @@ def test_flask_run_without_an_app(tmp_path: Path) -> None:
     assert explanation.fixes and "--app" in explanation.fixes[0].argv
 
 
+def test_gunicorn_from_another_directory_is_not_an_interpreter_problem(tmp_path: Path) -> None:
+    project = project_with_venv(tmp_path / "p", servers_venv())
+    elsewhere = project / "docs"
+    elsewhere.mkdir()
+    code, output = run([str(project / ".venv" / "bin" / "gunicorn"), "app:app"], elsewhere)
+    assert code != 0 and "No module named 'app'" in output
+    explanation = explain_run(
+        TerminalRun("../.venv/bin/gunicorn app:app", output, cwd=str(elsewhere)),
+        selected=selected(project),
+        root=str(project),
+    )
+    assert explanation.kind == "module-not-found-here"
+    assert not explanation.interpreter_mismatch
+    assert f"--chdir {project}" in explanation.summary
+
+
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
 def test_port_in_use_names_the_holder_and_a_free_port(tmp_path: Path) -> None:
     project = project_with_venv(tmp_path / "p", servers_venv())

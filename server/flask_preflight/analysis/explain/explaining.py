@@ -38,6 +38,7 @@ KINDS = (
     "gunicorn-attribute-not-found",
     "flask-app-not-located",
     "address-in-use",
+    "module-not-found-here",
     "pip-installed-elsewhere",
     "pip-already-satisfied-elsewhere",
     "pip-externally-managed",
@@ -304,21 +305,21 @@ def _explain_missing_module(ctx: _Context, module: str) -> Explanation:
     selected_has = bool(sel_env and (sel_dist or sel_env.can_import(top)))
     distribution = sel_dist.display_name if sel_dist else IMPORT_TO_DISTRIBUTION.get(top, top)
     matches = _ran_matches_selected(ctx)
-    # A local module missing because the command ran from another directory is not an
+    # A project module missing because the command ran from another directory is not an
     # interpreter problem.
-    if ctx.root and any(
-        os.path.exists(os.path.join(ctx.root, *top.split(".")))
-        or os.path.exists(os.path.join(ctx.root, f"{top}.py"))
-        for _ in (0,)
-    ):
-        ran_in = ctx.run.cwd or "?"
-        explanation = _base(
+    local = ctx.root is not None and (
+        os.path.isfile(os.path.join(ctx.root, f"{top}.py"))
+        or os.path.isfile(os.path.join(ctx.root, top, "__init__.py"))
+    )
+    cwd = ctx.run.cwd
+    if local and cwd and os.path.realpath(cwd) != os.path.realpath(ctx.root or ""):
+        return _base(
             ctx,
-            "exception",
-            f"`{top}` is a module of the project in {ctx.root}, but the command ran in "
-            f"{ran_in}, where Python does not find it. Run it from the project folder.",
+            "module-not-found-here",
+            f"`{top}` is a module of the project in {ctx.root}, but the command ran in {cwd}, "
+            "where Python does not find it: run it from the project folder (gunicorn: "
+            f"--chdir {shlex.quote(ctx.root or '')}).",
         )
-        return explanation
     if selected_has and matches is not True:
         # The selected interpreter has it; the one that ran did not.
         ran_env = _ran_env(ctx)
