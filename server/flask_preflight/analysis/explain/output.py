@@ -39,6 +39,18 @@ _PIP_SATISFIED = re.compile(
 )
 _PIP_EXTERNALLY_MANAGED = re.compile(r"^error: externally-managed-environment")
 _PIP_USER_FALLBACK = re.compile(r"Defaulting to user installation because normal site-packages")
+_SYNTAX_ERRORS = ("SyntaxError: ", "IndentationError: ", "TabError: ")
+#: A line is matched against the tool patterns only when it holds one of these words.
+_TOOL_WORDS = (
+    "Failed to find",
+    "Could not",
+    "in use",
+    "Errno",
+    "Successfully installed",
+    "Requirement already",
+    "externally-managed",
+    "Defaulting to user",
+)
 
 
 @dataclass(frozen=True)
@@ -158,7 +170,7 @@ def parse_output(text: str) -> CommandOutput:
     i = 0
     while i < len(lines):
         line = lines[i]
-        stripped = line.strip().lstrip("| ").strip() if line.lstrip().startswith("|") else line
+        stripped = line.strip().lstrip("| ").strip() if line[:1] in (" ", "|") else line
         if stripped.startswith("Traceback (most recent call last):"):
             raised, i = _read_traceback(lines, i)
             if raised is not None:
@@ -168,13 +180,12 @@ def parse_output(text: str) -> CommandOutput:
             continue
         if stripped.strip() in _CHAIN_MARKERS:
             chained_next = True
-        elif re.match(
-            r"^\s*(SyntaxError|IndentationError|TabError): ", line
-        ) and not line.startswith(" "):
+        elif line.startswith(_SYNTAX_ERRORS):
             raised = _read_syntax_error(lines, i)
             if raised is not None and not chain:
                 chain = [raised]
-        _read_tool_line(found, stripped.strip())
+        if any(word in stripped for word in _TOOL_WORDS):
+            _read_tool_line(found, stripped.strip())
         i += 1
     found.chain = chain
     for raised in chain:
