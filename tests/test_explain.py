@@ -362,3 +362,23 @@ def test_cli_reads_stdin(project: Path) -> None:
     )
     assert done.returncode == 1
     assert "Flask 3.1.3" in done.stdout and ".venv/bin/python (selected)" in done.stdout
+
+
+def test_fixes_typed_from_a_subfolder_use_absolute_paths(project: Path) -> None:
+    bare = str(venv_python(bare_venv()))
+    below = project / "docs"
+    below.mkdir()
+    code, output = run([bare, "../app.py"], below)
+    assert code == 1
+    explanation = explain_run(
+        TerminalRun(f"{bare} ../app.py", output, cwd=str(below)),
+        selected=selected(project),
+        root=str(project),
+    )
+    assert explanation.kind == "wrong-interpreter"
+    rerun = explanation.fixes[0]
+    assert rerun.command == f"{selected(project)} ../app.py"
+    done = subprocess.run(
+        [*rerun.argv[:1], "-c", "import flask"], cwd=below, check=False, capture_output=True
+    )
+    assert done.returncode == 0

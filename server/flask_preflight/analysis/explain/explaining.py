@@ -194,10 +194,19 @@ def _rerun_with(ctx: _Context, interpreter: str) -> FixSuggestion | None:
         argv = [interpreter, "-m", "waitress", *cmd.args]
     else:
         return None
-    typed = [shown if shown != interpreter and not os.path.isabs(shown) else interpreter, *argv[1:]]
-    if typed[0] == shown and "/" not in shown:
-        typed[0] = "./" + shown
+    typed = [_typed_path(ctx, interpreter), *argv[1:]]
     return FixSuggestion("rerun", f"Re-run with {shown}", _quote(typed), tuple(argv))
+
+
+def _typed_path(ctx: _Context, path: str) -> str:
+    """How to type `path` in the terminal: relative to where the command ran when inside it
+    (`.venv/bin/python`), else absolute."""
+    cwd = ctx.run.cwd
+    if cwd and os.path.isabs(path):
+        rel = os.path.relpath(path, cwd)
+        if not rel.startswith(".."):
+            return rel if os.sep in rel else f".{os.sep}{rel}"
+    return path
 
 
 def _activation_fixes(ctx: _Context) -> list[FixSuggestion]:
@@ -244,7 +253,7 @@ def _install_fix(
         return None
     argv = [target, "-m", "pip", "install", *distributions]
     shown = ctx.show(target)
-    typed = [shown if "/" in shown or os.path.isabs(shown) else "./" + shown, *argv[1:]]
+    typed = [_typed_path(ctx, target), *argv[1:]]
     # The title names the distributions (not a wheel's path); the command is what was typed.
     label = ", ".join(names or distributions)
     which = " (selected)" if ctx.selected and same_interpreter(target, ctx.selected) else ""
