@@ -23,6 +23,11 @@ let page;
 let project;
 let other;
 let wheel;
+let history;
+
+function typedLines() {
+  return fs.existsSync(history) ? fs.readFileSync(history, 'utf8').split('\n').filter((l) => l && !l.startsWith('#')) : [];
+}
 
 function channelLog() {
   const found = [];
@@ -59,7 +64,9 @@ before(async () => {
   const home = path.join(work, 'home');
   fs.mkdirSync(home);
   // A login shell's /etc/profile resets PATH: the rc files put the other venv first again.
-  fs.writeFileSync(path.join(home, '.bashrc'), `PS1="\\w \\$ "\nexport PATH="${path.join(other, 'bin')}:$PATH"\n`);
+  // Every line the shell runs is appended to a history file: what was typed, and by whom.
+  history = path.join(home, 'history');
+  fs.writeFileSync(path.join(home, '.bashrc'), `PS1="\\w \\$ "\nexport PATH="${path.join(other, 'bin')}:$PATH"\nHISTFILE=${history}\nPROMPT_COMMAND="history -a; $PROMPT_COMMAND"\n`);
   fs.writeFileSync(path.join(home, '.bash_profile'), '. ~/.bashrc\n');
   server = await h.startCodeServer({
     vsix: VSIX,
@@ -129,6 +136,9 @@ test('pip install with the terminal\'s pip says where it went, not .venv', async
   assert.match(text, /pip installed tinypkg 1\.0 into /);
   assert.ok(text.includes(other), text);
   assert.equal(await shown.locator('.monaco-button', { hasText: 'Install tinypkg into .venv/bin/python (selected)' }).count(), 1);
+  // Nothing was sent to the terminal but what we typed: the explanations only offer fixes.
+  const lines = await h.waitFor('both commands in the shell history', () => (typedLines().length >= 2 ? typedLines() : undefined));
+  assert.deepEqual(lines, ['python app.py', `pip install ${wheel}`]);
   await h.screenshot(page, 'terminal-pip-elsewhere');
   fs.copyFileSync(path.join(h.ARTIFACTS, 'terminal-pip-elsewhere.png'), path.join(h.REPO, 'docs', 'images', 'terminal-pip-elsewhere.png'));
 });
@@ -142,6 +152,7 @@ test('a click on "Activate .venv in this terminal" fixes it: typed into the term
   await shown.locator('.monaco-button', { hasText: 'Activate .venv in this terminal' }).click();
   await h.waitFor('the status bar back to the environment state', async () => !/Terminal uses another Python/.test((await h.flaskStatus(page)).text));
   // The click typed `source .venv/bin/activate` into the terminal: its python is now .venv's.
+  await h.waitFor('the activation in the shell history', () => typedLines().some((l) => l === `source ${path.join(project, '.venv', 'bin', 'activate')}`));
   const marker = path.join(project, 'prefix.txt');
   await typeInTerminal(`python -c "import sys; open('prefix.txt', 'w').write(sys.prefix)"`);
   await h.waitFor('the activated python to write its prefix', () => fs.existsSync(marker) && fs.readFileSync(marker, 'utf8') === path.join(project, '.venv'));
