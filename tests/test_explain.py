@@ -382,3 +382,44 @@ def test_fixes_typed_from_a_subfolder_use_absolute_paths(project: Path) -> None:
         [*rerun.argv[:1], "-c", "import flask"], cwd=below, check=False, capture_output=True
     )
     assert done.returncode == 0
+
+
+def test_an_exception_inside_a_library_names_its_distribution(tmp_path: Path) -> None:
+    app = (
+        "from flask import Flask\n\napp = Flask(__name__)\napp.config.from_pyfile('settings.cfg')\n"
+    )
+    project = project_with_venv(tmp_path / "p", flask_venv(), app=app)
+    code, output = run([selected(project), "app.py"], project)
+    assert code == 1 and "settings.cfg" in output
+    explanation = explain_run(
+        TerminalRun(".venv/bin/python app.py", output, cwd=str(project)),
+        selected=selected(project),
+        root=str(project),
+    )
+    assert explanation.kind == "exception"
+    assert explanation.raised_by is not None
+    assert (explanation.raised_by["distribution"], explanation.raised_by["version"]) == (
+        "Flask",
+        "3.1.3",
+    )
+    assert explanation.location is not None and explanation.location.line == 4
+    assert explanation.summary.startswith("FileNotFoundError: ")
+    assert "at app.py:4, raised inside Flask 3.1.3" in explanation.summary
+
+
+def test_missing_module_installed_in_another_python_on_path(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    project = project_with_venv(tmp_path / "p", bare_venv())
+    code, output = run([selected(project), "app.py"], project)
+    assert code == 1
+    flask_bin = flask_venv() / "bin"
+    monkeypatch.setenv("PATH", f"{flask_bin}{os.pathsep}{os.environ.get('PATH', '')}")
+    explanation = explain_run(
+        TerminalRun(".venv/bin/python app.py", output, cwd=str(project)),
+        selected=selected(project),
+        root=str(project),
+    )
+    assert explanation.kind == "module-not-installed"
+    assert f"Flask is installed elsewhere: {flask_venv()} (Flask 3.1.3)" in explanation.summary
+    assert explanation.fixes[-1].argv == (selected(project), "-m", "pip", "install", "Flask")
