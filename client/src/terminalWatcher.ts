@@ -100,7 +100,8 @@ export class TerminalWatcher implements vscode.Disposable {
 
   private onStart(e: vscode.TerminalShellExecutionStartEvent): void {
     const commandLine = e.execution.commandLine.value;
-    if (!isCommandOfInterest(commandLine)) return;
+    // The command line may be known only at the end (low confidence at the start): read then.
+    if (commandLine.trim() && !isCommandOfInterest(commandLine)) return;
     const entry: Running = { output: '', reading: Promise.resolve() };
     // read() must be called at once: it yields only what is written after the call.
     const stream = e.execution.read();
@@ -108,6 +109,7 @@ export class TerminalWatcher implements vscode.Disposable {
       for await (const data of stream) entry.output = appendBounded(entry.output, data);
     })().catch((err: unknown) => debugLog(`reading the terminal: ${String(err)}`));
     this.running.set(e.execution, entry);
+    if (!commandLine.trim()) return;
     void this.server.notify(TERMINAL_RUN_STARTED_NOTIFICATION, { commandLine, cwd: e.execution.cwd?.fsPath ?? null, folderUri: this.folderUri(e.execution) });
   }
 
@@ -121,6 +123,7 @@ export class TerminalWatcher implements vscode.Disposable {
     if (!entry) return;
     this.running.delete(e.execution);
     await entry.reading;
+    if (!isCommandOfInterest(e.execution.commandLine.value)) return;
     const params = {
       commandLine: e.execution.commandLine.value,
       cwd: e.execution.cwd?.fsPath ?? null,
