@@ -53,6 +53,10 @@ export class TerminalWatcher implements vscode.Disposable {
       return;
     }
     if (this.started) return;
+    if (vscode.workspace.getConfiguration('flaskPreflight').get<boolean>('watchTerminal', true) === false) {
+      infoLog('terminal watching is off (flaskPreflight.watchTerminal)');
+      return;
+    }
     this.started = true;
     const window = vscode.window as Partial<typeof vscode.window>;
     if (typeof window.onDidEndTerminalShellExecution !== 'function' || typeof window.onDidStartTerminalShellExecution !== 'function') {
