@@ -1,7 +1,8 @@
 // The integrated terminal, end to end: a real bash terminal with shell integration in
 // code-server; the workspace's .venv holds Flask, the terminal's `python` and `pip` are another
 // venv's. Typing `python app.py` and `pip install ...` must bring the explanation naming both
-// interpreters. Screenshots go to test-artifacts/vscode/ (copied to docs/images/).
+// interpreters. Screenshots go to test-artifacts/vscode/ (and to docs/images/ with
+// FLASK_PREFLIGHT_DOCS_IMAGES=1).
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -95,6 +96,12 @@ async function typeInTerminal(text) {
   await page.keyboard.press('Enter');
 }
 
+/** FLASK_PREFLIGHT_DOCS_IMAGES=1 copies a screenshot to docs/images/ (the README's). */
+function publish(name) {
+  if (!process.env.FLASK_PREFLIGHT_DOCS_IMAGES) return;
+  fs.copyFileSync(path.join(h.ARTIFACTS, `${name}.png`), path.join(h.REPO, 'docs', 'images', `${name}.png`));
+}
+
 function toast(text) {
   return page.locator('.notification-toast', { hasText: text }).first();
 }
@@ -123,9 +130,8 @@ test('shell integration activates in the bash terminal, and python app.py is exp
   });
   assert.match(errors[0].line, /from flask import Flask/);
   await shown.waitFor({ state: 'visible' });
-  fs.mkdirSync(path.join(h.REPO, 'docs', 'images'), { recursive: true });
   await h.screenshot(page, 'terminal-wrong-python');
-  fs.copyFileSync(path.join(h.ARTIFACTS, 'terminal-wrong-python.png'), path.join(h.REPO, 'docs', 'images', 'terminal-wrong-python.png'));
+  publish('terminal-wrong-python');
 });
 
 test('pip install with the terminal\'s pip says where it went, not .venv', async () => {
@@ -140,7 +146,7 @@ test('pip install with the terminal\'s pip says where it went, not .venv', async
   const lines = await h.waitFor('both commands in the shell history', () => (typedLines().length >= 2 ? typedLines() : undefined));
   assert.deepEqual(lines, ['python app.py', `pip install ${wheel}`]);
   await h.screenshot(page, 'terminal-pip-elsewhere');
-  fs.copyFileSync(path.join(h.ARTIFACTS, 'terminal-pip-elsewhere.png'), path.join(h.REPO, 'docs', 'images', 'terminal-pip-elsewhere.png'));
+  publish('terminal-pip-elsewhere');
 });
 
 test('a click on "Activate .venv in this terminal" fixes it: typed into the terminal, the warning goes', async () => {
