@@ -10,8 +10,11 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from flask_preflight.analysis.explain import TerminalRun, explain_run, parse_output, read_command
+from flask_preflight.analysis.explain.explaining import KINDS
 from flask_preflight.analysis.explain.findings import run_failure_finding
 from flask_preflight.cli import main
 from tests.real_runs import (
@@ -423,3 +426,34 @@ def test_missing_module_installed_in_another_python_on_path(
     assert explanation.kind == "module-not-installed"
     assert f"Flask is installed elsewhere: {flask_venv()} (Flask 3.1.3)" in explanation.summary
     assert explanation.fixes[-1].argv == (selected(project), "-m", "pip", "install", "Flask")
+
+
+_PIECES = [
+    "Traceback (most recent call last):\n",
+    '  File "/p/app.py", line 3, in <module>\n',
+    '  File "/x/lib/python3.11/site-packages/flask/app.py", line 9\n',
+    "ModuleNotFoundError: No module named 'flask'\n",
+    "ImportError: cannot import name 'x' from 'y' (/nonexistent/y.py)\n",
+    "The above exception was the direct cause of the following exception:\n",
+    "Failed to find attribute 'app' in 'wsgi'.\n",
+    "Error: Could not locate a Flask application.\n",
+    "Connection in use: ('127.0.0.1', 99999)\n",
+    "Successfully installed a-1 b c-\n",
+    "Requirement already satisfied: x in ../../ (1)\n",
+    "\x1b[31m\r\n  | ",
+]
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.lists(st.one_of(st.sampled_from(_PIECES), st.text(max_size=40)), max_size=12),
+    st.text(max_size=40),
+)
+def test_any_output_and_command_line_never_crash(pieces: list[str], command: str) -> None:
+    explanation = explain_run(
+        TerminalRun(command, "".join(pieces), cwd="/nonexistent"),
+        selected="/nonexistent/bin/python",
+        root="/nonexistent",
+    )
+    assert explanation.kind in KINDS
+    json.dumps(explanation.to_json())
