@@ -179,8 +179,10 @@ export class TerminalWatcher implements vscode.Disposable {
       if (!venvRoot) return;
       const { binDir, virtualEnv } = activationFor(venvRoot, process.platform === 'win32');
       const sep = process.platform === 'win32' ? ';' : ':';
-      this.environment.prepend('PATH', `${binDir}${sep}`);
-      this.environment.replace('VIRTUAL_ENV', virtualEnv);
+      // Also after the shell's rc files ran (shell integration): they often reset PATH.
+      const when = { applyAtProcessCreation: true, applyAtShellIntegration: true };
+      this.environment.prepend('PATH', `${binDir}${sep}`, when);
+      this.environment.replace('VIRTUAL_ENV', virtualEnv, when);
       this.environment.description = `Flask Preflight: activates ${virtualEnv}`;
       this.newTerminalsVenv = virtualEnv;
       this.statusBar.setTerminalWarning(undefined);

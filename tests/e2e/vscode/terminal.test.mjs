@@ -168,3 +168,22 @@ test('a click on "Activate .venv in this terminal" fixes it: typed into the term
   await page.locator('.terminal-wrapper .xterm').first().click();
   await page.keyboard.press('Control+C');
 });
+
+test('"Activate .venv in every new terminal": a new terminal runs .venv\'s python', async () => {
+  let shown = page.locator('.notification-toast', { hasText: 'not into .venv' }).first();
+  if (!(await shown.isVisible())) {
+    await h.runCommand(page, 'Notifications: Show Notifications');
+    shown = page.locator('.notification-list-item', { hasText: 'not into .venv' }).first();
+  }
+  await shown.locator('.monaco-button', { hasText: 'Activate .venv in every new terminal' }).click();
+  await toast('New terminals in this workspace will use').waitFor({ state: 'visible', timeout: 30000 });
+  await h.runCommand(page, 'Terminal: Create New Terminal');
+  await h.waitFor('a second terminal', async () => (await page.locator('.terminal-tabs-entry, .single-terminal-tab, .terminal-tab').count()) >= 2 || (await page.locator('.terminal-wrapper').count()) >= 2, { timeoutMs: 30000 }).catch(() => undefined);
+  const marker = path.join(project, 'prefix-new.txt');
+  // The new terminal has focus; its PATH starts with .venv/bin (the extension's environment).
+  await h.waitFor('shell integration in the second terminal', () => (channelLog().match(/shell integration active in terminal/g) ?? []).length >= 2, { timeoutMs: 60000 });
+  await page.keyboard.type(`python -c "import sys; open('prefix-new.txt', 'w').write(sys.prefix)"`);
+  await page.keyboard.press('Enter');
+  await h.waitFor('the new terminal\'s python to write its prefix', () => fs.existsSync(marker));
+  assert.equal(fs.readFileSync(marker, 'utf8'), path.join(project, '.venv'));
+});
