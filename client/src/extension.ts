@@ -7,6 +7,7 @@ import { createLogChannel, infoLog, logChannel, setLogLevel } from './logging';
 import { AppRunner, RUN_APP_COMMAND } from './runApp';
 import { SECTION, folderSettings, needsRestart } from './settings';
 import { STATUS_ACTIONS_COMMAND, StatusBar } from './statusBar';
+import { TerminalWatcher } from './terminalWatcher';
 import { VenvCommands } from './venvCommands';
 import {
   onDidChangeActiveTextEditor,
@@ -28,7 +29,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   server = new LanguageServer(context.extensionPath, interpreters);
   const runner = new AppRunner(server);
   const venvs = new VenvCommands(interpreters);
-  context.subscriptions.push(interpreters, statusBar, server, runner);
+  const terminals = new TerminalWatcher(server, statusBar, context.environmentVariableCollection);
+  context.subscriptions.push(interpreters, statusBar, server, runner, terminals);
 
   context.subscriptions.push(
     server.onStatus((params) => statusBar.update(params)),
@@ -80,6 +82,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
 
   await interpreters.initialize();
   await server.restart('activation');
+  terminals.start();
 }
 
 export async function deactivate(): Promise<void> {

@@ -75,6 +75,19 @@ export class LanguageServer implements vscode.Disposable {
     return client.sendRequest(ExecuteCommandRequest.type, { command, arguments: args });
   }
 
+  /** A custom request to the running server; undefined when it is not running. */
+  async request<T>(method: string, params: unknown): Promise<T | undefined> {
+    const client = this.running;
+    return client ? client.sendRequest<T>(method, params) : undefined;
+  }
+
+  async notify(method: string, params: unknown): Promise<void> {
+    const client = this.running;
+    if (client) {
+      await client.sendNotification(method, params);
+    }
+  }
+
   async sendInterpreter(folderUri: string | null, chosen: { path: string | null; source: string }): Promise<void> {
     const client = this.running;
     if (client) {

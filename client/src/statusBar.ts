@@ -18,12 +18,14 @@ const LABELS: Record<StatusAction, (p: StatusParams) => ActionItem> = {
   showProblems: () => ({ action: 'showProblems', label: '$(warning) Show the problems' }),
   setInterpreter: () => ({ action: 'setInterpreter', label: '$(gear) Set the interpreter path (flaskPreflight.python)' }),
   showOutput: () => ({ action: 'showOutput', label: '$(output) Show the Flask Preflight output' }),
+  dismissTerminalWarning: () => ({ action: 'dismissTerminalWarning', label: '$(close) Dismiss "terminal uses another Python"' }),
 };
 
 export class StatusBar implements vscode.Disposable {
   private readonly item = createStatusBarItem('flaskPreflight.status', 100);
   private readonly byFolder = new Map<string, StatusParams>();
   private serverState = 'starting';
+  private terminalWarning: string | undefined;
 
   constructor() {
     this.item.name = 'Flask Preflight';
@@ -33,6 +35,13 @@ export class StatusBar implements vscode.Disposable {
 
   update(params: StatusParams): void {
     this.byFolder.set(params.folderUri, params);
+    this.render();
+  }
+
+  /** The last "terminal uses another Python" explanation, or undefined once fixed/dismissed. */
+  setTerminalWarning(summary: string | undefined): void {
+    if (this.terminalWarning === summary) return;
+    this.terminalWarning = summary;
     this.render();
   }
 
@@ -75,7 +84,7 @@ export class StatusBar implements vscode.Disposable {
       this.item.show();
       return;
     }
-    const view = statusView(params);
+    const view = statusView(params, this.terminalWarning);
     this.item.text = view.text;
     this.item.tooltip = view.tooltip;
     this.item.backgroundColor =
@@ -89,9 +98,9 @@ export class StatusBar implements vscode.Disposable {
 
   async pickAction(): Promise<void> {
     const params = this.current();
-    const actions: StatusAction[] = params ? statusActions(params) : ['showOutput'];
+    const actions: StatusAction[] = params ? statusActions(params, this.terminalWarning) : ['showOutput'];
     const items = actions.map((a) => (params ? LABELS[a](params) : LABELS[a]({ folderUri: '', trusted: false, interpreter: null, counts: { error: 0, warning: 0, information: 0, hint: 0 } })));
-    const picked = await showQuickPick(items, { placeHolder: params ? statusView(params).tooltip.split('\n')[1] : 'Flask Preflight' });
+    const picked = await showQuickPick(items, { placeHolder: params ? statusView(params, this.terminalWarning).tooltip.split('\n')[1] : 'Flask Preflight' });
     if (!picked) {
       return;
     }
@@ -117,6 +126,9 @@ export class StatusBar implements vscode.Disposable {
         break;
       case 'showOutput':
         await executeCommand('flaskPreflight.showOutput');
+        break;
+      case 'dismissTerminalWarning':
+        this.setTerminalWarning(undefined);
         break;
     }
   }

@@ -42,7 +42,8 @@ export type StatusAction =
   | 'recreateVenv'
   | 'showProblems'
   | 'setInterpreter'
-  | 'showOutput';
+  | 'showOutput'
+  | 'dismissTerminalWarning';
 
 const KNOWN_STATES: readonly string[] = ['ok', 'no-venv', 'venv-not-selected', 'venv-broken', 'no-interpreter'];
 
@@ -103,7 +104,28 @@ function howChosenText(how: string | null | undefined): string | undefined {
   }
 }
 
-export function statusView(params: StatusParams): StatusView {
+/** The status-bar text while the terminal runs another Python than the selected one. */
+export const TERMINAL_WARNING_TEXT = '$(warning) Terminal uses another Python';
+
+/**
+ * `terminalWarning` (the last mismatch said about a terminal) turns a healthy state into a
+ * warning until it is fixed or dismissed; worse states keep their own text.
+ */
+export function statusView(params: StatusParams, terminalWarning?: string): StatusView {
+  const view = environmentView(params);
+  if (!terminalWarning) {
+    return view;
+  }
+  const lines = view.tooltip.split('\n');
+  lines.splice(lines.length - 1, 0, `Terminal: ${terminalWarning}`);
+  if (view.severity !== 'ok') {
+    return { ...view, tooltip: lines.join('\n') };
+  }
+  const text = params.trusted ? TERMINAL_WARNING_TEXT : `$(shield) ${TERMINAL_WARNING_TEXT}`;
+  return { text, tooltip: lines.join('\n'), severity: 'warning' };
+}
+
+function environmentView(params: StatusParams): StatusView {
   const interp = params.interpreter ?? {};
   const state = stateOf(params);
   const version = shortVersion(interp.version);
@@ -161,8 +183,8 @@ export function statusView(params: StatusParams): StatusView {
   return { text, tooltip: lines.join('\n'), severity };
 }
 
-export function statusActions(params: StatusParams): StatusAction[] {
-  const actions: StatusAction[] = [];
+export function statusActions(params: StatusParams, terminalWarning?: string): StatusAction[] {
+  const actions: StatusAction[] = terminalWarning ? ['dismissTerminalWarning'] : [];
   switch (stateOf(params)) {
     case 'venv-not-selected':
       actions.push('selectProjectVenv');

@@ -64,6 +64,22 @@ def _parser() -> argparse.ArgumentParser:
     env.add_argument("--python", help="the interpreter that will run the app")
     env.add_argument("--format", choices=("text", "json"), default="text")
 
+    explain = sub.add_parser(
+        "explain",
+        help="explain a command's failure from its output (exit 1 when there is one)",
+        description="Read what a command printed (a traceback, Flask, Gunicorn or pip output) "
+        "and say why it failed, which interpreter ran it and how to fix it. "
+        "Example: python app.py 2>&1 | flask-preflight explain --command 'python app.py'",
+    )
+    explain.add_argument("file", nargs="?", default="-", help="the output to read (default: stdin)")
+    explain.add_argument("--python", help="the selected interpreter (default: as `check` picks)")
+    explain.add_argument("--root", default=".", help="the project folder (default: .)")
+    explain.add_argument(
+        "--command", dest="command_line", default="", help="the command line that printed it"
+    )
+    explain.add_argument("--cwd", help="where the command ran (default: the project folder)")
+    explain.add_argument("--format", choices=("text", "json"), default="text")
+
     rules = sub.add_parser("rules", help="list the rules, or explain one")
     rules.add_argument("rule", nargs="?", help="a rule id or name")
 
@@ -214,6 +230,30 @@ def cmd_env(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return EXIT_CLEAN
 
 
+def cmd_explain(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from .analysis.explain import TerminalRun, explain_run
+    from .explain_report import render_explanation
+
+    root = _project_root(args.root)
+    if args.file == "-":
+        text = sys.stdin.read()
+    else:
+        try:
+            with open(args.file, encoding="utf-8", errors="replace") as handle:
+                text = handle.read()
+        except OSError as error:
+            raise UsageError(f"{args.file}: {error.strerror or error}") from error
+    chosen = choose_project_interpreter(root, args.python)
+    cwd = os.path.abspath(args.cwd) if args.cwd else str(root.resolve())
+    run = TerminalRun(args.command_line, text, cwd=cwd)
+    explanation = explain_run(run, selected=chosen.path, root=str(root.resolve()), allow_exec=True)
+    if args.format == "json":
+        out.write(json.dumps(explanation.to_json(), indent=2) + "\n")
+    else:
+        out.write(render_explanation(explanation, str(root.resolve())))
+    return EXIT_FINDINGS if explanation.explained else EXIT_CLEAN
+
+
 def cmd_rules(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if not args.rule:
         out.write(render_catalog())
@@ -235,6 +275,7 @@ COMMANDS = {
     "check": cmd_check,
     "entrypoints": cmd_entrypoints,
     "env": cmd_env,
+    "explain": cmd_explain,
     "rules": cmd_rules,
     "lsp": cmd_lsp,
 }

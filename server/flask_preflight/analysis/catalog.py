@@ -162,8 +162,7 @@ _RULES: tuple[Rule, ...] = (
         "imports, imports under `try: ... except ImportError`, platform branches and the "
         "branch of a `sys.version_info` test (also through aliases such as "
         "`PY3 = sys.version_info[0] == 3`) that does not run on the target Python are not "
-        "reported."
-        + _ELSEWHERE,
+        "reported." + _ELSEWHERE,
         "import yaml  # PyYAML is not installed",
         "requirements.txt:\nPyYAML>=6",
     ),
@@ -430,6 +429,23 @@ _RULES: tuple[Rule, ...] = (
         "declared one. The quick fix writes FLASK_DEBUG=1 (FLASK_DEBUG=0 for production).",
         "export FLASK_ENV=development",
         "export FLASK_DEBUG=1",
+    ),
+    # --- what really happened when the app was started ---------------------------------------
+    Rule(
+        "RUN001",
+        "run-failed",
+        _E,
+        "Starting the app in a terminal failed here (a traceback's deepest frame in the project).",
+        "Not a static check: reported from what the integrated terminal printed when a "
+        "command such as `python app.py`, `flask run` or `gunicorn app:app` failed. The "
+        "diagnostic sits on the deepest traceback frame inside the project and says why it "
+        "failed: the module is not installed, or installed only in another interpreter than "
+        "the one the terminal ran; which installed distribution raised and which one lacks a "
+        "name. It clears when the app is started again. The same explanation is printed by "
+        "`flask-preflight explain` for any saved output.",
+        "$ python app.py   # the terminal's python is not the project's .venv\n"
+        "ModuleNotFoundError: No module named 'flask'",
+        "$ .venv/bin/python app.py",
     ),
 )
 

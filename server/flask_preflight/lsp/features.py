@@ -9,7 +9,7 @@ from typing import Any
 
 from lsprotocol import types
 
-from . import code_actions, code_lenses, commands, hovers, watching
+from . import code_actions, code_lenses, commands, hovers, terminal_runs, watching
 from .server import PreflightServer
 from .settings import (
     SECTION,
@@ -157,4 +157,5 @@ def register(server: PreflightServer) -> None:
     code_lenses.register(server)
     commands.register(server)
     hovers.register(server)
+    terminal_runs.register(server)
     watching.register(server)

@@ -100,6 +100,8 @@ class Folder:
     # The last run's root cause: the findings folded under its headline, and where it is.
     folded: tuple[Finding, ...] = ()
     headline_path: str | None = None
+    # root-relative path -> RUN001 diagnostics from the last failed start in the terminal
+    run_diagnostics: dict[str, list[types.Diagnostic]] = field(default_factory=dict)
 
     def relpath(self, uri: str) -> str | None:
         path = to_fs_path(uri)

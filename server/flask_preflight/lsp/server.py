@@ -45,6 +45,8 @@ class PreflightServer(LanguageServer):
         # the watched-files registration: its id and what it covers outside the folders
         self.watching: tuple[str, list[str]] | None = None
         self._watch_lock: asyncio.Lock | None = None
+        # uri -> diagnostics from commands run in the terminal (RUN001), merged into publishes
+        self.run_diagnostics: dict[str, list[types.Diagnostic]] = {}
 
     @property
     def watch_lock(self) -> asyncio.Lock:
@@ -369,8 +371,9 @@ class PreflightServer(LanguageServer):
             folder.scan_token = None
 
     def publish(self, uri: str, diagnostics: list[types.Diagnostic], version: int | None) -> None:
+        merged = [*diagnostics, *self.run_diagnostics.get(uri, [])]
         self.text_document_publish_diagnostics(
-            types.PublishDiagnosticsParams(uri=uri, diagnostics=diagnostics, version=version)
+            types.PublishDiagnosticsParams(uri=uri, diagnostics=merged, version=version)
         )
 
     def send_status(self, folder: Folder, environment: dict[str, Any] | None = None) -> None:

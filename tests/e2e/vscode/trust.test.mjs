@@ -26,6 +26,21 @@ after(async () => {
   if (work) fs.rmSync(work, { recursive: true, force: true });
 });
 
+/** The Flask Preflight output channel, read from the extension host's log files. */
+function channelLog() {
+  const found = [];
+  const walk = (dir) => {
+    if (!fs.existsSync(dir)) return;
+    for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+      const full = path.join(dir, entry.name);
+      if (entry.isDirectory()) walk(full);
+      else if (entry.name === 'Flask Preflight.log') found.push(full);
+    }
+  };
+  walk(path.join(server.userData, 'logs'));
+  return found.map((f) => fs.readFileSync(f, 'utf8')).join('\n');
+}
+
 test('restricted mode: static squiggles only, no run lenses; granting trust restarts with full features', async () => {
   const project = h.copyExample('unguarded-run', work);
   page = await h.openWorkbench(browser, server, project);
@@ -45,6 +60,9 @@ test('restricted mode: static squiggles only, no run lenses; granting trust rest
     });
     assert.match(restricted.label, /^shield/);
     assert.equal(await page.locator('.codelens-decoration', { hasText: /Run with/ }).count(), 0, 'no run lenses when untrusted');
+    // The integrated terminal is not watched in restricted mode, and the channel says so.
+    await h.waitFor('"terminal watching is off" in the output channel', () => /terminal watching is off: the workspace is not trusted/.test(channelLog()));
+    assert.doesNotMatch(channelLog(), /watching the integrated terminal/);
     await h.screenshot(page, 'trust-restricted');
 
     // Grant trust the way a user does: the Restricted Mode item, then "Trust".
@@ -57,6 +75,7 @@ test('restricted mode: static squiggles only, no run lenses; granting trust rest
       return status.text.length > 0 && !/Restricted mode/.test(status.label);
     });
     await h.screenshot(page, 'trust-granted');
+    await h.waitFor('terminal watching on once trusted', () => /watching the integrated terminal/.test(channelLog()));
   } catch (err) {
     await h.screenshot(page, 'FAILED-trust').catch(() => undefined);
     throw err;
