@@ -154,9 +154,17 @@ def _collect(project: Project) -> tuple[list[Declaration], list[DeclarationProbl
         return cached  # type: ignore[no-any-return]
     declarations: list[Declaration] = []
     problems: list[DeclarationProblem] = []
+    read_alone: set[int] = set()  # declarations read from their own file, not via a starter
+    started: set[str] = set()  # files (scripts, Procfiles, uwsgi.ini) another file starts
     for path in project.files():
         try:
-            declarations.extend(_read_file(project, path, problems))
+            found = _read_file(project, path, problems)
+            for declaration in found:
+                if declaration.source == path:
+                    read_alone.add(id(declaration))
+                else:
+                    started.add(declaration.source)
+            declarations.extend(found)
         except Exception as error:  # a parser bug must not hide the other files' results
             project.notes.append(Note(path, f"could not read entry points: {error!r}"))
             problems.append(
@@ -165,6 +173,9 @@ def _collect(project: Project) -> tuple[list[Declaration], list[DeclarationProbl
                 )
             )
             traceback.format_exc()
+    # A file that something else starts is read there, with the starter's working directory
+    # and environment; its own reading (which guesses both) is dropped.
+    declarations = [d for d in declarations if not (id(d) in read_alone and d.source in started)]
     consumed: set[str] = set()
     merged = [_with_config(project, d, consumed) for d in declarations]
     for path in project.files():

@@ -11,7 +11,7 @@ from ..project import Project
 from ..source import SourceText
 from .command_lines import CommandSite, declarations_from_shell, declarations_from_words
 from .declarations import Declaration
-from .dockerfile import Stage, container_dir_mapper, read_stages
+from .dockerfile import Stage, container_dir_mapper, opaque_reason, project_packages, read_stages
 from .located import Located
 from .shell_words import Word
 from .yaml_nodes import YamlError, item_position, load_yaml, scalar_at, value_position
@@ -72,25 +72,27 @@ def _service_stage(project: Project, base: str, service: dict[str, Any]) -> Stag
         path = posixpath.normpath(posixpath.join(context_dir or ".", dockerfile))
         source = project.source(path)
         if source is not None:
-            stages = read_stages(source, context_dir, lambda p: project.abspath(p).is_dir())
+            stages = read_stages(
+                source,
+                context_dir,
+                lambda p: project.abspath(p).is_dir(),
+                project_packages(project),
+            )
             chosen = stages[-1]
             if target is not None:
-                from .dockerfile import instructions
-
-                names = [
-                    i.args.text.split()[-1]
-                    for i in instructions(source)
-                    if i.keyword == "FROM" and " as " in i.args.text.lower()
-                ]
-                if str(target) in names and len(names) == len(stages):
-                    chosen = stages[names.index(str(target))]
-            stage = Stage(chosen.workdir, dict(chosen.env), list(chosen.copies))
+                named = [s for s in stages if s.name.lower() == str(target).lower()]
+                chosen = named[0] if named else chosen
+            stage = chosen.inherit("")
+    elif service.get("image") is not None:
+        stage.image_only = True
     volumes = service.get("volumes")
     if isinstance(volumes, list):
         for volume in volumes:
             parts = str(volume).split(":") if isinstance(volume, str) else []
-            if len(parts) >= 2 and parts[0].startswith((".", "/")) and not parts[0].startswith("/"):
+            if len(parts) >= 2 and parts[0].startswith(".") and not parts[0].startswith("/"):
                 host = posixpath.normpath(posixpath.join(base or ".", parts[0]))
+                if host != "." and project.exists(host) and not project.abspath(host).is_dir():
+                    continue  # one file mounted: says nothing about the folder around it
                 if not host.startswith(".."):
                     stage.copies.append((posixpath.normpath(parts[1]), "" if host == "." else host))
     working_dir = service.get("working_dir")
@@ -170,13 +172,30 @@ def compose_declarations(project: Project, relpath: str) -> list[Declaration]:
                 map_dir=map_dir,
                 arg_style="shell" if words is None else "none",
                 real_shell=False,
+                project=project,
             )
             declarations = (
                 declarations_from_words(site, words)
                 if words is not None
                 else declarations_from_shell(site)
             )
-            if cwd is None and not stage.copies:
+            if stage.installs:
+                declarations = [replace(d, installed=stage.installs) for d in declarations]
+            opaque = opaque_reason(stage)
+            if opaque:
+                declarations = [
+                    d if d.unknown else replace(d, unknown=opaque) for d in declarations
+                ]
+            elif stage.image_only and not isinstance(service.get("working_dir"), str):
+                why = (
+                    f"service {name!r} runs image {service.get('image')!r}, whose files "
+                    "and working directory this project does not hold"
+                )
+                declarations = [
+                    d if d.unknown or (d.cwd and cwd is None) else replace(d, unknown=why)
+                    for d in declarations
+                ]
+            elif cwd is None and not stage.copies:
                 # An image built elsewhere (or a build we could not read): its code is not
                 # this project's, so nothing here says whether the target resolves.
                 why = f"service {name!r} runs an image whose files this project does not hold"

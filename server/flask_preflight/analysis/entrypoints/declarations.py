@@ -43,6 +43,9 @@ class Declaration:
     #: The working directory as the process sees it, when it holds none of the project's
     #: files (a container WORKDIR nothing is copied to): nothing will import from there.
     outside_cwd: str = ""
+    #: Why the target may be imported from installed packages rather than the working
+    #: directory (a Dockerfile that `pip install`s the project): a missing module is unknown.
+    installed: str = ""
     #: The target token was written unquoted in a shell command line: a replacement holding
     #: shell metacharacters such as `()` must be quoted.
     shell_unquoted: bool = False

@@ -126,6 +126,8 @@ def resolve(project: Project, declaration: Declaration) -> Verdict:
             '"(" unexpected). '
             f"Quote the target: {declaration.target!r}.",
         )
+    if declaration.outside_cwd and declaration.installed:
+        return unknown(declaration.installed)
     if declaration.outside_cwd:
         rule = "SRV006" if server == "flask" else "SRV001"
         return failed(
@@ -149,6 +151,8 @@ def _resolve_script(project: Project, declaration: Declaration) -> Verdict:
             path is None
             and module_file(project, declaration.cwd, module_name + ".__main__") is None
         ):
+            if declaration.installed:
+                return unknown(declaration.installed)
             return failed(
                 "SRV001",
                 f"python -m {module_name}: No module named {module_name} from {where(declaration)}",
@@ -189,6 +193,8 @@ def _resolve_wsgi(project: Project, declaration: Declaration) -> Verdict:
     if server == "waitress" and declaration.call_factory:
         target = Target(target.module, target.name, True)
     found = find_module(project, search_path(declaration), target.module)
+    if found is None and declaration.installed:
+        return unknown(declaration.installed)
     if found is None:
         return failed(
             "SRV001",

@@ -1,0 +1,289 @@
+"""Deploy context: where each declaration runs and with which environment (Dockerfile stages,
+ENV/ARG forms, compose images and volumes, scripts started by deploy files, local Procfiles)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask_preflight.analysis.entrypoints import (
+    Declaration,
+    Verdict,
+    check_declaration,
+    find_declarations,
+)
+from flask_preflight.analysis.project import Project
+from flask_preflight.analysis.registry import run_checks
+
+from .conftest import write_tree
+
+APP = "from flask import Flask\n\napp = Flask(__name__)\n"
+
+
+def verdicts(tmp_path: Path, files: dict[str, str]) -> list[tuple[str, int, str, str, str]]:
+    """(source, 1-based line, server, target, status) for each declaration."""
+    write_tree(tmp_path, files)
+    project = Project(tmp_path)
+    return [
+        (d.source, d.range.start.line + 1, d.server, d.target, check_declaration(project, d).status)
+        for d in find_declarations(project)
+    ]
+
+
+def only(tmp_path: Path, files: dict[str, str]) -> tuple[Project, Declaration, Verdict]:
+    write_tree(tmp_path, files)
+    project = Project(tmp_path)
+    [declaration] = find_declarations(project)
+    return project, declaration, check_declaration(project, declaration)
+
+
+# --- Dockerfile -------------------------------------------------------------------------------
+
+
+def test_a_file_copied_to_a_file_name_lands_in_the_working_dir(tmp_path: Path) -> None:
+    dockerfile = "FROM python:3.12\nCOPY main.py ./main.py\nCMD gunicorn main:app\n"
+    files = {"svc/Dockerfile": dockerfile, "svc/main.py": APP}
+    assert verdicts(tmp_path, files) == [("svc/Dockerfile", 3, "gunicorn", "main:app", "ok")]
+
+
+def test_env_forms_and_arg_defaults_expand(tmp_path: Path) -> None:
+    dockerfile = (
+        "FROM python:3.12\n"
+        "ARG APP_HOME=/srv/app\n"
+        "ENV MODULE web\n"  # legacy form: one pair, the value is the rest of the line
+        'ENV ATTR="app" OTHER=${UNSET:-x}\n'
+        "WORKDIR $APP_HOME\n"
+        "COPY . .\n"
+        'CMD gunicorn "$MODULE:$ATTR"\n'
+    )
+    files = {"Dockerfile": dockerfile, "web.py": APP}
+    assert verdicts(tmp_path, files) == [("Dockerfile", 7, "gunicorn", "web:app", "ok")]
+
+
+def test_a_stage_built_from_another_inherits_workdir_env_and_files(tmp_path: Path) -> None:
+    dockerfile = (
+        "FROM python:3.12 AS base\n"
+        "WORKDIR /srv\n"
+        "ENV FLASK_APP=site.py\n"
+        "COPY . /srv\n"
+        "FROM base AS prod\n"
+        "CMD flask run\n"
+    )
+    files = {"Dockerfile": dockerfile, "site.py": APP}
+    _, declaration, verdict = only(tmp_path, files)
+    assert declaration.cwd == "" and declaration.env_value("FLASK_APP") == "site.py"
+    assert verdict.status == "ok"
+
+
+def test_files_from_another_stage_built_by_run_steps_are_unknown_not_missing(
+    tmp_path: Path,
+) -> None:
+    dockerfile = (
+        "FROM python:3.12 AS builder\n"
+        "COPY . /build\n"
+        "RUN mkdir /app && cp -r /build/pkg /app\n"
+        "FROM python:3.12-slim\n"
+        "COPY --from=builder /app /app/\n"
+        "WORKDIR /app\n"
+        'CMD ["gunicorn", "pkg:create_app()"]\n'
+    )
+    files = {"Dockerfile": dockerfile, "pkg/__init__.py": "def create_app():\n    pass\n"}
+    _, _, verdict = only(tmp_path, files)
+    assert verdict.status == "unknown" and "another build stage" in verdict.message
+
+
+def test_files_copied_from_a_stage_that_copied_them_are_followed(tmp_path: Path) -> None:
+    dockerfile = (
+        "FROM python:3.12 AS builder\n"
+        "COPY . /build\n"
+        "FROM python:3.12-slim\n"
+        "COPY --from=builder /build /app\n"
+        "WORKDIR /app\n"
+        'CMD ["gunicorn", "web:app"]\n'
+    )
+    assert verdicts(tmp_path, {"Dockerfile": dockerfile, "web.py": APP}) == [
+        ("Dockerfile", 6, "gunicorn", "web:app", "ok")
+    ]
+    (tmp_path / "web.py").unlink()
+    assert verdicts(tmp_path, {"other.py": APP})[0][4] == "entrypoint-module-not-found"
+
+
+def test_an_image_that_pip_installs_the_project_may_import_it_from_site_packages(
+    tmp_path: Path,
+) -> None:
+    dockerfile = (
+        "FROM python:3.12\n"
+        "COPY . /src\n"
+        "RUN pip install --upgrade pip && pip install /src\n"
+        "WORKDIR /\n"
+        'CMD ["gunicorn", "myservice.wsgi:app"]\n'
+    )
+    files = {
+        "Dockerfile": dockerfile,
+        "src/myservice/__init__.py": "",
+        "src/myservice/wsgi.py": APP,
+    }
+    _, _, verdict = only(tmp_path, files)
+    assert verdict.status == "unknown" and "pip install /src" in verdict.message
+
+
+def test_upgrading_pip_is_not_installing_the_app(tmp_path: Path) -> None:
+    dockerfile = (
+        "FROM python:3.12\n"
+        "COPY . /src\n"
+        "RUN pip install --upgrade pip -r /src/requirements.txt\n"
+        "WORKDIR /src\n"
+        'CMD ["gunicorn", "missing:app"]\n'
+    )
+    _, _, verdict = only(tmp_path, {"Dockerfile": dockerfile, "web.py": APP})
+    assert verdict.status == "entrypoint-module-not-found"
+
+
+# --- compose --------------------------------------------------------------------------------
+
+
+def test_compose_image_without_workdir_is_unknown_even_with_file_volumes(tmp_path: Path) -> None:
+    compose = (
+        "services:\n"
+        "  api:\n"
+        "    image: example/api\n"
+        "    volumes:\n"
+        "      - ./conf/gunicorn.conf:/etc/api/gunicorn.conf\n"
+        "    command: gunicorn api.wsgi:app\n"
+    )
+    files = {"docker-compose.yml": compose, "conf/gunicorn.conf": "", "api/wsgi.py": APP}
+    _, _, verdict = only(tmp_path, files)
+    assert verdict.status == "unknown"
+
+
+def test_compose_build_target_stage_is_chosen_by_name(tmp_path: Path) -> None:
+    dockerfile = (
+        "FROM python:3.12 AS dev\nWORKDIR /code\nCOPY . .\n"
+        "FROM python:3.12 AS prod\nWORKDIR /elsewhere\n"
+    )
+    compose = (
+        "services:\n  web:\n    build:\n      context: .\n      target: dev\n"
+        "    command: gunicorn web:app\n"
+    )
+    files = {"Dockerfile": dockerfile, "docker-compose.yml": compose, "web.py": APP}
+    assert verdicts(tmp_path, files) == [("docker-compose.yml", 6, "gunicorn", "web:app", "ok")]
+
+
+# --- scripts started by deploy files ----------------------------------------------------------
+
+
+BOOT = """\
+#!/bin/sh
+set -e
+export APP_MODULE=web
+flask db upgrade
+exec gunicorn -b :5000 "$APP_MODULE:app"
+"""
+
+
+def test_a_boot_script_started_by_cmd_is_read_with_its_exports(tmp_path: Path) -> None:
+    dockerfile = (
+        'FROM python:3.12\nWORKDIR /app\nCOPY . .\nENV FLASK_APP=web.py\nCMD ["./boot.sh"]\n'
+    )
+    files = {"Dockerfile": dockerfile, "boot.sh": BOOT, "web.py": APP}
+    assert verdicts(tmp_path, files) == [
+        ("boot.sh", 4, "flask", "", "ok"),
+        ("boot.sh", 5, "gunicorn", "web:app", "ok"),
+    ]
+
+
+def test_server_lines_inside_case_and_if_are_each_declarations(tmp_path: Path) -> None:
+    script = """\
+#!/bin/bash
+case "$1" in
+  web)
+    exec gunicorn web:app
+    ;;
+  dev) exec flask --app web run ;;
+  worker)
+    exec celery -A web worker
+    ;;
+esac
+if [ -n "$DEBUG" ]; then
+  exec gunicorn --reload nothere:app
+fi
+"""
+    files = {
+        "Procfile": "web: bin/entrypoint web\n",
+        "bin/entrypoint": script,
+        "web.py": APP,
+    }
+    assert verdicts(tmp_path, files) == [
+        ("bin/entrypoint", 4, "gunicorn", "web:app", "ok"),
+        ("bin/entrypoint", 6, "flask", "web", "ok"),
+        ("bin/entrypoint", 12, "gunicorn", "nothere:app", "entrypoint-module-not-found"),
+    ]
+
+
+def test_a_script_on_path_copied_by_the_dockerfile_is_read(tmp_path: Path) -> None:
+    dockerfile = (
+        "FROM python:3.12\nWORKDIR /app\nCOPY . .\n"
+        "COPY docker/entrypoint.sh /usr/local/bin/\n"
+        'ENTRYPOINT ["entrypoint.sh"]\nCMD ["gunicorn", "web:app"]\n'
+    )
+    script = '#!/bin/sh\ncd /app\nflask --app web db upgrade\nexec "$@"\n'
+    files = {"Dockerfile": dockerfile, "docker/entrypoint.sh": script, "web.py": APP}
+    assert verdicts(tmp_path, files) == [
+        ("Dockerfile", 6, "gunicorn", "web:app", "ok"),
+        ("docker/entrypoint.sh", 3, "flask", "web", "ok"),
+    ]
+
+
+def test_a_computed_cd_in_a_script_makes_what_follows_unknown(tmp_path: Path) -> None:
+    script = '#!/bin/sh\ncd "$(cat /etc/where)"\nexec gunicorn web:app\n'
+    files = {"Procfile": "web: ./run.sh\n", "run.sh": script}
+    assert [v[4] for v in verdicts(tmp_path, files)] == ["unknown"]
+
+
+def test_cd_to_the_scripts_own_folder(tmp_path: Path) -> None:
+    script = '#!/bin/sh\ncd "$(dirname "$0")"\nexec gunicorn web:app\n'
+    files = {"Procfile": "web: sh deploy/run.sh\n", "deploy/run.sh": script, "deploy/web.py": APP}
+    assert verdicts(tmp_path, files) == [("deploy/run.sh", 3, "gunicorn", "web:app", "ok")]
+
+
+def test_tool_runs_in_scripts_are_not_declarations(tmp_path: Path) -> None:
+    script = "#!/bin/sh\npython -m pip install -r requirements.txt\npython -c 'print(1)'\n"
+    assert verdicts(tmp_path, {"Procfile": "web: ./start.sh\n", "start.sh": script}) == []
+
+
+def test_a_python_script_is_not_read_as_shell(tmp_path: Path) -> None:
+    files = {"Procfile": "web: ./serve\n", "serve": "#!/usr/bin/env python\nimport os\n"}
+    assert verdicts(tmp_path, files) == []
+
+
+# --- Procfiles --------------------------------------------------------------------------------
+
+
+def test_a_local_procfile_is_not_a_paas(tmp_path: Path) -> None:
+    files = {"Procfile.dev": "web: gunicorn -b 127.0.0.1:8000 web:app\n", "web.py": APP}
+    write_tree(tmp_path, files)
+    project = Project(tmp_path)
+    [declaration] = find_declarations(project)
+    assert declaration.context == "local"
+    assert [f.rule for f in run_checks(project) if f.rule == "SRV008"] == []
+    write_tree(tmp_path, {"Procfile": "web: gunicorn -b 127.0.0.1:8000 web:app\n"})
+    rules = [f.rule for f in run_checks(Project(tmp_path)) if f.path == "Procfile"]
+    assert "SRV008" in rules
+
+
+def test_honcho_in_a_compose_service_inherits_its_environment(tmp_path: Path) -> None:
+    compose = (
+        "services:\n  web:\n    build: .\n"
+        "    environment:\n      - FLASK_APP=site.py\n"
+        "    command: honcho start -f Procfile.dev\n"
+    )
+    files = {
+        "Dockerfile": "FROM python:3.12\nWORKDIR /code\nCOPY . .\n",
+        "docker-compose.yml": compose,
+        "Procfile.dev": "web: flask run\n",
+        "site.py": APP,
+    }
+    write_tree(tmp_path, files)
+    project = Project(tmp_path)
+    [declaration] = find_declarations(project)
+    assert declaration.source == "Procfile.dev" and declaration.env_value("FLASK_APP") == "site.py"
+    assert check_declaration(project, declaration).status == "ok"
