@@ -287,3 +287,43 @@ def test_honcho_in_a_compose_service_inherits_its_environment(tmp_path: Path) ->
     [declaration] = find_declarations(project)
     assert declaration.source == "Procfile.dev" and declaration.env_value("FLASK_APP") == "site.py"
     assert check_declaration(project, declaration).status == "ok"
+
+
+# --- uWSGI ------------------------------------------------------------------------------------
+
+
+def test_an_ini_nothing_starts_is_unknown_when_its_module_is_not_beside_it(
+    tmp_path: Path,
+) -> None:
+    files = {"contrib/nginx/uwsgi.ini": "[uwsgi]\nwsgi-file = pkg/app.wsgi\n", "web.py": APP}
+    _, _, verdict = only(tmp_path, files)
+    assert verdict.status == "unknown" and "nothing in the project starts" in verdict.message
+
+
+def test_uwsgi_ini_started_by_a_dockerfile_runs_from_its_workdir(tmp_path: Path) -> None:
+    dockerfile = (
+        "FROM python:3.12\nRUN apt-get update && apt-get install -y uwsgi uwsgi-plugin-python3\n"
+        'WORKDIR /srv\nCOPY . /srv\nCMD ["uwsgi", "--ini", "deploy/uwsgi.ini"]\n'
+    )
+    ini = "[uwsgi]\nbase = /srv\nmodule = web:app\npythonpath = %(base)\nhttp = :$(PORT)\n"
+    files = {
+        "Dockerfile": dockerfile,
+        "deploy/uwsgi.ini": ini,
+        "web.py": APP,
+        "requirements.txt": "flask\n",
+    }
+    project, declaration, verdict = only(tmp_path, files)
+    assert (declaration.source, declaration.cwd, verdict.status) == ("deploy/uwsgi.ini", "", "ok")
+    # The image installs uWSGI from the distribution: no pip requirement is asked for.
+    assert [f for f in run_checks(project) if f.rule == "SRV005"] == []
+    write_tree(tmp_path, {"deploy/uwsgi.ini": ini.replace("web:app", "missing:app")})
+    assert verdicts(tmp_path, {})[0][4] == "entrypoint-module-not-found"
+
+
+def test_uwsgi_placeholders_expand_or_make_the_verdict_unknown(tmp_path: Path) -> None:
+    ini = "[uwsgi]\nchdir = /srv\nname = web\nmodule = %(name):app\nwsgi-file = $(APP_FILE)\n"
+    _, _, verdict = only(tmp_path, {"uwsgi.ini": ini, "web.py": APP})
+    assert verdict.status == "unknown" and "$(APP_FILE)" in verdict.message
+    ini = "[uwsgi]\nname = web\nmodule = %(name):app\n"
+    _, declaration, verdict = only(tmp_path, {"uwsgi.ini": ini})
+    assert (declaration.target, verdict.status) == ("web:app", "ok")

@@ -5,6 +5,8 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
+import pytest
+
 from flask_preflight.analysis.edits import apply_edits
 from flask_preflight.analysis.model import Finding, Severity
 from flask_preflight.analysis.project import Project
@@ -206,6 +208,29 @@ def test_srv010_flask_env_in_flaskenv(tmp_path: Path) -> None:
     assert findings(tmp_path, {"SRV010"}) == []
 
 
+@pytest.mark.parametrize(
+    "reads",
+    [
+        'os.environ["FLASK_ENV"]',
+        'os.environ.get("FLASK_ENV", "production")',
+        'os.getenv("FLASK_ENV")',
+    ],
+)
+def test_srv010_silent_when_the_app_reads_flask_env_itself(tmp_path: Path, reads: str) -> None:
+    """Then FLASK_ENV is the app's own setting (it picks the config class)."""
+    config = f"import os\n\nCONFIG_NAME = {reads}\n"
+    files = {
+        "app.py": APP,
+        ".flaskenv": "FLASK_APP=app\nFLASK_ENV=development\n",
+        "requirements.txt": REQS,
+        "tests/test_config.py": 'import os\nos.environ["FLASK_ENV"]\n',
+    }
+    write_tree(tmp_path, files)
+    assert len(findings(tmp_path, {"SRV010"})) == 1  # a test reading it does not count
+    write_tree(tmp_path, {"config.py": config})
+    assert findings(tmp_path, {"SRV010"}) == []
+
+
 def test_srv010_silent_for_an_old_pinned_flask(tmp_path: Path) -> None:
     write_tree(
         tmp_path,
@@ -238,12 +263,23 @@ def test_app005_public_host_is_an_error_and_the_fix_reads_the_environment(tmp_pa
 
 
 def test_app005_warning_only_when_a_production_server_is_declared(tmp_path: Path) -> None:
-    local = APP + '\nif __name__ == "__main__":\n    app.run(debug=True)\n'
+    local = APP + "\napp.run(debug=True)\n"
     write_tree(tmp_path, {"app.py": local})
     assert findings(tmp_path, {"APP005"}) == []
     (tmp_path / "Procfile").write_text("web: gunicorn app:app\n")
     [finding] = findings(tmp_path, {"APP005"})
     assert finding.severity is Severity.WARNING and "Procfile" in finding.message
+
+
+def test_app005_main_guard_is_silent_when_production_runs_a_wsgi_server(tmp_path: Path) -> None:
+    """gunicorn imports app.py and never runs its `__main__` guard: the textbook pattern."""
+    guarded = PUBLIC_DEBUG
+    write_tree(tmp_path, {"app.py": guarded, "Procfile": "web: gunicorn app:app\n"})
+    assert findings(tmp_path, {"APP005"}) == []
+    # Production running the file itself does run the guard.
+    (tmp_path / "Procfile").write_text("web: python app.py\n")
+    [finding] = findings(tmp_path, {"APP005"})
+    assert finding.severity is Severity.ERROR
 
 
 def test_app005_flask_run_debug_in_a_container(tmp_path: Path) -> None:

@@ -101,9 +101,13 @@ def _windows(project: Project) -> bool:
 
 
 def _image_installs(project: Project, package: str) -> bool:
-    """A Dockerfile that installs the server itself (`RUN pip install gunicorn`)."""
+    """A Dockerfile that installs the server itself: `RUN pip install gunicorn`, or the
+    distribution's package (`apt-get install uwsgi uwsgi-plugin-python3`, `apk add
+    py3-gunicorn`), which puts the server on PATH without any pip requirement."""
     pattern = re.compile(
         rf"\b(?:pip3?|uv pip|pipenv|poetry)\b[^\n]*\b(?:install|add)\b[^\n]*\b{package}\b"
+        rf"|\b(?:apt-get|apt|apk|yum|dnf|microdnf|zypper)\b[^\n]*\b(?:install|add)\b[^\n]*"
+        rf"(?<![\w.-])(?:python3?-|py3-)?{package}(?![\w.-])"
     )
     for path in project.files():
         if is_dockerfile(path):
@@ -468,9 +472,65 @@ def _flask_env_fix(path: str, key_range: Range, value_range: Range, value: str) 
     )
 
 
+def _is_test_file(path: str) -> bool:
+    name = posixpath.basename(path)
+    return (
+        name.startswith("test_")
+        or name.endswith("_test.py")
+        or name == "conftest.py"
+        or any(part in ("tests", "test") for part in path.split("/")[:-1])
+    )
+
+
+def _reads_flask_env(node: ast.AST) -> bool:
+    """`os.environ["FLASK_ENV"]`, `os.environ.get("FLASK_ENV")`, `os.getenv("FLASK_ENV")`
+    (or the same through `from os import environ, getenv`)."""
+    if isinstance(node, ast.Subscript):
+        key = node.slice
+        base = node.value
+        named = (isinstance(base, ast.Attribute) and base.attr == "environ") or (
+            isinstance(base, ast.Name) and base.id == "environ"
+        )
+        return named and isinstance(key, ast.Constant) and key.value == "FLASK_ENV"
+    if isinstance(node, ast.Call) and node.args:
+        first = node.args[0]
+        if not (isinstance(first, ast.Constant) and first.value == "FLASK_ENV"):
+            return False
+        func = node.func
+        if isinstance(func, ast.Name):
+            return func.id == "getenv"
+        if isinstance(func, ast.Attribute):
+            owner = func.value
+            environ = (isinstance(owner, ast.Attribute) and owner.attr == "environ") or (
+                isinstance(owner, ast.Name) and owner.id == "environ"
+            )
+            return func.attr == "getenv" or (func.attr in ("get", "pop", "setdefault") and environ)
+    return False
+
+
+def _code_reads_flask_env(project: Project) -> bool:
+    """The project's own (non-test) code reads FLASK_ENV: then it is the app's setting."""
+    for path in project.python_files():
+        if _is_test_file(path):
+            continue
+        text = project.read_text(path) or ""
+        if "FLASK_ENV" not in text:
+            continue
+        module = project.module(path)
+        if module is None or module.tree is None:
+            continue
+        if any(_reads_flask_env(node) for node in ast.walk(module.tree)):
+            return True
+    return False
+
+
 @project_check("SRV010")
 def check_flask_env(project: Project) -> Iterator[Finding]:
     if not _flask_ignores_env(project):
+        return
+    if _code_reads_flask_env(project):
+        # The app chooses its configuration from FLASK_ENV: following the advice would
+        # change which configuration production loads.
         return
     message = (
         "FLASK_ENV={value} is ignored by Flask 2.3 and later: {effect} Set FLASK_DEBUG=1 "

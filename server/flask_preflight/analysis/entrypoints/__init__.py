@@ -225,6 +225,8 @@ def check_declaration(project: Project, declaration: Declaration) -> Verdict:
     if cached is not None and cached[0] is declaration:
         return cached[1]  # type: ignore[no-any-return]
     verdict = resolve(project, declaration)
+    if verdict.rule == "SRV001" and declaration.guessed_cwd:
+        verdict = Verdict("unknown", None, declaration.guessed_cwd)
     if verdict.rule is not None:
         verdict = replace(verdict, fixes=tuple(target_fixes(project, declaration, verdict)))
     project.remember(key, (declaration, verdict))

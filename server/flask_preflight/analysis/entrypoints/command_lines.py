@@ -656,9 +656,24 @@ def _uwsgi(
         elif value.endswith(".ini"):
             options.append(("ini", value))
         i += 1
-    if target is None and any(k == "ini" for k, _ in options):
-        return None  # the .ini file is read on its own
+    ini = next((v for k, v in reversed(options) if k == "ini"), None)
+    if target is None and ini is not None:
+        return _uwsgi_ini(site, ini, cwd, env)
     return uwsgi_declaration(site, words[0], target, cwd, env, options)
+
+
+def _uwsgi_ini(site: CommandSite, ini: str, cwd: str, env: dict[str, str]) -> Declaration | None:
+    """`uwsgi --ini FILE`: the file's [uwsgi] section, run from this command's directory."""
+    if site.project is None:
+        return None  # the .ini file is read on its own
+    folder = resolve_dir(site, cwd, posixpath.dirname(ini) or ".")
+    if folder is None:
+        return None
+    path = posixpath.join(folder, posixpath.basename(ini)) if folder else posixpath.basename(ini)
+    from .uwsgi_ini import uwsgi_ini_declarations
+
+    found = uwsgi_ini_declarations(site.project, path, [], started=site, cwd=cwd, env=env)
+    return found[0] if found else None
 
 
 def uwsgi_declaration(

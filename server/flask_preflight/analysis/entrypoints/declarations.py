@@ -46,6 +46,8 @@ class Declaration:
     #: Why the target may be imported from installed packages rather than the working
     #: directory (a Dockerfile that `pip install`s the project): a missing module is unknown.
     installed: str = ""
+    #: Why `cwd` is a guess (a uwsgi.ini nothing starts): a module not found there is unknown.
+    guessed_cwd: str = ""
     #: The target token was written unquoted in a shell command line: a replacement holding
     #: shell metacharacters such as `()` must be quoted.
     shell_unquoted: bool = False
