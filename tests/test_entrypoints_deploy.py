@@ -9,6 +9,7 @@ from flask_preflight.analysis.entrypoints import (
     Declaration,
     Verdict,
     check_declaration,
+    entrypoints_report,
     find_declarations,
 )
 from flask_preflight.analysis.project import Project
@@ -327,3 +328,52 @@ def test_uwsgi_placeholders_expand_or_make_the_verdict_unknown(tmp_path: Path) -
     ini = "[uwsgi]\nname = web\nmodule = %(name):app\n"
     _, declaration, verdict = only(tmp_path, {"uwsgi.ini": ini})
     assert (declaration.target, verdict.status) == ("web:app", "ok")
+
+
+# --- gunicorn -c, build context, templates --------------------------------------------------
+
+
+def test_gunicorn_python_config_module_is_read_from_where_gunicorn_starts(tmp_path: Path) -> None:
+    files = {
+        "Procfile": "web: gunicorn -c python:conf.gunicorn\n",
+        "conf/__init__.py": "",
+        "conf/gunicorn.py": 'wsgi_app = "pkg.web:app"\n',
+        "pkg/__init__.py": "",
+        "pkg/web.py": APP,
+    }
+    assert verdicts(tmp_path, files) == [("conf/gunicorn.py", 1, "gunicorn", "pkg.web:app", "ok")]
+
+
+def test_gunicorn_config_named_by_a_variable_is_unknown(tmp_path: Path) -> None:
+    files = {"Procfile": "web: gunicorn -c $CONF nothere:app\n"}
+    assert [v[4] for v in verdicts(tmp_path, files)] == ["unknown"]
+
+
+def test_a_dockerfile_in_a_subfolder_built_from_the_root(tmp_path: Path) -> None:
+    dockerfile = (
+        "FROM python:3.12\nWORKDIR /app\nCOPY web.py requirements.txt ./\nCMD gunicorn web:app\n"
+    )
+    files = {"docker/Dockerfile": dockerfile, "web.py": APP, "requirements.txt": "flask\n"}
+    assert verdicts(tmp_path, files) == [("docker/Dockerfile", 4, "gunicorn", "web:app", "ok")]
+
+
+def test_templates_with_placeholders_are_unknown_and_never_errors(tmp_path: Path) -> None:
+    files = {
+        "deploy/templates/Procfile": "web: gunicorn {{ module }}:app\n",
+        "Procfile.example": "web: gunicorn <your_module>:app\n",
+        "compose/docker-compose.yml": "{% set x = 1 %}\nservices:\n  web:\n    command: {{ x }}\n",
+    }
+    write_tree(tmp_path, files)
+    project = Project(tmp_path)
+    statuses = {e["source"]: e["status"] for e in entrypoints_report(project)["entrypoints"]}
+    assert statuses == {
+        "Procfile.example": "unknown",
+        "compose/docker-compose.yml": "unknown",
+        "deploy/templates/Procfile": "unknown",
+    }
+    assert [f for f in run_checks(project) if f.rule.startswith("SRV")] == []
+
+
+def test_a_filled_template_is_judged(tmp_path: Path) -> None:
+    files = {"Procfile.example": "web: gunicorn missing:app\n", "web.py": APP}
+    assert [v[4] for v in verdicts(tmp_path, files)] == ["entrypoint-module-not-found"]

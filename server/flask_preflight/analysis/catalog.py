@@ -223,7 +223,7 @@ _RULES: tuple[Rule, ...] = (
         "When the project declares a production server (gunicorn, uWSGI, waitress, a "
         "container, a PaaS or a systemd unit) a hard-coded `debug=True` (or `app.debug = "
         "True`) is a warning: it travels wherever the code runs. `app.run(debug=True)` under "
-        "`if __name__ == \"__main__\":` is not reported when production runs a WSGI server, "
+        '`if __name__ == "__main__":` is not reported when production runs a WSGI server, '
         "which imports the module and never runs the guard (only when a deployment runs the "
         "file itself, `python app.py`). The fix reads debug from "
         "the environment, so it is on only where FLASK_DEBUG=1 is set.",
@@ -392,7 +392,7 @@ _RULES: tuple[Rule, ...] = (
         "Flask 2.2 deprecated FLASK_ENV and 2.3 removed it: `FLASK_ENV=development` no longer "
         "turns on the debugger and reloader. Checked against the installed Flask, else the "
         "declared one. Silent when the project's own code reads FLASK_ENV "
-        "(`os.environ.get(\"FLASK_ENV\")`): then it is the app's setting. The quick fix "
+        '(`os.environ.get("FLASK_ENV")`): then it is the app\'s setting. The quick fix '
         "writes FLASK_DEBUG=1 (FLASK_DEBUG=0 for production).",
         "export FLASK_ENV=development",
         "export FLASK_DEBUG=1",

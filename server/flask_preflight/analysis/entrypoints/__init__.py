@@ -29,6 +29,7 @@ from .procfile import is_procfile, procfile_declarations
 from .resolve import Verdict, resolve
 from .systemd import project_dir_for, systemd_declarations
 from .target_fixes import target_fixes
+from .templates import is_template, placeholder_in
 from .uwsgi_ini import uwsgi_ini_declarations
 
 __all__ = [
@@ -173,6 +174,10 @@ def _collect(project: Project) -> tuple[list[Declaration], list[DeclarationProbl
                 )
             )
             traceback.format_exc()
+    declarations = [_unfilled(project, d) for d in declarations]
+    problems = [
+        replace(p, template=True) if is_template(project, p.source) else p for p in problems
+    ]
     # A file that something else starts is read there, with the starter's working directory
     # and environment; its own reading (which guesses both) is dropped.
     declarations = [d for d in declarations if not (id(d) in read_alone and d.source in started)]
@@ -206,6 +211,20 @@ def _collect(project: Project) -> tuple[list[Declaration], list[DeclarationProbl
         unique.setdefault(key, declaration)
     ordered = sorted(unique.values(), key=lambda d: (d.source, d.range.start))
     return project.remember("entrypoints:declarations", (ordered, problems))  # type: ignore[no-any-return]
+
+
+def _unfilled(project: Project, declaration: Declaration) -> Declaration:
+    """A declaration in a template with a placeholder left on its line: unknown."""
+    if declaration.unknown or not is_template(project, declaration.source):
+        return declaration
+    source = project.source(declaration.source)
+    found = placeholder_in(source, declaration) if source is not None else None
+    if found is None:
+        return declaration
+    return replace(
+        declaration,
+        unknown=f"{declaration.source} is a template: `{found}` is filled in only when it is used",
+    )
 
 
 def find_declarations(project: Project) -> list[Declaration]:

@@ -518,9 +518,20 @@ def _gunicorn_declaration(
                     pythonpath.append(resolved)
     config = [value for key, value in options if key == "config"]
     config_file = None
-    if config:
+    if config and ("$" in config[-1] or "`" in config[-1]):
+        unknown = unknown or (
+            f"gunicorn reads its settings from `{config[-1]}`, known only when it runs"
+        )
+    elif config and config[-1].startswith("python:"):
+        # `-c python:pkg.conf` is imported from where gunicorn starts (not --chdir, not
+        # --pythonpath: the real gunicorn says "No module named" for both).
+        config_file = posixpath.join(cwd, *config[-1][7:].split(".")) + ".py"
+        if site.project is not None and not site.project.exists(config_file):
+            package = config_file[:-3] + "/__init__.py"
+            config_file = package if site.project.exists(package) else config_file
+    elif config:
         path = config[-1]
-        if path.startswith(("python:", "file:")):
+        if path.startswith("file:"):
             path = path.split(":", 1)[1]
         directory = resolve_dir(site, cwd, posixpath.dirname(path) or ".")
         if directory is not None:

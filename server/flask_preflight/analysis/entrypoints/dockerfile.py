@@ -450,13 +450,43 @@ def project_packages(project: Project) -> frozenset[str]:
     )
 
 
+def guess_context(project: Project, relpath: str, source: SourceText) -> str:
+    """The build context of a Dockerfile no compose file names: its own folder, unless the
+    files it copies are found only from a folder above it (`docker build -f docker/Dockerfile
+    .` from the root is the usual case)."""
+    sources: list[str] = []
+    for instruction in instructions(source):
+        if instruction.keyword not in ("COPY", "ADD"):
+            continue
+        words = [w.value for w in split_words(instruction.args.text) if not w.operator]
+        if any(w.startswith("--from") for w in words):
+            continue
+        paths = [w for w in words if not w.startswith("--")]
+        sources.extend(p for p in paths[:-1] if p not in (".", "./") and "$" not in p)
+    folder = posixpath.dirname(relpath)
+    candidates = [folder]
+    while folder:
+        folder = posixpath.dirname(folder)
+        candidates.append(folder)
+
+    def found(base: str) -> int:
+        return sum(
+            project.exists(posixpath.normpath(posixpath.join(base or ".", p)))
+            for p in sources
+            if "*" not in p
+        )
+
+    best = max(candidates, key=found)  # max keeps the first (nearest) on a tie
+    return best
+
+
 def dockerfile_declarations(
     project: Project, relpath: str, context: str | None = None
 ) -> list[Declaration]:
     source = project.source(relpath)
     if source is None:
         return []
-    build_context = posixpath.dirname(relpath) if context is None else context
+    build_context = guess_context(project, relpath, source) if context is None else context
     stages = read_stages(
         source, build_context, lambda p: project.abspath(p).is_dir(), project_packages(project)
     )
