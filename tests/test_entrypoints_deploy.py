@@ -377,3 +377,23 @@ def test_templates_with_placeholders_are_unknown_and_never_errors(tmp_path: Path
 def test_a_filled_template_is_judged(tmp_path: Path) -> None:
     files = {"Procfile.example": "web: gunicorn missing:app\n", "web.py": APP}
     assert [v[4] for v in verdicts(tmp_path, files)] == ["entrypoint-module-not-found"]
+
+
+# --- flask discovery ----------------------------------------------------------------------------
+
+
+def test_flaskenv_without_flask_app_is_flask_discovering_wsgi_or_app(tmp_path: Path) -> None:
+    files = {"api/.flaskenv": "FLASK_DEBUG=1\n", "api/wsgi.py": APP, ".env": "SECRET=x\n"}
+    project, declaration, verdict = only(tmp_path, files)
+    assert (declaration.source, declaration.target, declaration.cwd) == ("api/.flaskenv", "", "api")
+    assert verdict.status == "ok" and verdict.app is not None
+    assert verdict.app.module == "api/wsgi.py"
+    (tmp_path / "api" / "wsgi.py").unlink()
+    assert [v[4] for v in verdicts(tmp_path, {})] == ["unknown"]
+
+
+def test_flask_without_flask_app_in_a_container_may_get_it_where_it_runs(tmp_path: Path) -> None:
+    dockerfile = "FROM python:3.12\nWORKDIR /app\nCOPY . .\nCMD flask run --host 0.0.0.0\n"
+    files = {"Dockerfile": dockerfile, "application.py": APP}
+    _, _, verdict = only(tmp_path, files)
+    assert verdict.status == "unknown" and "where the deployment runs" in verdict.message

@@ -351,6 +351,18 @@ def _resolve_flask(project: Project, declaration: Declaration) -> Verdict:
                 continue
             # The first file that imports decides: Flask does not try the next one.
             return _best_app(project, dotted, path)
+        if declaration.has_option("discovery"):
+            return unknown(
+                f"{declaration.source} sets no FLASK_APP and {where(declaration)} holds no "
+                "wsgi.py or app.py: flask finds the app only if it is given --app where it runs"
+            )
+        if declaration.context != "local":
+            # A container, platform or unit gets its environment where it runs too
+            # (`docker run -e`, config vars, EnvironmentFile): FLASK_APP may be set there.
+            return unknown(
+                f"FLASK_APP is not set in the files that start flask here, and no wsgi.py or "
+                f"app.py is in {where(declaration)}: it may be set where the deployment runs"
+            )
         return failed(
             "SRV006",
             f"flask, run from {where(declaration)}, stops with: Error: Could not locate a Flask "
