@@ -384,7 +384,7 @@ def test_a_filled_template_is_judged(tmp_path: Path) -> None:
 
 def test_flaskenv_without_flask_app_is_flask_discovering_wsgi_or_app(tmp_path: Path) -> None:
     files = {"api/.flaskenv": "FLASK_DEBUG=1\n", "api/wsgi.py": APP, ".env": "SECRET=x\n"}
-    project, declaration, verdict = only(tmp_path, files)
+    _, declaration, verdict = only(tmp_path, files)
     assert (declaration.source, declaration.target, declaration.cwd) == ("api/.flaskenv", "", "api")
     assert verdict.status == "ok" and verdict.app is not None
     assert verdict.app.module == "api/wsgi.py"
