@@ -397,3 +397,66 @@ def test_flask_without_flask_app_in_a_container_may_get_it_where_it_runs(tmp_pat
     files = {"Dockerfile": dockerfile, "application.py": APP}
     _, _, verdict = only(tmp_path, files)
     assert verdict.status == "unknown" and "where the deployment runs" in verdict.message
+
+
+# --- re-exports and imports of the target module ------------------------------------------------
+
+CORE = "from flask import Flask\n\napp = Flask(__name__)\n\n\ndef create_app():\n    return Flask(__name__)\n"
+
+
+def test_star_import_chains_are_followed_honouring_all(tmp_path: Path) -> None:
+    files = {
+        "Procfile": 'web: gunicorn pkg:app\nf: gunicorn "pkg:create_app()"\nx: gunicorn pkg:hidden\n',
+        "pkg/__init__.py": "from .api import *\n",
+        "pkg/api.py": "from .core import *\n",
+        "pkg/core.py": CORE + '\n__all__ = ["app", "create_app"]\nhidden = 1\n',
+    }
+    assert [v[4] for v in verdicts(tmp_path, files)] == [
+        "ok",
+        "ok",
+        "entrypoint-attribute-not-found",
+    ]
+
+
+def test_star_import_from_outside_the_project_stays_unknown(tmp_path: Path) -> None:
+    files = {"Procfile": "web: gunicorn pkg:app\n", "pkg/__init__.py": "from elsewhere import *\n"}
+    assert [v[4] for v in verdicts(tmp_path, files)] == ["unknown"]
+
+
+def test_target_importing_a_moved_project_module_is_srv001_with_the_chain(tmp_path: Path) -> None:
+    files = {
+        "Procfile": "web: gunicorn wsgi:app\n",
+        "wsgi.py": "import os\nfrom app.factory import create_app\nfrom flask import Flask\n\napp = Flask(__name__)\n",
+        "app/__init__.py": "",
+        "app/core.py": CORE,
+    }
+    write_tree(tmp_path, files)
+    project = Project(tmp_path)
+    [finding] = [f for f in run_checks(project) if f.rule.startswith("SRV")]
+    assert finding.rule == "SRV001" and finding.path == "Procfile"
+    assert "wsgi.py:2 imports app.factory, which is not in the project" in finding.message
+    assert finding.fixes == ()
+    # A third-party package of the same shape is not judged; nor is a name the package binds.
+    write_tree(tmp_path, {"wsgi.py": files["wsgi.py"].replace("app.factory", "requests.factory")})
+    assert [v[4] for v in verdicts(tmp_path, {})] == ["ok"]
+    write_tree(
+        tmp_path,
+        {
+            "wsgi.py": files["wsgi.py"].replace("from app.factory", "from app"),
+            "app/__init__.py": "from .core import create_app\n",
+        },
+    )
+    assert [v[4] for v in verdicts(tmp_path, {})] == ["ok"]
+
+
+def test_relative_import_of_a_missing_sibling_in_the_package_init(tmp_path: Path) -> None:
+    files = {
+        "Procfile": "web: gunicorn pkg.web:app\n",
+        "pkg/__init__.py": "from .settings import CONFIG\n",
+        "pkg/web.py": APP,
+    }
+    write_tree(tmp_path, files)
+    project = Project(tmp_path)
+    [declaration] = find_declarations(project)
+    verdict = check_declaration(project, declaration)
+    assert verdict.rule == "SRV001" and "pkg/__init__.py:1 imports .settings" in verdict.message

@@ -23,10 +23,11 @@ from .discovery import project_apps
 from .dockerfile import dockerfile_declarations, is_dockerfile
 from .dotenv_files import DOTENV_NAMES, dotenv_declarations
 from .gunicorn_conf import GunicornConfig, read_gunicorn_config
+from .import_chain import missing_import
 from .launch_json import is_launch_json, launch_declarations
 from .problems import DeclarationProblem
 from .procfile import is_procfile, procfile_declarations
-from .resolve import Verdict, resolve
+from .resolve import Verdict, failed, resolve, search_path
 from .systemd import project_dir_for, systemd_declarations
 from .target_fixes import target_fixes
 from .templates import is_template, placeholder_in
@@ -248,6 +249,18 @@ def check_declaration(project: Project, declaration: Declaration) -> Verdict:
         verdict = Verdict("unknown", None, declaration.guessed_cwd)
     if verdict.rule is not None:
         verdict = replace(verdict, fixes=tuple(target_fixes(project, declaration, verdict)))
+    # No fix is offered: the import to repair is in the module, not in the deploy file.
+    if verdict.ok and verdict.module_path and declaration.server != "python":
+        missing = missing_import(project, verdict.module_path, search_path(declaration))
+        if missing is not None:
+            rule = "SRV006" if declaration.server == "flask" else "SRV001"
+            label = "flask" if declaration.server == "flask" else declaration.server
+            verdict = failed(
+                rule,
+                f"{label} imports {verdict.module_path}, and {missing.describe()}: the import "
+                "fails with ModuleNotFoundError before the app is loaded.",
+                verdict.module_path,
+            )
     project.remember(key, (declaration, verdict))
     return verdict
 

@@ -4,7 +4,7 @@ to the app definition it loads, or to the rule that explains why it will not sta
 from __future__ import annotations
 
 import posixpath
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from ..catalog import RULES
 from ..flask_apps import AppDefinition, ModuleApps, find_flask_apps
@@ -14,6 +14,7 @@ from ..project import Project
 from .bindings import module_bindings
 from .declarations import Declaration
 from .dotenv_files import dotenv_for
+from .reexports import MAX_DEPTH, explicit_origin, star_origin
 from .targets import Target, TargetError, parse_target
 
 SERVER_LABELS = {
@@ -209,7 +210,9 @@ def _describe_call(target: Target) -> str:
     return target.expression()
 
 
-def _attribute(project: Project, declaration: Declaration, target: Target, path: str) -> Verdict:
+def _attribute(
+    project: Project, declaration: Declaration, target: Target, path: str, depth: int = 0
+) -> Verdict:
     server = declaration.server
     label = SERVER_LABELS[server]
     module = project.module(path)
@@ -267,8 +270,20 @@ def _attribute(project: Project, declaration: Declaration, target: Target, path:
             )
         return ok(factory, path)
     binding = bindings.names.get(name)
+    star_resolved = False
+    if binding is None and bindings.star_import and not bindings.dynamic and depth < MAX_DEPTH:
+        star = star_origin(project, path, name)
+        if star.origin is not None:
+            moved = replace(target, name=star.origin.source_name)
+            return _attribute(project, declaration, moved, star.origin.source, depth + 1)
+        star_resolved = not star.unresolved
+    if binding is not None and binding.kind == "imported" and depth < MAX_DEPTH:
+        origin = explicit_origin(project, path, name)
+        if origin is not None:
+            moved = replace(target, name=origin.source_name)
+            return _attribute(project, declaration, moved, origin.source, depth + 1)
     if binding is None:
-        if bindings.star_import or bindings.dynamic:
+        if (bindings.star_import and not star_resolved) or bindings.dynamic:
             return unknown(
                 f"{path} defines names dynamically (`import *` or `__getattr__`); `{name}` may exist"
             )
