@@ -460,3 +460,10 @@ def test_relative_import_of_a_missing_sibling_in_the_package_init(tmp_path: Path
     [declaration] = find_declarations(project)
     verdict = check_declaration(project, declaration)
     assert verdict.rule == "SRV001" and "pkg/__init__.py:1 imports .settings" in verdict.message
+
+
+def test_failed_discovery_in_a_container_is_unknown(tmp_path: Path) -> None:
+    dockerfile = "FROM python:3.12\nWORKDIR /app\nCOPY . .\nCMD flask db upgrade\n"
+    files = {"Dockerfile": dockerfile, "app/__init__.py": "def create_app(config):\n    pass\n"}
+    _, _, verdict = only(tmp_path, files)
+    assert verdict.status == "unknown" and "FLASK_APP may be set where it runs" in verdict.message

@@ -365,7 +365,15 @@ def _resolve_flask(project: Project, declaration: Declaration) -> Verdict:
             if path is None:
                 continue
             # The first file that imports decides: Flask does not try the next one.
-            return _best_app(project, dotted, path)
+            found = _best_app(project, dotted, path)
+            if found.rule is not None and (
+                declaration.has_option("discovery") or declaration.context != "local"
+            ):
+                return unknown(
+                    f"FLASK_APP is not set in the files, and Flask's own discovery "
+                    f"({path}) finds no app: {found.message} FLASK_APP may be set where it runs"
+                )
+            return found
         if declaration.has_option("discovery"):
             return unknown(
                 f"{declaration.source} sets no FLASK_APP and {where(declaration)} holds no "
@@ -419,8 +427,20 @@ def _resolve_flask(project: Project, declaration: Declaration) -> Verdict:
         return ok(factory, path)
     bindings = module_bindings(module)
     binding = bindings.names.get(name)
+    star_resolved = False
+    if binding is None and bindings.star_import and not bindings.dynamic:
+        star = star_origin(project, path, name)
+        if star.origin is not None:
+            origin_apps = find_flask_apps(project, star.origin.source)
+            if origin_apps is not None and star.origin.source_name in origin_apps.instances:
+                return ok(origin_apps.instances[star.origin.source_name], path)
+            return unknown(
+                f"`{name}` comes from {star.origin.source}; cannot tell statically whether "
+                "it is a Flask app"
+            )
+        star_resolved = not star.unresolved
     if binding is None:
-        if bindings.star_import or bindings.dynamic:
+        if (bindings.star_import and not star_resolved) or bindings.dynamic:
             return unknown(f"{path} defines names dynamically; `{name}` may exist")
         return failed(
             "SRV006",
