@@ -467,3 +467,60 @@ def test_failed_discovery_in_a_container_is_unknown(tmp_path: Path) -> None:
     files = {"Dockerfile": dockerfile, "app/__init__.py": "def create_app(config):\n    pass\n"}
     _, _, verdict = only(tmp_path, files)
     assert verdict.status == "unknown" and "FLASK_APP may be set where it runs" in verdict.message
+
+
+def test_an_earlier_stage_with_its_own_cmd_is_a_target_too(tmp_path: Path) -> None:
+    dockerfile = (
+        "FROM python:3.12 AS production\nWORKDIR /srv\nCOPY . .\n"
+        'CMD ["gunicorn", "web:app"]\n'
+        "FROM nginx AS proxy\nCOPY nginx.conf /etc/nginx/\n"
+    )
+    files = {"Dockerfile": dockerfile, "web.py": APP, "nginx.conf": ""}
+    assert verdicts(tmp_path, files) == [("Dockerfile", 4, "gunicorn", "web:app", "ok")]
+
+
+def test_render_blueprint_start_command_runs_from_root_dir_with_its_env(tmp_path: Path) -> None:
+    blueprint = (
+        "services:\n  - type: web\n    name: site\n    rootDir: src\n"
+        "    startCommand: gunicorn --bind 0.0.0.0:$PORT app:app\n"
+        "    envVars:\n      - key: X\n        value: '1'\n"
+    )
+    files = {"render.yaml": blueprint, "src/app.py": APP}
+    _, declaration, verdict = only(tmp_path, files)
+    assert (declaration.context, declaration.cwd, declaration.env_value("X")) == (
+        "paas",
+        "src",
+        "1",
+    )
+    assert verdict.status == "ok"
+
+
+def test_compose_env_file_extends_and_merge_keys_set_the_environment(tmp_path: Path) -> None:
+    compose = (
+        "x-common: &common\n  build: .\n  environment:\n    FLASK_APP: site.py\n"
+        "services:\n"
+        "  merged:\n    <<: *common\n    command: flask run\n"
+        "  from-file:\n    build: .\n    env_file: [web.env]\n    command: flask run\n"
+        "  extended:\n    extends:\n      service: merged\n    command: flask run --port 1\n"
+        "  nothing:\n    build: .\n    command: flask --app nothere run\n"
+    )
+    files = {
+        "Dockerfile": "FROM python\nWORKDIR /app\nCOPY . .\n",
+        "docker-compose.yml": compose,
+        "web.env": "FLASK_APP=site.py\n",
+        "site.py": APP,
+    }
+    write_tree(tmp_path, files)
+    project = Project(tmp_path)
+    found = {d.process: d for d in find_declarations(project)}
+    for name in ("merged", "from-file", "extended"):
+        assert found[name].env_value("FLASK_APP") == "site.py", name
+        assert check_declaration(project, found[name]).status == "ok", name
+    assert check_declaration(project, found["nothing"]).status == "flask-app-not-located"
+
+
+def test_heroku_app_json_env_applies_to_the_procfile(tmp_path: Path) -> None:
+    app_json = '{"name": "x", "env": {"FLASK_APP": {"value": "site.py"}, "OTHER": "1"}}'
+    files = {"Procfile": "release: flask db upgrade\n", "app.json": app_json, "site.py": APP}
+    _, declaration, verdict = only(tmp_path, files)
+    assert declaration.env_value("FLASK_APP") == "site.py" and verdict.status == "ok"

@@ -53,6 +53,8 @@ PROJECT_FILE_NAMES = frozenset(
         ".env",
         "uwsgi.ini",
         "app.yaml",
+        "render.yaml",
+        "app.json",
         "launch.json",
         "runtime.txt",
         ".python-version",

@@ -27,6 +27,7 @@ from .import_chain import missing_import
 from .launch_json import is_launch_json, launch_declarations
 from .problems import DeclarationProblem
 from .procfile import is_procfile, procfile_declarations
+from .render_yaml import render_declarations
 from .resolve import Verdict, failed, resolve, search_path
 from .systemd import project_dir_for, systemd_declarations
 from .target_fixes import target_fixes
@@ -74,6 +75,8 @@ def _read_file(
         return systemd_declarations(project, path)
     if name == "app.yaml":
         return app_yaml_declarations(project, path, problems)
+    if name == "render.yaml":
+        return render_declarations(project, path, problems)
     return []
 
 

@@ -106,6 +106,8 @@ class Stage:
     image_only: bool = False
     #: The RUN step that installs the project (or a package) into the image, if any.
     installs: str = ""
+    #: CMD/ENTRYPOINT written in this stage (not inherited): a target someone runs.
+    own_command: bool = False
 
     def inherit(self, name: str) -> Stage:
         """A stage built `FROM` this one: same WORKDIR, ENV and files."""
@@ -266,8 +268,10 @@ def read_stages(
             stage.installs = stage.installs or installs_packages(text, project_packages)
         elif keyword == "CMD":
             stage.cmd = instruction
+            stage.own_command = True
         elif keyword == "ENTRYPOINT":
             stage.entrypoint = instruction
+            stage.own_command = True
     return stages or [Stage()]
 
 
@@ -490,4 +494,13 @@ def dockerfile_declarations(
     stages = read_stages(
         source, build_context, lambda p: project.abspath(p).is_dir(), project_packages(project)
     )
-    return stage_declarations(project, relpath, source, stages[-1], context=build_context)
+    # The last stage is what `docker build` makes. When it starts no server (an nginx stage
+    # at the end), the earlier stages with their own CMD/ENTRYPOINT are the targets built with
+    # `--target` (a production stage before a proxy one).
+    found = stage_declarations(project, relpath, source, stages[-1], context=build_context)
+    if found:
+        return found
+    for stage in stages[:-1]:
+        if stage.own_command:
+            found.extend(stage_declarations(project, relpath, source, stage, context=build_context))
+    return found

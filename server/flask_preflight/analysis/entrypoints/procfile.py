@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import posixpath
 import re
 from collections.abc import Callable
@@ -18,6 +19,26 @@ _LINE = re.compile(r"^[ \t]*([A-Za-z0-9_-]+)[ \t]*:[ \t]*(.*?)[ \t]*$")
 def is_procfile(relpath: str) -> bool:
     name = posixpath.basename(relpath)
     return name == "Procfile" or name.startswith("Procfile.")
+
+
+def heroku_app_env(project: Project, relpath: str) -> dict[str, str]:
+    """Config vars a Heroku app.json sets (`"env": {"KEY": "value" | {"value": ...}}`)."""
+    text = project.read_text(relpath)
+    if text is None:
+        return {}
+    try:
+        data = json.loads(text)
+    except ValueError:
+        return {}
+    variables = data.get("env") if isinstance(data, dict) else None
+    env: dict[str, str] = {}
+    if isinstance(variables, dict):
+        for key, value in variables.items():
+            if isinstance(value, dict):
+                value = value.get("value")
+            if isinstance(value, (str, int, float)) and not isinstance(value, bool):
+                env[str(key)] = str(value)
+    return env
 
 
 def is_platform_procfile(relpath: str) -> bool:
@@ -45,6 +66,8 @@ def procfile_declarations(
     cwd = posixpath.dirname(relpath) if cwd is None else cwd
     if context is None:
         context = "paas" if is_platform_procfile(relpath) else "local"
+    if env is None and is_platform_procfile(relpath):
+        env = heroku_app_env(project, posixpath.join(cwd, "app.json") if cwd else "app.json")
     for index, line in enumerate(source.lines):
         match = _LINE.match(line)
         if not match or line.lstrip().startswith("#"):
