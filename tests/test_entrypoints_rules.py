@@ -113,6 +113,15 @@ def test_srv007_gunicorn_default_bind_in_a_container(tmp_path: Path) -> None:
     assert findings(tmp_path, {"SRV007"}) == []
 
 
+def test_srv007_silent_when_the_starting_script_expects_port(tmp_path: Path) -> None:
+    """A script that reads $PORT runs where PORT is set: gunicorn then binds 0.0.0.0:$PORT."""
+    script = '#!/bin/sh\nif [ "$1" = dev ]; then exec flask run --port "$PORT"; fi\nexec gunicorn app:app\n'
+    dockerfile = 'FROM python\nWORKDIR /app\nCOPY . .\nENTRYPOINT ["./start.sh"]\n'
+    write_tree(tmp_path, {"app.py": APP, "start.sh": script, "Dockerfile": dockerfile})
+    found = findings(tmp_path, {"SRV007"})
+    assert [f.message[:8] for f in found] == ["flask li"]  # flask run still on its loopback
+
+
 def test_srv007_python_app_py_and_a_host_from_the_environment(tmp_path: Path) -> None:
     script = APP + '\nif __name__ == "__main__":\n    app.run()\n'
     write_tree(

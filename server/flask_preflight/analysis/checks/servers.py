@@ -204,6 +204,13 @@ def _run_call_host(project: Project, path: str) -> tuple[str | None, ast.Call | 
     return None, None, False
 
 
+def _file_reads_port(project: Project, path: str) -> bool:
+    """The file that starts the server reads $PORT: it runs where PORT is set, and gunicorn
+    given no bind then listens on 0.0.0.0:$PORT by itself."""
+    text = project.read_text(path) or ""
+    return re.search(r"\$\{?PORT\b", text) is not None
+
+
 def _uses_port(declaration: Declaration) -> bool:
     if declaration.has_option("bind-reads-port"):
         return True
@@ -328,6 +335,7 @@ def check_container_bind(project: Project) -> Iterator[Finding]:
                 ()
                 if declaration.has_option("bind-dynamic", "bind-reads-port")
                 or declaration.env_value("PORT")
+                or _file_reads_port(project, declaration.command_file)
                 else ("127.0.0.1:8000",)
             )
         elif declaration.server == "flask" and declaration.option("subcommand") == "run":
