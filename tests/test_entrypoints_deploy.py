@@ -524,3 +524,29 @@ def test_heroku_app_json_env_applies_to_the_procfile(tmp_path: Path) -> None:
     files = {"Procfile": "release: flask db upgrade\n", "app.json": app_json, "site.py": APP}
     _, declaration, verdict = only(tmp_path, files)
     assert declaration.env_value("FLASK_APP") == "site.py" and verdict.status == "ok"
+
+
+def test_srv005_not_certain_on_an_image_built_elsewhere(tmp_path: Path) -> None:
+    files = {
+        "Dockerfile": "FROM base\nCOPY main.py ./main.py\nCMD gunicorn main:app\n",
+        "main.py": APP,
+        "requirements.txt": "flask\n",
+    }
+    write_tree(tmp_path, files)
+    assert [f for f in run_checks(Project(tmp_path)) if f.rule == "SRV005"] == []
+    write_tree(
+        tmp_path, {"Dockerfile": files["Dockerfile"].replace("FROM base", "FROM python:3.12")}
+    )
+    assert [f.rule for f in run_checks(Project(tmp_path)) if f.rule == "SRV005"] == ["SRV005"]
+
+
+def test_srv005_not_for_a_sample_ini_nothing_starts(tmp_path: Path) -> None:
+    files = {
+        "contrib/uwsgi.ini": "[uwsgi]\nchdir = /srv/app\nmodule = web:app\n",
+        "web.py": APP,
+        "requirements.txt": "flask\n",
+    }
+    write_tree(tmp_path, files)
+    assert [f for f in run_checks(Project(tmp_path)) if f.rule == "SRV005"] == []
+    write_tree(tmp_path, {"Procfile": "web: uwsgi --http :$PORT --module web:app\n"})
+    assert [f.path for f in run_checks(Project(tmp_path)) if f.rule == "SRV005"] == ["Procfile"]

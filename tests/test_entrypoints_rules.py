@@ -329,3 +329,18 @@ def test_app007_module_level_background_work_with_the_reloader(tmp_path: Path) -
 def test_app007_silent_without_the_reloader(tmp_path: Path) -> None:
     write_tree(tmp_path, {"app.py": SCHEDULER.replace("app.run(debug=True)", "app.run()")})
     assert findings(tmp_path, {"APP007"}) == []
+
+
+def test_srv008_silent_on_the_port_a_digitalocean_app_spec_routes_to(tmp_path: Path) -> None:
+    """App Platform routes to a service's http_port (8080 by default), not only to $PORT."""
+    files = {
+        "app.py": APP,
+        "Procfile": "web: gunicorn --bind 0.0.0.0:8080 app:app\n",
+        "requirements.txt": REQS,
+    }
+    write_tree(tmp_path, files)
+    assert len(findings(tmp_path, {"SRV008"})) == 1
+    write_tree(tmp_path, {".do/app.yaml": "name: x\nservices:\n- name: web\n"})
+    assert findings(tmp_path, {"SRV008"}) == []
+    write_tree(tmp_path, {".do/app.yaml": "name: x\nservices:\n- name: web\n  http_port: 5000\n"})
+    assert len(findings(tmp_path, {"SRV008"})) == 1

@@ -14,7 +14,7 @@ from ..entrypoints import (
     declaration_problems,
     find_declarations,
 )
-from ..entrypoints.dockerfile import is_dockerfile
+from ..entrypoints.dockerfile import is_dockerfile, plain_base, read_stages
 from ..entrypoints.dotenv_files import DOTENV_NAMES, read_dotenv
 from ..entrypoints.launch_json import is_launch_json
 from ..environment import Environment, project_environment
@@ -116,6 +116,12 @@ def _image_installs(project: Project, package: str) -> bool:
             text = project.read_text(path) or ""
             if pattern.search(text.replace("\\\n", " ")):
                 return True
+            source = project.source(path)
+            stages = read_stages(source, posixpath.dirname(path)) if source is not None else []
+            if stages and stages[-1].base_image and not plain_base(stages[-1].base_image):
+                # Built on an image made elsewhere (`FROM base`, `FROM org/flask-uwsgi`):
+                # whether it already holds the server is not in these files.
+                return True
     return False
 
 
@@ -126,7 +132,9 @@ def check_server_installed(project: Project) -> Iterator[Finding]:
     reported: set[tuple[str, str]] = set()
     for declaration in find_declarations(project):
         package = SERVER_PACKAGES.get(declaration.server)
-        if package is None or declaration.unknown:
+        if package is None or declaration.unknown or declaration.unstarted:
+            # (A config file nothing in the project starts, such as a sample uwsgi.ini in
+            # contrib/: how its server gets installed is not in these files.)
             continue
         where = declaration.command_file
         rng = declaration.program_range or declaration.range
@@ -363,11 +371,41 @@ def check_container_bind(project: Project) -> Iterator[Finding]:
         )
 
 
+DO_APP_SPECS = (".do/app.yaml", ".do/deploy.template.yaml")
+
+
+def _routed_ports(project: Project) -> set[str]:
+    """Ports a platform spec says it routes to besides $PORT: a DigitalOcean App Platform
+    spec (.do/app.yaml) routes to each service's `http_port`, 8080 when none is given."""
+    from ..entrypoints.yaml_nodes import load_yaml
+
+    ports: set[str] = set()
+    for path in DO_APP_SPECS:
+        text = project.read_text(path)
+        if text is None:
+            continue
+        try:
+            data = load_yaml(text)
+        except Exception:
+            continue
+        spec = data.get("spec", data) if isinstance(data, dict) else None
+        services = spec.get("services") if isinstance(spec, dict) else None
+        for service in services if isinstance(services, list) else []:
+            if isinstance(service, dict):
+                ports.add(str(service.get("http_port", 8080)))
+    return ports
+
+
 @project_check("SRV008")
 def check_paas_port(project: Project) -> Iterator[Finding]:
+    routed: set[str] | None = None
     for declaration in find_declarations(project):
         if declaration.context != "paas" or declaration.process != "web" or declaration.unknown:
             continue
+        if routed is None:
+            routed = _routed_ports(project)
+        if routed and any(b.rsplit(":", 1)[-1] in routed for b in declaration.bind):
+            continue  # the platform's spec routes to this port
         where, rng = declaration.command_file, declaration.command_range or declaration.range
         server = declaration.server
         if server == "gunicorn":

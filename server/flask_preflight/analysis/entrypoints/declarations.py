@@ -48,6 +48,9 @@ class Declaration:
     installed: str = ""
     #: Why `cwd` is a guess (a uwsgi.ini nothing starts): a module not found there is unknown.
     guessed_cwd: str = ""
+    #: A server config file nothing in the project starts (a sample uwsgi.ini): how and
+    #: where it runs, and how its server is installed, are not in these files.
+    unstarted: bool = False
     #: The target token was written unquoted in a shell command line: a replacement holding
     #: shell metacharacters such as `()` must be quoted.
     shell_unquoted: bool = False

@@ -108,6 +108,8 @@ class Stage:
     installs: str = ""
     #: CMD/ENTRYPOINT written in this stage (not inherited): a target someone runs.
     own_command: bool = False
+    #: The image the stage chain starts from (`python:3.12-slim`, or `base` built elsewhere).
+    base_image: str = ""
 
     def inherit(self, name: str) -> Stage:
         """A stage built `FROM` this one: same WORKDIR, ENV and files."""
@@ -122,6 +124,8 @@ class Stage:
             dict(self.args),
             False,
             self.installs,
+            False,
+            self.base_image,
         )
 
     def variables(self) -> dict[str, str]:
@@ -231,7 +235,26 @@ def _from(text: str, stages: list[Stage], global_args: dict[str, str]) -> Stage:
     for earlier in reversed(stages):
         if earlier.name and earlier.name.lower() == image.lower():
             return earlier.inherit(name)
-    return Stage(name=name)
+    return Stage(name=name, base_image=image)
+
+
+#: Official images that hold no WSGI server of their own (a server in the image comes from
+#: the Dockerfile's own install steps).
+PLAIN_BASE_IMAGES = frozenset(
+    {"python", "pypy", "ubuntu", "debian", "alpine", "fedora", "centos", "rockylinux",
+     "almalinux", "amazonlinux", "busybox", "buildpack-deps", "scratch", "node", "nginx",
+     "redhat/ubi8", "redhat/ubi9", "registry.access.redhat.com/ubi8/python-311",
+     "continuumio/miniconda3", "mcr.microsoft.com/devcontainers/python"}
+)  # fmt: skip
+
+
+def plain_base(image: str) -> bool:
+    """Whether `image` is an official OS/language image (no server preinstalled)."""
+    name = image.split("@", 1)[0]
+    last = name.rsplit("/", 1)[-1]
+    repository = name.rsplit(":", 1)[0] if ":" in last else name
+    repository = repository.removeprefix("docker.io/").removeprefix("library/")
+    return repository in PLAIN_BASE_IMAGES
 
 
 def read_stages(

@@ -134,6 +134,8 @@ def uwsgi_ini_declarations(
     declaration = uwsgi_declaration(site, program, target, run_dir, dict(env or {}), options)
     if placeholders and not declaration.unknown:
         declaration = replace(declaration, unknown=f"{relpath}: {placeholders[0]}")
+    if started is None:
+        declaration = replace(declaration, unstarted=True)
     chdir = next((v for k, v in reversed(options) if k == "chdir"), None)
     if started is None and (chdir is None or not chdir.startswith("/")):
         declaration = replace(
