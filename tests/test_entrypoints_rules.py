@@ -240,6 +240,14 @@ def test_srv010_silent_when_the_app_reads_flask_env_itself(tmp_path: Path, reads
     assert findings(tmp_path, {"SRV010"}) == []
 
 
+def test_srv010_silent_when_the_apps_own_requirements_pin_an_old_flask(tmp_path: Path) -> None:
+    files = {"api/app.py": APP, "api/.flaskenv": "FLASK_ENV=development\n"}
+    write_tree(tmp_path, files)
+    assert len(findings(tmp_path, {"SRV010"})) == 1
+    write_tree(tmp_path, {"api/requirements.txt": "Flask==2.0.1\n"})
+    assert findings(tmp_path, {"SRV010"}) == []
+
+
 def test_srv010_silent_for_an_old_pinned_flask(tmp_path: Path) -> None:
     write_tree(
         tmp_path,

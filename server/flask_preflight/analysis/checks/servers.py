@@ -483,6 +483,27 @@ def check_gunicorn_on_windows(project: Project) -> Iterator[Finding]:
 # --- SRV010 ---------------------------------------------------------------------------------
 
 
+_FLASK_PIN = re.compile(
+    r"^\s*flask\s*(?:\[[^\]]*\])?\s*==\s*([0-9][0-9.]*)\s*(?:[#;].*)?$", re.I | re.M
+)
+
+
+def _old_flask_pinned_anywhere(project: Project) -> bool:
+    """A requirements file anywhere in the project (api/requirements.txt beside the app)
+    pins a Flask older than 2.3, which still reads FLASK_ENV."""
+    for path in project.files():
+        name = posixpath.basename(path)
+        if not (name.startswith("requirements") or path.startswith("requirements/")):
+            continue
+        if not name.endswith((".txt", ".in")):
+            continue
+        for match in _FLASK_PIN.finditer(project.read_text(path) or ""):
+            parts = tuple(int(p) for p in match.group(1).split(".") if p.isdigit())
+            if parts < (2, 3):
+                return True
+    return False
+
+
 def _flask_ignores_env(project: Project) -> bool:
     env = _environment(project)
     flask = env.get("flask") if env is not None else None
@@ -491,6 +512,8 @@ def _flask_ignores_env(project: Project) -> bool:
         return bool(version.release >= (2, 3))
     declared = _declared(project)
     pinned = declared.declared("flask") if declared is not None else None
+    if pinned is None and _old_flask_pinned_anywhere(project):
+        return False
     if pinned is not None:
         specifier = pinned.requirement.specifier
         from packaging.version import Version
