@@ -149,6 +149,11 @@ def _cd(site: CommandSite, command: list[Word], cwd: str, lost: str, path: str) 
     if target.unset:
         return cwd, f"{path} changes directory to `{raw}`, which is not set where it runs"
     moved = resolve_dir(site, cwd, target.value)
+    if moved is None and target.value.startswith("/") and site.map_dir is not None:
+        return cwd, (
+            f"{path} changes directory to {target.value}, a folder whose files the image "
+            "gets in ways these files do not show"
+        )
     if moved is None:
         return cwd, f"{path} changes directory to {target.value}, outside this project"
     return moved, ""
