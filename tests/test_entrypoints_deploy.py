@@ -550,3 +550,23 @@ def test_srv005_not_for_a_sample_ini_nothing_starts(tmp_path: Path) -> None:
     assert [f for f in run_checks(Project(tmp_path)) if f.rule == "SRV005"] == []
     write_tree(tmp_path, {"Procfile": "web: uwsgi --http :$PORT --module web:app\n"})
     assert [f.path for f in run_checks(Project(tmp_path)) if f.rule == "SRV005"] == ["Procfile"]
+
+
+def test_a_script_nothing_starts_is_read_from_a_guessed_root(tmp_path: Path) -> None:
+    files = {
+        "webserver/gunicorn.sh": "venv/bin/gunicorn -b 127.0.0.1:5000 flack.wsgi:app\n",
+        "webserver/broken.sh": "#!/bin/sh\nflask db upgrade\nflask run\nexec gunicorn nothere:app\n",
+        "tests/run.sh": "gunicorn nothere:app\n",
+        "flack/__init__.py": "",
+        "flack/wsgi.py": APP,
+        "requirements.txt": "flask\n",
+    }
+    write_tree(tmp_path, files)
+    project = Project(tmp_path)
+    assert verdicts(tmp_path, {}) == [
+        ("webserver/broken.sh", 3, "flask", "", "unknown"),
+        ("webserver/broken.sh", 4, "gunicorn", "nothere:app", "unknown"),
+        ("webserver/gunicorn.sh", 1, "gunicorn", "flack.wsgi:app", "ok"),
+    ]
+    # Guessed: no error for the missing module, nor a missing gunicorn requirement.
+    assert [f.rule for f in run_checks(project) if f.rule.startswith("SRV")] == []

@@ -76,6 +76,7 @@ PROJECT_FILE_GLOBS = (
     "*.service",
     "*.ini",
     "Procfile.*",
+    "*.sh",
 )
 
 

@@ -29,6 +29,7 @@ from .problems import DeclarationProblem
 from .procfile import is_procfile, procfile_declarations
 from .render_yaml import render_declarations
 from .resolve import Verdict, failed, resolve, search_path
+from .scripts import standalone_script_declarations
 from .systemd import project_dir_for, systemd_declarations
 from .target_fixes import target_fixes
 from .templates import is_template, placeholder_in
@@ -77,6 +78,8 @@ def _read_file(
         return app_yaml_declarations(project, path, problems)
     if name == "render.yaml":
         return render_declarations(project, path, problems)
+    if name.endswith(".sh"):
+        return standalone_script_declarations(project, path)
     return []
 
 
@@ -248,7 +251,7 @@ def check_declaration(project: Project, declaration: Declaration) -> Verdict:
     if cached is not None and cached[0] is declaration:
         return cached[1]  # type: ignore[no-any-return]
     verdict = resolve(project, declaration)
-    if verdict.rule == "SRV001" and declaration.guessed_cwd:
+    if verdict.rule in ("SRV001", "SRV006") and declaration.guessed_cwd:
         verdict = Verdict("unknown", None, declaration.guessed_cwd)
     if verdict.rule is not None:
         verdict = replace(verdict, fixes=tuple(target_fixes(project, declaration, verdict)))

@@ -16,11 +16,13 @@ import posixpath
 import re
 from dataclasses import replace
 
+from ..project import Project
 from ..source import SourceText
 from .command_lines import CommandSite, _command, resolve_dir, split_commands
 from .declarations import Declaration
 from .located import Located
 from .shell_words import Word, split_words
+from .systemd import project_dir_for
 
 _SHEBANG_SHELL = re.compile(r"^#!.*\b(sh|bash|dash|ash|zsh|busybox)\b")
 _FUNCTION = re.compile(
@@ -177,3 +179,35 @@ def _worth_listing(site: CommandSite, declaration: Declaration) -> bool:
     return any(
         project.exists(posixpath.normpath(posixpath.join(folder or ".", c))) for c in candidates
     )
+
+
+def standalone_script_declarations(project: Project, relpath: str) -> list[Declaration]:
+    """A shell script in the project that no deploy file starts (`webserver/gunicorn.sh`,
+    an App Service `startup.sh`): its server lines, run from a guessed folder (the project
+    root, where such scripts are usually started) with an environment we cannot see. A
+    module not found from that guess is `unknown`, never an error."""
+    if any(part in ("test", "tests") for part in relpath.split("/")[:-1]):
+        return []  # test harness scripts start test programs, not the app
+    source = project.source(relpath)
+    if source is None or not is_shell_script(relpath, source):
+        return []
+    site = CommandSite(
+        relpath,
+        source,
+        Located.span(source, 0, 0),
+        context="local",
+        map_dir=lambda path: project_dir_for(project, path, ""),
+        project=project,
+    )
+    why = (
+        f"nothing in the project starts {relpath}: the folder it runs in and its "
+        "environment are guessed (the project root)"
+    )
+    # Only server starts: maintenance lines (`flask db upgrade`, `python manage.py ...`)
+    # in a script nobody starts say nothing about how the app is served.
+    return [
+        replace(d, guessed_cwd=why, unstarted=True)
+        for d in script_declarations(site, relpath, "", {})
+        if d.server in ("gunicorn", "uwsgi", "waitress")
+        or (d.server == "flask" and d.option("subcommand") == "run")
+    ]
