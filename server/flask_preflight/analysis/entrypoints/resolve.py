@@ -367,7 +367,7 @@ def _resolve_flask(project: Project, declaration: Declaration) -> Verdict:
             # The first file that imports decides: Flask does not try the next one.
             found = _best_app(project, dotted, path)
             if found.rule is not None and (
-                declaration.has_option("discovery") or declaration.context != "local"
+                declaration.has_option("discovery") or declaration.context == "container"
             ):
                 return unknown(
                     f"FLASK_APP is not set in the files, and Flask's own discovery "
@@ -379,9 +379,10 @@ def _resolve_flask(project: Project, declaration: Declaration) -> Verdict:
                 f"{declaration.source} sets no FLASK_APP and {where(declaration)} holds no "
                 "wsgi.py or app.py: flask finds the app only if it is given --app where it runs"
             )
-        if declaration.context != "local":
-            # A container, platform or unit gets its environment where it runs too
-            # (`docker run -e`, config vars, EnvironmentFile): FLASK_APP may be set there.
+        if declaration.context == "container":
+            # A container gets its environment where it runs too (`docker run -e`, the
+            # orchestrator's env): FLASK_APP may be set there. (A Procfile keeps the error:
+            # its config is in the repository by convention; see the oracle matrix.)
             return unknown(
                 f"FLASK_APP is not set in the files that start flask here, and no wsgi.py or "
                 f"app.py is in {where(declaration)}: it may be set where the deployment runs"
