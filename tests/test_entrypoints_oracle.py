@@ -335,6 +335,100 @@ CASES = [
     ),
 ]
 
+# Deploy context (issue 10): configs gunicorn imports, boot scripts, re-exports, moved modules.
+STAR_CORE = APP + '\n__all__ = ["app"]\n'
+BOOT = '#!/bin/sh\nset -e\nexport MODULE=web\ncase "$1" in\n  *) exec gunicorn "$MODULE:NAME" ;;\nesac\n'
+BOOT_DOCKERFILE = 'FROM python:3.12-slim\nWORKDIR /app\nCOPY . .\nCMD ["./boot.sh"]\n'
+CASES += [
+    Case(
+        "gunicorn-config-python-module",
+        {
+            "conf/__init__.py": "",
+            "conf/gun.py": 'wsgi_app = "pkg.web:app"\n',
+            "pkg/__init__.py": "",
+            "pkg/web.py": APP,
+            "Procfile": "web: gunicorn -c python:conf.gun\n",
+        },
+        "gunicorn",
+        ["-c", "python:conf.gun"],
+        True,
+        declare="files",
+    ),
+    Case(
+        "gunicorn-config-python-module-wrong-name",
+        {
+            "conf/__init__.py": "",
+            "conf/gun.py": 'wsgi_app = "pkg.web:application"\n',
+            "pkg/__init__.py": "",
+            "pkg/web.py": APP,
+            "Procfile": "web: gunicorn -c python:conf.gun\n",
+        },
+        "gunicorn",
+        ["-c", "python:conf.gun"],
+        False,
+        declare="files",
+    ),
+    Case(
+        "boot-script-exec-gunicorn",
+        {"web.py": APP, "boot.sh": BOOT.replace("NAME", "app"), "Dockerfile": BOOT_DOCKERFILE},
+        "gunicorn",
+        ["web:app"],
+        True,
+        declare="files",
+    ),
+    Case(
+        "boot-script-exec-gunicorn-wrong-name",
+        {
+            "web.py": APP,
+            "boot.sh": BOOT.replace("NAME", "application"),
+            "Dockerfile": BOOT_DOCKERFILE,
+        },
+        "gunicorn",
+        ["web:application"],
+        False,
+        declare="files",
+    ),
+    Case(
+        "gunicorn-star-reexport",
+        {
+            "pkg/__init__.py": "from .api import *\n",
+            "pkg/api.py": "from .core import *\n",
+            "pkg/core.py": STAR_CORE,
+        },
+        "gunicorn",
+        ["pkg:app"],
+        True,
+    ),
+    Case(
+        "gunicorn-star-reexport-hidden-by-all",
+        {
+            "pkg/__init__.py": "from .core import *\n",
+            "pkg/core.py": STAR_CORE.replace('["app"]', '["other"]') + "other = 1\n",
+        },
+        "gunicorn",
+        ["pkg:app"],
+        False,
+    ),
+    Case(
+        "flask-star-reexport",
+        {"pkg/__init__.py": "from .core import *\n", "pkg/core.py": STAR_CORE},
+        "flask",
+        ["--app", "pkg:app"],
+        True,
+    ),
+    Case(
+        "gunicorn-target-imports-a-moved-module",
+        {
+            "wsgi.py": "from pkg.factory import create_app\n" + APP,
+            "pkg/__init__.py": "",
+            "pkg/core.py": APP,
+        },
+        "gunicorn",
+        ["wsgi:app"],
+        False,
+    ),
+]
+
 
 def _by_id() -> dict[str, Case]:
     return {case.id: case for case in CASES}
@@ -536,6 +630,7 @@ def test_the_fix_makes_the_real_server_serve(case: Case, servers: Path, tmp_path
 
 
 NO_FIX = {
+    "gunicorn-target-imports-a-moved-module",  # the import to repair is in wsgi.py
     "gunicorn-factory-missing-arg",
     "flask-factory-needs-args",
 }

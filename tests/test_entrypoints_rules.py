@@ -5,6 +5,8 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
+import pytest
+
 from flask_preflight.analysis.edits import apply_edits
 from flask_preflight.analysis.model import Finding, Severity
 from flask_preflight.analysis.project import Project
@@ -111,6 +113,15 @@ def test_srv007_gunicorn_default_bind_in_a_container(tmp_path: Path) -> None:
     assert findings(tmp_path, {"SRV007"}) == []
 
 
+def test_srv007_silent_when_the_starting_script_expects_port(tmp_path: Path) -> None:
+    """A script that reads $PORT runs where PORT is set: gunicorn then binds 0.0.0.0:$PORT."""
+    script = '#!/bin/sh\nif [ "$1" = dev ]; then exec flask run --port "$PORT"; fi\nexec gunicorn app:app\n'
+    dockerfile = 'FROM python\nWORKDIR /app\nCOPY . .\nENTRYPOINT ["./start.sh"]\n'
+    write_tree(tmp_path, {"app.py": APP, "start.sh": script, "Dockerfile": dockerfile})
+    found = findings(tmp_path, {"SRV007"})
+    assert [f.message[:8] for f in found] == ["flask li"]  # flask run still on its loopback
+
+
 def test_srv007_python_app_py_and_a_host_from_the_environment(tmp_path: Path) -> None:
     script = APP + '\nif __name__ == "__main__":\n    app.run()\n'
     write_tree(
@@ -206,6 +217,37 @@ def test_srv010_flask_env_in_flaskenv(tmp_path: Path) -> None:
     assert findings(tmp_path, {"SRV010"}) == []
 
 
+@pytest.mark.parametrize(
+    "reads",
+    [
+        'os.environ["FLASK_ENV"]',
+        'os.environ.get("FLASK_ENV", "production")',
+        'os.getenv("FLASK_ENV")',
+    ],
+)
+def test_srv010_silent_when_the_app_reads_flask_env_itself(tmp_path: Path, reads: str) -> None:
+    """Then FLASK_ENV is the app's own setting (it picks the config class)."""
+    config = f"import os\n\nCONFIG_NAME = {reads}\n"
+    files = {
+        "app.py": APP,
+        ".flaskenv": "FLASK_APP=app\nFLASK_ENV=development\n",
+        "requirements.txt": REQS,
+        "tests/test_config.py": 'import os\nos.environ["FLASK_ENV"]\n',
+    }
+    write_tree(tmp_path, files)
+    assert len(findings(tmp_path, {"SRV010"})) == 1  # a test reading it does not count
+    write_tree(tmp_path, {"config.py": config})
+    assert findings(tmp_path, {"SRV010"}) == []
+
+
+def test_srv010_silent_when_the_apps_own_requirements_pin_an_old_flask(tmp_path: Path) -> None:
+    files = {"api/app.py": APP, "api/.flaskenv": "FLASK_ENV=development\n"}
+    write_tree(tmp_path, files)
+    assert len(findings(tmp_path, {"SRV010"})) == 1
+    write_tree(tmp_path, {"api/requirements.txt": "Flask==2.0.1\n"})
+    assert findings(tmp_path, {"SRV010"}) == []
+
+
 def test_srv010_silent_for_an_old_pinned_flask(tmp_path: Path) -> None:
     write_tree(
         tmp_path,
@@ -238,12 +280,23 @@ def test_app005_public_host_is_an_error_and_the_fix_reads_the_environment(tmp_pa
 
 
 def test_app005_warning_only_when_a_production_server_is_declared(tmp_path: Path) -> None:
-    local = APP + '\nif __name__ == "__main__":\n    app.run(debug=True)\n'
+    local = APP + "\napp.run(debug=True)\n"
     write_tree(tmp_path, {"app.py": local})
     assert findings(tmp_path, {"APP005"}) == []
     (tmp_path / "Procfile").write_text("web: gunicorn app:app\n")
     [finding] = findings(tmp_path, {"APP005"})
     assert finding.severity is Severity.WARNING and "Procfile" in finding.message
+
+
+def test_app005_main_guard_is_silent_when_production_runs_a_wsgi_server(tmp_path: Path) -> None:
+    """gunicorn imports app.py and never runs its `__main__` guard: the textbook pattern."""
+    guarded = PUBLIC_DEBUG
+    write_tree(tmp_path, {"app.py": guarded, "Procfile": "web: gunicorn app:app\n"})
+    assert findings(tmp_path, {"APP005"}) == []
+    # Production running the file itself does run the guard.
+    (tmp_path / "Procfile").write_text("web: python app.py\n")
+    [finding] = findings(tmp_path, {"APP005"})
+    assert finding.severity is Severity.ERROR
 
 
 def test_app005_flask_run_debug_in_a_container(tmp_path: Path) -> None:
@@ -284,3 +337,18 @@ def test_app007_module_level_background_work_with_the_reloader(tmp_path: Path) -
 def test_app007_silent_without_the_reloader(tmp_path: Path) -> None:
     write_tree(tmp_path, {"app.py": SCHEDULER.replace("app.run(debug=True)", "app.run()")})
     assert findings(tmp_path, {"APP007"}) == []
+
+
+def test_srv008_silent_on_the_port_a_digitalocean_app_spec_routes_to(tmp_path: Path) -> None:
+    """App Platform routes to a service's http_port (8080 by default), not only to $PORT."""
+    files = {
+        "app.py": APP,
+        "Procfile": "web: gunicorn --bind 0.0.0.0:8080 app:app\n",
+        "requirements.txt": REQS,
+    }
+    write_tree(tmp_path, files)
+    assert len(findings(tmp_path, {"SRV008"})) == 1
+    write_tree(tmp_path, {".do/app.yaml": "name: x\nservices:\n- name: web\n"})
+    assert findings(tmp_path, {"SRV008"}) == []
+    write_tree(tmp_path, {".do/app.yaml": "name: x\nservices:\n- name: web\n  http_port: 5000\n"})
+    assert len(findings(tmp_path, {"SRV008"})) == 1

@@ -262,7 +262,10 @@ _RULES: tuple[Rule, ...] = (
         "0.0.0.0` in a Dockerfile or Procfile) that is remote code execution, so it is an error. "
         "When the project declares a production server (gunicorn, uWSGI, waitress, a "
         "container, a PaaS or a systemd unit) a hard-coded `debug=True` (or `app.debug = "
-        "True`) is a warning: it travels wherever the code runs. The fix reads debug from "
+        "True`) is a warning: it travels wherever the code runs. `app.run(debug=True)` under "
+        '`if __name__ == "__main__":` is not reported when production runs a WSGI server, '
+        "which imports the module and never runs the guard (only when a deployment runs the "
+        "file itself, `python app.py`). The fix reads debug from "
         "the environment, so it is on only where FLASK_DEBUG=1 is set.",
         'app.run(host="0.0.0.0", debug=True)',
         'import os\n\napp.run(host="0.0.0.0", debug=os.environ.get("FLASK_DEBUG") == "1")',
@@ -361,7 +364,9 @@ _RULES: tuple[Rule, ...] = (
         "but no requirements file or pyproject declares it: the deployment installs the "
         "requirements and then fails with `gunicorn: command not found`. For a local launch "
         "(launch.json) the workspace interpreter is checked: `No module named gunicorn`. The "
-        "quick fix adds the package to the requirements.",
+        "quick fix adds the package to the requirements. A Dockerfile that installs the "
+        "server itself (`pip install gunicorn`, `apt-get install uwsgi`, `apk add "
+        "py3-gunicorn`) counts as installed.",
         "web: gunicorn app:app  # Procfile; requirements.txt lists flask only",
         "web: gunicorn app:app  # requirements.txt lists flask and gunicorn",
     ),
@@ -426,7 +431,9 @@ _RULES: tuple[Rule, ...] = (
         "`FLASK_ENV` is set for Flask >= 2.3, which ignores it.",
         "Flask 2.2 deprecated FLASK_ENV and 2.3 removed it: `FLASK_ENV=development` no longer "
         "turns on the debugger and reloader. Checked against the installed Flask, else the "
-        "declared one. The quick fix writes FLASK_DEBUG=1 (FLASK_DEBUG=0 for production).",
+        "declared one. Silent when the project's own code reads FLASK_ENV "
+        '(`os.environ.get("FLASK_ENV")`): then it is the app\'s setting. The quick fix '
+        "writes FLASK_DEBUG=1 (FLASK_DEBUG=0 for production).",
         "export FLASK_ENV=development",
         "export FLASK_DEBUG=1",
     ),

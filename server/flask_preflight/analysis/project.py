@@ -53,6 +53,8 @@ PROJECT_FILE_NAMES = frozenset(
         ".env",
         "uwsgi.ini",
         "app.yaml",
+        "render.yaml",
+        "app.json",
         "launch.json",
         "runtime.txt",
         ".python-version",
@@ -76,6 +78,7 @@ PROJECT_FILE_GLOBS = (
     "*.service",
     "*.ini",
     "Procfile.*",
+    "*.sh",
 )
 
 

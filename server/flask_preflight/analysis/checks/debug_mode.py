@@ -4,12 +4,15 @@ any Python a visitor types, so on a public host it is remote code execution)."""
 from __future__ import annotations
 
 import ast
+import posixpath
 from collections.abc import Iterator
 
 from ..catalog import RULES
 from ..entrypoints import Declaration, find_declarations
+from ..entrypoints.resolve import find_module
 from ..flask_apps import find_flask_apps, walk_import_time
 from ..model import Finding, Fix, Position, Range, Severity, TextEdit
+from ..modules import module_file
 from ..project import Project
 from ..python_edits import preferred_quote
 from ..registry import module_check, project_check
@@ -24,6 +27,26 @@ def production_declared(project: Project) -> Declaration | None:
     on a PaaS or under systemd."""
     for declaration in find_declarations(project):
         if declaration.server in PRODUCTION_SERVERS or declaration.context != "local":
+            return declaration
+    return None
+
+
+def deployed_as_script(project: Project, path: str) -> Declaration | None:
+    """A deployment (container, PaaS, systemd) that runs this file as `python file.py` or
+    `python -m module`: only then does code under its `__main__` guard run in production."""
+    for declaration in find_declarations(project):
+        if declaration.server != "python" or declaration.context == "local":
+            continue
+        if declaration.unknown:
+            return declaration  # it may run this file: keep the warning
+        module = declaration.option("module")
+        if module is not None:
+            found = find_module(project, [declaration.cwd], module) or module_file(
+                project, declaration.cwd, module + ".__main__"
+            )
+        else:
+            found = posixpath.normpath(posixpath.join(declaration.cwd or ".", declaration.target))
+        if found == path:
             return declaration
     return None
 
@@ -133,10 +156,22 @@ def check_debug_in_code(project: Project, module: PythonModule) -> Iterator[Find
         return
     production = None
     checked_production = False
+    as_script: Declaration | None = None
+    checked_script = False
     for run in apps.run_calls:
         value = _debug_true(run.call)
         if value is None:
             continue
+        if run.guarded:
+            # The textbook `if __name__ == "__main__": app.run(debug=True)`: when production
+            # runs a WSGI server, it imports the module and never runs the guard. It matters
+            # there only when a deployment runs this file as a script.
+            if not checked_script:
+                as_script, checked_script = deployed_as_script(project, module.path), True
+            if not checked_production:
+                production, checked_production = production_declared(project), True
+            if as_script is None and production is not None:
+                continue
         host = _literal_host(run.call)
         if host is not None and host in PUBLIC_HOSTS:
             yield Finding(
@@ -158,7 +193,8 @@ def check_debug_in_code(project: Project, module: PythonModule) -> Iterator[Find
                 RULES["APP005"].severity,
                 module.path,
                 module.range_of(value),
-                f"debug=True is hard-coded, and {production.source} deploys this project: the "
+                f"debug=True is hard-coded, and {(as_script or production).source} deploys "
+                "this project: the "
                 "debugger and reloader go wherever this code runs. Read debug from the "
                 "environment (FLASK_DEBUG).",
                 (debug_from_env_fix(module, value),),

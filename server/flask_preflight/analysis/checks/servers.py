@@ -14,7 +14,7 @@ from ..entrypoints import (
     declaration_problems,
     find_declarations,
 )
-from ..entrypoints.dockerfile import is_dockerfile
+from ..entrypoints.dockerfile import is_dockerfile, plain_base, read_stages
 from ..entrypoints.dotenv_files import DOTENV_NAMES, read_dotenv
 from ..entrypoints.launch_json import is_launch_json
 from ..environment import Environment, project_environment
@@ -43,6 +43,8 @@ def check_targets(project: Project) -> Iterator[Finding]:
             verdict.rule, declaration.source, declaration.range, verdict.message, *verdict.fixes
         )
     for problem in declaration_problems(project):
+        if problem.template:
+            continue  # a template is not expected to parse before it is filled in
         yield _finding(
             "SRV004",
             problem.source,
@@ -101,14 +103,24 @@ def _windows(project: Project) -> bool:
 
 
 def _image_installs(project: Project, package: str) -> bool:
-    """A Dockerfile that installs the server itself (`RUN pip install gunicorn`)."""
+    """A Dockerfile that installs the server itself: `RUN pip install gunicorn`, or the
+    distribution's package (`apt-get install uwsgi uwsgi-plugin-python3`, `apk add
+    py3-gunicorn`), which puts the server on PATH without any pip requirement."""
     pattern = re.compile(
         rf"\b(?:pip3?|uv pip|pipenv|poetry)\b[^\n]*\b(?:install|add)\b[^\n]*\b{package}\b"
+        rf"|\b(?:apt-get|apt|apk|yum|dnf|microdnf|zypper)\b[^\n]*\b(?:install|add)\b[^\n]*"
+        rf"(?<![\w.-])(?:python3?-|py3-)?{package}(?![\w.-])"
     )
     for path in project.files():
         if is_dockerfile(path):
             text = project.read_text(path) or ""
             if pattern.search(text.replace("\\\n", " ")):
+                return True
+            source = project.source(path)
+            stages = read_stages(source, posixpath.dirname(path)) if source is not None else []
+            if stages and stages[-1].base_image and not plain_base(stages[-1].base_image):
+                # Built on an image made elsewhere (`FROM base`, `FROM org/flask-uwsgi`):
+                # whether it already holds the server is not in these files.
                 return True
     return False
 
@@ -120,7 +132,9 @@ def check_server_installed(project: Project) -> Iterator[Finding]:
     reported: set[tuple[str, str]] = set()
     for declaration in find_declarations(project):
         package = SERVER_PACKAGES.get(declaration.server)
-        if package is None or declaration.unknown:
+        if package is None or declaration.unknown or declaration.unstarted:
+            # (A config file nothing in the project starts, such as a sample uwsgi.ini in
+            # contrib/: how its server gets installed is not in these files.)
             continue
         where = declaration.command_file
         rng = declaration.program_range or declaration.range
@@ -196,6 +210,13 @@ def _run_call_host(project: Project, path: str) -> tuple[str | None, ast.Call | 
             port_env = port_env or "PORT" in ast.dump(run.call.args[1])
         return (host if host is not None else "127.0.0.1"), run.call, port_env
     return None, None, False
+
+
+def _file_reads_port(project: Project, path: str) -> bool:
+    """The file that starts the server reads $PORT: it runs where PORT is set, and gunicorn
+    given no bind then listens on 0.0.0.0:$PORT by itself."""
+    text = project.read_text(path) or ""
+    return re.search(r"\$\{?PORT\b", text) is not None
 
 
 def _uses_port(declaration: Declaration) -> bool:
@@ -322,6 +343,7 @@ def check_container_bind(project: Project) -> Iterator[Finding]:
                 ()
                 if declaration.has_option("bind-dynamic", "bind-reads-port")
                 or declaration.env_value("PORT")
+                or _file_reads_port(project, declaration.command_file)
                 else ("127.0.0.1:8000",)
             )
         elif declaration.server == "flask" and declaration.option("subcommand") == "run":
@@ -349,11 +371,41 @@ def check_container_bind(project: Project) -> Iterator[Finding]:
         )
 
 
+DO_APP_SPECS = (".do/app.yaml", ".do/deploy.template.yaml")
+
+
+def _routed_ports(project: Project) -> set[str]:
+    """Ports a platform spec says it routes to besides $PORT: a DigitalOcean App Platform
+    spec (.do/app.yaml) routes to each service's `http_port`, 8080 when none is given."""
+    from ..entrypoints.yaml_nodes import load_yaml
+
+    ports: set[str] = set()
+    for path in DO_APP_SPECS:
+        text = project.read_text(path)
+        if text is None:
+            continue
+        try:
+            data = load_yaml(text)
+        except Exception:
+            continue
+        spec = data.get("spec", data) if isinstance(data, dict) else None
+        services = spec.get("services") if isinstance(spec, dict) else None
+        for service in services if isinstance(services, list) else []:
+            if isinstance(service, dict):
+                ports.add(str(service.get("http_port", 8080)))
+    return ports
+
+
 @project_check("SRV008")
 def check_paas_port(project: Project) -> Iterator[Finding]:
+    routed: set[str] | None = None
     for declaration in find_declarations(project):
         if declaration.context != "paas" or declaration.process != "web" or declaration.unknown:
             continue
+        if routed is None:
+            routed = _routed_ports(project)
+        if routed and any(b.rsplit(":", 1)[-1] in routed for b in declaration.bind):
+            continue  # the platform's spec routes to this port
         where, rng = declaration.command_file, declaration.command_range or declaration.range
         server = declaration.server
         if server == "gunicorn":
@@ -431,6 +483,27 @@ def check_gunicorn_on_windows(project: Project) -> Iterator[Finding]:
 # --- SRV010 ---------------------------------------------------------------------------------
 
 
+_FLASK_PIN = re.compile(
+    r"^\s*flask\s*(?:\[[^\]]*\])?\s*==\s*([0-9][0-9.]*)\s*(?:[#;].*)?$", re.I | re.M
+)
+
+
+def _old_flask_pinned_anywhere(project: Project) -> bool:
+    """A requirements file anywhere in the project (api/requirements.txt beside the app)
+    pins a Flask older than 2.3, which still reads FLASK_ENV."""
+    for path in project.files():
+        name = posixpath.basename(path)
+        if not (name.startswith("requirements") or path.startswith("requirements/")):
+            continue
+        if not name.endswith((".txt", ".in")):
+            continue
+        for match in _FLASK_PIN.finditer(project.read_text(path) or ""):
+            parts = tuple(int(p) for p in match.group(1).split(".") if p.isdigit())
+            if parts < (2, 3):
+                return True
+    return False
+
+
 def _flask_ignores_env(project: Project) -> bool:
     env = _environment(project)
     flask = env.get("flask") if env is not None else None
@@ -439,6 +512,8 @@ def _flask_ignores_env(project: Project) -> bool:
         return bool(version.release >= (2, 3))
     declared = _declared(project)
     pinned = declared.declared("flask") if declared is not None else None
+    if pinned is None and _old_flask_pinned_anywhere(project):
+        return False
     if pinned is not None:
         specifier = pinned.requirement.specifier
         from packaging.version import Version
@@ -468,9 +543,65 @@ def _flask_env_fix(path: str, key_range: Range, value_range: Range, value: str) 
     )
 
 
+def _is_test_file(path: str) -> bool:
+    name = posixpath.basename(path)
+    return (
+        name.startswith("test_")
+        or name.endswith("_test.py")
+        or name == "conftest.py"
+        or any(part in ("tests", "test") for part in path.split("/")[:-1])
+    )
+
+
+def _reads_flask_env(node: ast.AST) -> bool:
+    """`os.environ["FLASK_ENV"]`, `os.environ.get("FLASK_ENV")`, `os.getenv("FLASK_ENV")`
+    (or the same through `from os import environ, getenv`)."""
+    if isinstance(node, ast.Subscript):
+        key = node.slice
+        base = node.value
+        named = (isinstance(base, ast.Attribute) and base.attr == "environ") or (
+            isinstance(base, ast.Name) and base.id == "environ"
+        )
+        return named and isinstance(key, ast.Constant) and key.value == "FLASK_ENV"
+    if isinstance(node, ast.Call) and node.args:
+        first = node.args[0]
+        if not (isinstance(first, ast.Constant) and first.value == "FLASK_ENV"):
+            return False
+        func = node.func
+        if isinstance(func, ast.Name):
+            return func.id == "getenv"
+        if isinstance(func, ast.Attribute):
+            owner = func.value
+            environ = (isinstance(owner, ast.Attribute) and owner.attr == "environ") or (
+                isinstance(owner, ast.Name) and owner.id == "environ"
+            )
+            return func.attr == "getenv" or (func.attr in ("get", "pop", "setdefault") and environ)
+    return False
+
+
+def _code_reads_flask_env(project: Project) -> bool:
+    """The project's own (non-test) code reads FLASK_ENV: then it is the app's setting."""
+    for path in project.python_files():
+        if _is_test_file(path):
+            continue
+        text = project.read_text(path) or ""
+        if "FLASK_ENV" not in text:
+            continue
+        module = project.module(path)
+        if module is None or module.tree is None:
+            continue
+        if any(_reads_flask_env(node) for node in ast.walk(module.tree)):
+            return True
+    return False
+
+
 @project_check("SRV010")
 def check_flask_env(project: Project) -> Iterator[Finding]:
     if not _flask_ignores_env(project):
+        return
+    if _code_reads_flask_env(project):
+        # The app chooses its configuration from FLASK_ENV: following the advice would
+        # change which configuration production loads.
         return
     message = (
         "FLASK_ENV={value} is ignored by Flask 2.3 and later: {effect} Set FLASK_DEBUG=1 "

@@ -23,12 +23,16 @@ from .discovery import project_apps
 from .dockerfile import dockerfile_declarations, is_dockerfile
 from .dotenv_files import DOTENV_NAMES, dotenv_declarations
 from .gunicorn_conf import GunicornConfig, read_gunicorn_config
+from .import_chain import missing_import
 from .launch_json import is_launch_json, launch_declarations
 from .problems import DeclarationProblem
 from .procfile import is_procfile, procfile_declarations
-from .resolve import Verdict, resolve
+from .render_yaml import render_declarations
+from .resolve import Verdict, failed, resolve, search_path
+from .scripts import standalone_script_declarations
 from .systemd import project_dir_for, systemd_declarations
 from .target_fixes import target_fixes
+from .templates import is_template, placeholder_in
 from .uwsgi_ini import uwsgi_ini_declarations
 
 __all__ = [
@@ -72,6 +76,10 @@ def _read_file(
         return systemd_declarations(project, path)
     if name == "app.yaml":
         return app_yaml_declarations(project, path, problems)
+    if name == "render.yaml":
+        return render_declarations(project, path, problems)
+    if name.endswith(".sh"):
+        return standalone_script_declarations(project, path)
     return []
 
 
@@ -154,9 +162,17 @@ def _collect(project: Project) -> tuple[list[Declaration], list[DeclarationProbl
         return cached  # type: ignore[no-any-return]
     declarations: list[Declaration] = []
     problems: list[DeclarationProblem] = []
+    read_alone: set[int] = set()  # declarations read from their own file, not via a starter
+    started: set[str] = set()  # files (scripts, Procfiles, uwsgi.ini) another file starts
     for path in project.files():
         try:
-            declarations.extend(_read_file(project, path, problems))
+            found = _read_file(project, path, problems)
+            for declaration in found:
+                if declaration.source == path:
+                    read_alone.add(id(declaration))
+                else:
+                    started.add(declaration.source)
+            declarations.extend(found)
         except Exception as error:  # a parser bug must not hide the other files' results
             project.notes.append(Note(path, f"could not read entry points: {error!r}"))
             problems.append(
@@ -165,6 +181,13 @@ def _collect(project: Project) -> tuple[list[Declaration], list[DeclarationProbl
                 )
             )
             traceback.format_exc()
+    declarations = [_unfilled(project, d) for d in declarations]
+    problems = [
+        replace(p, template=True) if is_template(project, p.source) else p for p in problems
+    ]
+    # A file that something else starts is read there, with the starter's working directory
+    # and environment; its own reading (which guesses both) is dropped.
+    declarations = [d for d in declarations if not (id(d) in read_alone and d.source in started)]
     consumed: set[str] = set()
     merged = [_with_config(project, d, consumed) for d in declarations]
     for path in project.files():
@@ -197,6 +220,20 @@ def _collect(project: Project) -> tuple[list[Declaration], list[DeclarationProbl
     return project.remember("entrypoints:declarations", (ordered, problems))  # type: ignore[no-any-return]
 
 
+def _unfilled(project: Project, declaration: Declaration) -> Declaration:
+    """A declaration in a template with a placeholder left on its line: unknown."""
+    if declaration.unknown or not is_template(project, declaration.source):
+        return declaration
+    source = project.source(declaration.source)
+    found = placeholder_in(source, declaration) if source is not None else None
+    if found is None:
+        return declaration
+    return replace(
+        declaration,
+        unknown=f"{declaration.source} is a template: `{found}` is filled in only when it is used",
+    )
+
+
 def find_declarations(project: Project) -> list[Declaration]:
     """Every declaration of a server start in the project, sorted by file and position."""
     return list(_collect(project)[0])
@@ -214,8 +251,22 @@ def check_declaration(project: Project, declaration: Declaration) -> Verdict:
     if cached is not None and cached[0] is declaration:
         return cached[1]  # type: ignore[no-any-return]
     verdict = resolve(project, declaration)
+    if verdict.rule in ("SRV001", "SRV006") and declaration.guessed_cwd:
+        verdict = Verdict("unknown", None, declaration.guessed_cwd)
     if verdict.rule is not None:
         verdict = replace(verdict, fixes=tuple(target_fixes(project, declaration, verdict)))
+    # No fix is offered: the import to repair is in the module, not in the deploy file.
+    if verdict.ok and verdict.module_path and declaration.server != "python":
+        missing = missing_import(project, verdict.module_path, search_path(declaration))
+        if missing is not None:
+            rule = "SRV006" if declaration.server == "flask" else "SRV001"
+            label = "flask" if declaration.server == "flask" else declaration.server
+            verdict = failed(
+                rule,
+                f"{label} imports {verdict.module_path}, and {missing.describe()}: the import "
+                "fails with ModuleNotFoundError before the app is loaded.",
+                verdict.module_path,
+            )
     project.remember(key, (declaration, verdict))
     return verdict
 

@@ -53,5 +53,7 @@ def app_yaml_declarations(
         located = Located(
             DEFAULT_ENTRYPOINT, tuple([start] * len(DEFAULT_ENTRYPOINT)), start + len(line)
         )
-    site = CommandSite(relpath, source, located, cwd=folder, context="paas", process="web")
+    site = CommandSite(
+        relpath, source, located, cwd=folder, context="paas", process="web", project=project
+    )
     return declarations_from_shell(site)

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field, replace
 from typing import Literal
 
 from ..model import Range
+from ..project import Project
 from ..source import SourceText
 from .declarations import Context, Declaration, Server
 from .located import Located
@@ -92,6 +93,10 @@ class CommandSite:
     real_shell: bool = True
     #: The words of the simple command being read (set while reading it).
     command_words: list[Word] = field(default_factory=list)
+    #: The project, when scripts the command starts (`./boot.sh`) may be read; scripts
+    #: started from scripts are followed `depth` levels deep.
+    project: Project | None = None
+    depth: int = 0
 
     def range(self, start: int, end: int) -> Range:
         return self.located.range(self.text, start, end)
@@ -149,15 +154,17 @@ def declarations_from_words(site: CommandSite, words: list[Word]) -> list[Declar
             cwd = moved if moved is not None else cwd
             continue
         site.command_words = command
-        declaration = _command(site, command, cwd, dict(site.env))
-        if declaration is not None:
-            found.append(declaration)
+        found.extend(_command(site, command, cwd, dict(site.env)))
     return found
+
+
+#: Shell reserved words that open a compound command: what follows is still a command.
+_KEYWORDS = frozenset({"then", "else", "do", "if", "elif", "while", "until", "{", "!"})
 
 
 def _command(
     site: CommandSite, words: list[Word], cwd: str, env: dict[str, str]
-) -> Declaration | None:
+) -> list[Declaration]:
     words = list(words)
     while words:
         head = words[0]
@@ -166,7 +173,9 @@ def _command(
             name, _, value = head.value.partition("=")
             env[name] = value
             words.pop(0)
-        elif base in _WRAPPERS or head.value == "--":
+        elif (base in _WRAPPERS or head.value == "--") or (
+            site.real_shell and head.value in _KEYWORDS and not head.quoted
+        ):
             words.pop(0)
         elif base == "env":
             words.pop(0)
@@ -193,16 +202,113 @@ def _command(
                 # Arguments added inside the quoted line would need its quoting: none added.
                 arg_style="shell" if site.arg_style == "shell" and not inner.quoted else "none",
             )
-            found = declarations_from_shell(nested)
-            return found[0] if found else None
+            return declarations_from_shell(nested)
+        elif base in _SHELLS and len(words) > 1 and not words[1].value.startswith("-"):
+            return _script(site, words[1], cwd, env, as_path=True)
+        elif base in _PROCESS_MANAGERS and len(words) > 1 and words[1].value == "start":
+            return _process_file(site, words, cwd, env)
         else:
             break
     if not words:
-        return None
+        return []
     base = _base(words[0].value)
     if _PYTHON.match(base):
-        return _python(site, words, cwd, env)
-    return _server(site, base, words, cwd, env)
+        found = _python(site, words, cwd, env)
+    else:
+        found = _server(site, base, words, cwd, env)
+    if found is None:
+        return _script(site, words[0], cwd, env)
+    return [found] if found is not None else []
+
+
+_PROCESS_MANAGERS = frozenset({"honcho", "foreman"})
+#: Where a bare command name is looked up in a container ($PATH of the usual base images).
+_PATH_DIRS = ("/usr/local/sbin", "/usr/local/bin", "/usr/sbin", "/usr/bin", "/sbin", "/bin")
+
+
+def script_path(site: CommandSite, word: Word, cwd: str, *, as_path: bool = False) -> str | None:
+    """The project file a command word runs (`./boot.sh`, `/app/bin/start`, a name on
+    $PATH that a Dockerfile copied there; with `as_path`, `sh boot.sh`), or None."""
+    project = site.project
+    if project is None or word.unknown or word.unset or not word.value:
+        return None
+    value = word.value
+    if "/" in value or as_path:
+        candidates = [resolve_dir(site, cwd, posixpath.dirname(value) or ".")]
+    elif site.map_dir is not None:
+        candidates = [site.map_dir(d) for d in _PATH_DIRS]
+    else:
+        candidates = []
+    for folder in candidates:
+        if folder is None:
+            continue
+        name = posixpath.basename(value)
+        path = posixpath.join(folder, name) if folder else name
+        if path.endswith(".py") or not project.exists(path) or project.abspath(path).is_dir():
+            continue
+        return path
+    return None
+
+
+def _script(
+    site: CommandSite, word: Word, cwd: str, env: dict[str, str], *, as_path: bool = False
+) -> list[Declaration]:
+    path = script_path(site, word, cwd, as_path=as_path)
+    if path is None or site.project is None or site.depth >= 3:
+        return []
+    from .scripts import script_declarations
+
+    return script_declarations(site, path, cwd, env)
+
+
+def _process_file(
+    site: CommandSite, words: list[Word], cwd: str, env: dict[str, str]
+) -> list[Declaration]:
+    """`honcho start [-f Procfile.dev] [process]`: the process file's lines, run here."""
+    name = "Procfile"
+    wanted: list[str] = []
+    i = 2
+    while i < len(words):
+        value = words[i].value
+        if value in ("-f", "--procfile") and i + 1 < len(words):
+            name = words[i + 1].value
+            i += 2
+            continue
+        if value.startswith("--procfile="):
+            name = value.split("=", 1)[1]
+        elif value.startswith("-") and value in (
+            "-e",
+            "--env",
+            "-d",
+            "--app-root",
+            "-p",
+            "--port",
+            "-c",
+            "--concurrency",
+        ):
+            i += 2
+            continue
+        elif not value.startswith("-"):
+            wanted.append(value)
+        i += 1
+    if site.project is None or site.depth >= 3:
+        return []
+    folder = resolve_dir(site, cwd, posixpath.dirname(name) or ".")
+    if folder is None:
+        return []
+    path = posixpath.join(folder, posixpath.basename(name)) if folder else posixpath.basename(name)
+    from .procfile import procfile_declarations
+
+    found = procfile_declarations(
+        site.project,
+        path,
+        cwd=cwd,
+        env=env,
+        context=site.context,
+        map_dir=site.map_dir,
+        depth=site.depth + 1,
+    )
+    return [d for d in found if not wanted or d.process in wanted]
 
 
 def _server(
@@ -412,9 +518,20 @@ def _gunicorn_declaration(
                     pythonpath.append(resolved)
     config = [value for key, value in options if key == "config"]
     config_file = None
-    if config:
+    if config and ("$" in config[-1] or "`" in config[-1]):
+        unknown = unknown or (
+            f"gunicorn reads its settings from `{config[-1]}`, known only when it runs"
+        )
+    elif config and config[-1].startswith("python:"):
+        # `-c python:pkg.conf` is imported from where gunicorn starts (not --chdir, not
+        # --pythonpath: the real gunicorn says "No module named" for both).
+        config_file = posixpath.join(cwd, *config[-1][7:].split(".")) + ".py"
+        if site.project is not None and not site.project.exists(config_file):
+            package = config_file[:-3] + "/__init__.py"
+            config_file = package if site.project.exists(package) else config_file
+    elif config:
         path = config[-1]
-        if path.startswith(("python:", "file:")):
+        if path.startswith("file:"):
             path = path.split(":", 1)[1]
         directory = resolve_dir(site, cwd, posixpath.dirname(path) or ".")
         if directory is not None:
@@ -550,9 +667,24 @@ def _uwsgi(
         elif value.endswith(".ini"):
             options.append(("ini", value))
         i += 1
-    if target is None and any(k == "ini" for k, _ in options):
-        return None  # the .ini file is read on its own
+    ini = next((v for k, v in reversed(options) if k == "ini"), None)
+    if target is None and ini is not None:
+        return _uwsgi_ini(site, ini, cwd, env)
     return uwsgi_declaration(site, words[0], target, cwd, env, options)
+
+
+def _uwsgi_ini(site: CommandSite, ini: str, cwd: str, env: dict[str, str]) -> Declaration | None:
+    """`uwsgi --ini FILE`: the file's [uwsgi] section, run from this command's directory."""
+    if site.project is None:
+        return None  # the .ini file is read on its own
+    folder = resolve_dir(site, cwd, posixpath.dirname(ini) or ".")
+    if folder is None:
+        return None
+    path = posixpath.join(folder, posixpath.basename(ini)) if folder else posixpath.basename(ini)
+    from .uwsgi_ini import uwsgi_ini_declarations
+
+    found = uwsgi_ini_declarations(site.project, path, [], started=site, cwd=cwd, env=env)
+    return found[0] if found else None
 
 
 def uwsgi_declaration(

@@ -11,7 +11,7 @@ from ..project import Project
 from ..source import SourceText
 from .command_lines import CommandSite, declarations_from_shell, declarations_from_words
 from .declarations import Declaration
-from .dockerfile import Stage, container_dir_mapper, read_stages
+from .dockerfile import Stage, container_dir_mapper, opaque_reason, project_packages, read_stages
 from .located import Located
 from .shell_words import Word
 from .yaml_nodes import YamlError, item_position, load_yaml, scalar_at, value_position
@@ -54,6 +54,72 @@ def _environment(value: Any) -> dict[str, str]:
     return env
 
 
+def _env_files(project: Project, base: str, value: Any) -> dict[str, str]:
+    """`env_file`: one path, a list of paths, or a list of {path, required} (compose 2.24+)."""
+    from .dotenv_files import read_dotenv
+
+    items = value if isinstance(value, list) else [value]
+    env: dict[str, str] = {}
+    for item in items:
+        path = item.get("path") if isinstance(item, dict) else item
+        if not isinstance(path, str):
+            continue
+        full = posixpath.normpath(posixpath.join(base or ".", path))
+        if full.startswith("..") or not project.exists(full):
+            continue
+        env.update({key: setting.value for key, setting in read_dotenv(project, full).items()})
+    return env
+
+
+def _extended(
+    project: Project, relpath: str, services: dict[str, Any], name: str, depth: int = 0
+) -> tuple[dict[str, Any], str]:
+    """The service with what it `extends` merged under it (same file or another one), and
+    the folder its relative paths start from."""
+    service = services.get(name)
+    base = posixpath.dirname(relpath)
+    if not isinstance(service, dict):
+        return {}, base
+    extends = service.get("extends")
+    if depth > 5 or extends is None:
+        return dict(service), base
+    if isinstance(extends, str):
+        extends = {"service": extends}
+    if not isinstance(extends, dict) or not isinstance(extends.get("service"), str):
+        return dict(service), base
+    parent_file = relpath
+    parent_services = services
+    if isinstance(extends.get("file"), str):
+        parent_file = posixpath.normpath(posixpath.join(base or ".", extends["file"]))
+        try:
+            data = read_compose(project, parent_file)
+        except ComposeProblem:
+            data = None
+        parent_services = data.get("services", {}) if isinstance(data, dict) else {}
+        if not isinstance(parent_services, dict):
+            parent_services = {}
+    parent, parent_base = _extended(
+        project, parent_file, parent_services, extends["service"], depth + 1
+    )
+    merged = dict(parent)
+    for key, value in service.items():
+        if key == "extends":
+            continue
+        if key == "environment":
+            env = _environment(parent.get("environment"))
+            env.update(_environment(value))
+            merged[key] = env
+        else:
+            merged[key] = value
+    if parent_base != base and "build" in parent and "build" not in service:
+        # The parent's build context is relative to the parent's file.
+        build = parent["build"]
+        context = build if isinstance(build, str) else (build or {}).get("context", ".")
+        moved = posixpath.relpath(posixpath.join(parent_base or ".", str(context)), base or ".")
+        merged["build"] = moved if isinstance(build, str) else {**dict(build), "context": moved}
+    return merged, base
+
+
 def _service_stage(project: Project, base: str, service: dict[str, Any]) -> Stage:
     build = service.get("build")
     context: str | None = None
@@ -72,30 +138,33 @@ def _service_stage(project: Project, base: str, service: dict[str, Any]) -> Stag
         path = posixpath.normpath(posixpath.join(context_dir or ".", dockerfile))
         source = project.source(path)
         if source is not None:
-            stages = read_stages(source, context_dir, lambda p: project.abspath(p).is_dir())
+            stages = read_stages(
+                source,
+                context_dir,
+                lambda p: project.abspath(p).is_dir(),
+                project_packages(project),
+            )
             chosen = stages[-1]
             if target is not None:
-                from .dockerfile import instructions
-
-                names = [
-                    i.args.text.split()[-1]
-                    for i in instructions(source)
-                    if i.keyword == "FROM" and " as " in i.args.text.lower()
-                ]
-                if str(target) in names and len(names) == len(stages):
-                    chosen = stages[names.index(str(target))]
-            stage = Stage(chosen.workdir, dict(chosen.env), list(chosen.copies))
+                named = [s for s in stages if s.name.lower() == str(target).lower()]
+                chosen = named[0] if named else chosen
+            stage = chosen.inherit("")
+    elif service.get("image") is not None:
+        stage.image_only = True
     volumes = service.get("volumes")
     if isinstance(volumes, list):
         for volume in volumes:
             parts = str(volume).split(":") if isinstance(volume, str) else []
-            if len(parts) >= 2 and parts[0].startswith((".", "/")) and not parts[0].startswith("/"):
+            if len(parts) >= 2 and parts[0].startswith(".") and not parts[0].startswith("/"):
                 host = posixpath.normpath(posixpath.join(base or ".", parts[0]))
+                if host != "." and project.exists(host) and not project.abspath(host).is_dir():
+                    continue  # one file mounted: says nothing about the folder around it
                 if not host.startswith(".."):
                     stage.copies.append((posixpath.normpath(parts[1]), "" if host == "." else host))
     working_dir = service.get("working_dir")
     if isinstance(working_dir, str):
         stage.workdir = posixpath.normpath(posixpath.join(stage.workdir, working_dir))
+    stage.env.update(_env_files(project, base, service.get("env_file")))
     stage.env.update(_environment(service.get("environment")))
     return stage
 
@@ -148,11 +217,13 @@ def compose_declarations(project: Project, relpath: str) -> list[Declaration]:
         return []
     base = posixpath.dirname(relpath)
     found: list[Declaration] = []
-    for name, service in services.items():
-        if not isinstance(service, dict):
+    for name, written in services.items():
+        if not isinstance(written, dict):
             continue
+        service, _ = _extended(project, relpath, services, str(name))
         for key in ("entrypoint", "command"):
-            command = _command_words(source, service, key)
+            # Positions come from this file: only a command written here is located.
+            command = _command_words(source, written, key) if key in written else None
             if command is None:
                 continue
             stage = _service_stage(project, base, service)
@@ -170,13 +241,30 @@ def compose_declarations(project: Project, relpath: str) -> list[Declaration]:
                 map_dir=map_dir,
                 arg_style="shell" if words is None else "none",
                 real_shell=False,
+                project=project,
             )
             declarations = (
                 declarations_from_words(site, words)
                 if words is not None
                 else declarations_from_shell(site)
             )
-            if cwd is None and not stage.copies:
+            if stage.installs:
+                declarations = [replace(d, installed=stage.installs) for d in declarations]
+            opaque = opaque_reason(stage)
+            if opaque:
+                declarations = [
+                    d if d.unknown else replace(d, unknown=opaque) for d in declarations
+                ]
+            elif stage.image_only and not isinstance(service.get("working_dir"), str):
+                why = (
+                    f"service {name!r} runs image {service.get('image')!r}, whose files "
+                    "and working directory this project does not hold"
+                )
+                declarations = [
+                    d if d.unknown or (d.cwd and cwd is None) else replace(d, unknown=why)
+                    for d in declarations
+                ]
+            elif cwd is None and not stage.copies:
                 # An image built elsewhere (or a build we could not read): its code is not
                 # this project's, so nothing here says whether the target resolves.
                 why = f"service {name!r} runs an image whose files this project does not hold"

@@ -43,6 +43,14 @@ class Declaration:
     #: The working directory as the process sees it, when it holds none of the project's
     #: files (a container WORKDIR nothing is copied to): nothing will import from there.
     outside_cwd: str = ""
+    #: Why the target may be imported from installed packages rather than the working
+    #: directory (a Dockerfile that `pip install`s the project): a missing module is unknown.
+    installed: str = ""
+    #: Why `cwd` is a guess (a uwsgi.ini nothing starts): a module not found there is unknown.
+    guessed_cwd: str = ""
+    #: A server config file nothing in the project starts (a sample uwsgi.ini): how and
+    #: where it runs, and how its server is installed, are not in these files.
+    unstarted: bool = False
     #: The target token was written unquoted in a shell command line: a replacement holding
     #: shell metacharacters such as `()` must be quoted.
     shell_unquoted: bool = False

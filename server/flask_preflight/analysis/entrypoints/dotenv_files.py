@@ -82,11 +82,29 @@ def dotenv_for(project: Project, cwd: str) -> dict[str, EnvSetting]:
 
 
 def dotenv_declarations(project: Project, relpath: str) -> list[Declaration]:
+    """FLASK_APP in a .flaskenv/.env; without it, Flask's own discovery (wsgi.py, then app.py
+    in the folder `flask` runs in) for a .flaskenv, or a .env that holds FLASK_* settings."""
     settings = read_dotenv(project, relpath)
     app = settings.get("FLASK_APP")
-    if app is None:
-        return []
     env = tuple(sorted((key, s.value) for key, s in settings.items()))
+    if app is None:
+        flask_keys = [s for k, s in settings.items() if k.startswith("FLASK_")]
+        if posixpath.basename(relpath) != ".flaskenv" and not flask_keys:
+            return []
+        first = min(flask_keys, key=lambda s: s.line) if flask_keys else None
+        return [
+            Declaration(
+                source=relpath,
+                range=first.key_range if first is not None else Range.line_start(0),
+                server="flask",
+                target="",
+                cwd=posixpath.dirname(relpath),
+                env=env,
+                context="local",
+                process="FLASK_APP",
+                options=(("discovery", "1"),),
+            )
+        ]
     return [
         Declaration(
             source=relpath,

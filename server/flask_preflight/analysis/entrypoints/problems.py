@@ -16,3 +16,6 @@ class DeclarationProblem:
     range: Range
     server: str  # the server the file configures, or "unknown"
     reason: str
+    #: The file is a template (Jinja, `*.example`, ...): it is not expected to parse until
+    #: filled in, so this is listed as unknown and never reported as an error.
+    template: bool = False

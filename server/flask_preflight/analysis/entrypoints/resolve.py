@@ -4,7 +4,7 @@ to the app definition it loads, or to the rule that explains why it will not sta
 from __future__ import annotations
 
 import posixpath
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from ..catalog import RULES
 from ..flask_apps import AppDefinition, ModuleApps, find_flask_apps
@@ -14,6 +14,7 @@ from ..project import Project
 from .bindings import module_bindings
 from .declarations import Declaration
 from .dotenv_files import dotenv_for
+from .reexports import MAX_DEPTH, explicit_origin, star_origin
 from .targets import Target, TargetError, parse_target
 
 SERVER_LABELS = {
@@ -126,6 +127,8 @@ def resolve(project: Project, declaration: Declaration) -> Verdict:
             '"(" unexpected). '
             f"Quote the target: {declaration.target!r}.",
         )
+    if declaration.outside_cwd and declaration.installed:
+        return unknown(declaration.installed)
     if declaration.outside_cwd:
         rule = "SRV006" if server == "flask" else "SRV001"
         return failed(
@@ -149,6 +152,8 @@ def _resolve_script(project: Project, declaration: Declaration) -> Verdict:
             path is None
             and module_file(project, declaration.cwd, module_name + ".__main__") is None
         ):
+            if declaration.installed:
+                return unknown(declaration.installed)
             return failed(
                 "SRV001",
                 f"python -m {module_name}: No module named {module_name} from {where(declaration)}",
@@ -189,6 +194,8 @@ def _resolve_wsgi(project: Project, declaration: Declaration) -> Verdict:
     if server == "waitress" and declaration.call_factory:
         target = Target(target.module, target.name, True)
     found = find_module(project, search_path(declaration), target.module)
+    if found is None and declaration.installed:
+        return unknown(declaration.installed)
     if found is None:
         return failed(
             "SRV001",
@@ -203,7 +210,9 @@ def _describe_call(target: Target) -> str:
     return target.expression()
 
 
-def _attribute(project: Project, declaration: Declaration, target: Target, path: str) -> Verdict:
+def _attribute(
+    project: Project, declaration: Declaration, target: Target, path: str, depth: int = 0
+) -> Verdict:
     server = declaration.server
     label = SERVER_LABELS[server]
     module = project.module(path)
@@ -261,8 +270,20 @@ def _attribute(project: Project, declaration: Declaration, target: Target, path:
             )
         return ok(factory, path)
     binding = bindings.names.get(name)
+    star_resolved = False
+    if binding is None and bindings.star_import and not bindings.dynamic and depth < MAX_DEPTH:
+        star = star_origin(project, path, name)
+        if star.origin is not None:
+            moved = replace(target, name=star.origin.source_name)
+            return _attribute(project, declaration, moved, star.origin.source, depth + 1)
+        star_resolved = not star.unresolved
+    if binding is not None and binding.kind == "imported" and depth < MAX_DEPTH:
+        origin = explicit_origin(project, path, name)
+        if origin is not None:
+            moved = replace(target, name=origin.source_name)
+            return _attribute(project, declaration, moved, origin.source, depth + 1)
     if binding is None:
-        if bindings.star_import or bindings.dynamic:
+        if (bindings.star_import and not star_resolved) or bindings.dynamic:
             return unknown(
                 f"{path} defines names dynamically (`import *` or `__getattr__`); `{name}` may exist"
             )
@@ -344,7 +365,28 @@ def _resolve_flask(project: Project, declaration: Declaration) -> Verdict:
             if path is None:
                 continue
             # The first file that imports decides: Flask does not try the next one.
-            return _best_app(project, dotted, path)
+            found = _best_app(project, dotted, path)
+            if found.rule is not None and (
+                declaration.has_option("discovery") or declaration.context == "container"
+            ):
+                return unknown(
+                    f"FLASK_APP is not set in the files, and Flask's own discovery "
+                    f"({path}) finds no app: {found.message} FLASK_APP may be set where it runs"
+                )
+            return found
+        if declaration.has_option("discovery"):
+            return unknown(
+                f"{declaration.source} sets no FLASK_APP and {where(declaration)} holds no "
+                "wsgi.py or app.py: flask finds the app only if it is given --app where it runs"
+            )
+        if declaration.context == "container":
+            # A container gets its environment where it runs too (`docker run -e`, the
+            # orchestrator's env): FLASK_APP may be set there. (A Procfile keeps the error:
+            # its config is in the repository by convention; see the oracle matrix.)
+            return unknown(
+                f"FLASK_APP is not set in the files that start flask here, and no wsgi.py or "
+                f"app.py is in {where(declaration)}: it may be set where the deployment runs"
+            )
         return failed(
             "SRV006",
             f"flask, run from {where(declaration)}, stops with: Error: Could not locate a Flask "
@@ -386,8 +428,20 @@ def _resolve_flask(project: Project, declaration: Declaration) -> Verdict:
         return ok(factory, path)
     bindings = module_bindings(module)
     binding = bindings.names.get(name)
+    star_resolved = False
+    if binding is None and bindings.star_import and not bindings.dynamic:
+        star = star_origin(project, path, name)
+        if star.origin is not None:
+            origin_apps = find_flask_apps(project, star.origin.source)
+            if origin_apps is not None and star.origin.source_name in origin_apps.instances:
+                return ok(origin_apps.instances[star.origin.source_name], path)
+            return unknown(
+                f"`{name}` comes from {star.origin.source}; cannot tell statically whether "
+                "it is a Flask app"
+            )
+        star_resolved = not star.unresolved
     if binding is None:
-        if bindings.star_import or bindings.dynamic:
+        if (bindings.star_import and not star_resolved) or bindings.dynamic:
             return unknown(f"{path} defines names dynamically; `{name}` may exist")
         return failed(
             "SRV006",

@@ -95,6 +95,7 @@ def systemd_declarations(project: Project, relpath: str) -> list[Declaration]:
             context="systemd",
             map_dir=map_dir,
             real_shell=False,
+            project=project,
         )
         found.extend(declarations_from_shell(site))
     return found

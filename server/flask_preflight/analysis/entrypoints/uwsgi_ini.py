@@ -6,6 +6,7 @@ import configparser
 import posixpath
 import re
 from collections.abc import Callable
+from dataclasses import replace
 
 from ..model import Range
 from ..project import Project
@@ -23,12 +24,49 @@ def has_uwsgi_section(text: str) -> bool:
     return re.search(r"^[ \t]*\[uwsgi\]", text, re.MULTILINE) is not None
 
 
+_PLACEHOLDER = re.compile(
+    r"%\(([A-Za-z0-9_-]+)\)|\$\(([A-Za-z_][A-Za-z0-9_]*)\)|\$\{([A-Za-z_][A-Za-z0-9_]*)\}"
+)
+
+
+def _expand(
+    value: str, options: list[tuple[str, str]], env: dict[str, str] | None, folder: str
+) -> tuple[str, str]:
+    """uWSGI's `%(option)`, `$(ENV)` (and `${ENV}`) and `%d` (the file's folder) expanded;
+    with the first placeholder that cannot be, as written ('' when all were)."""
+    missing = ""
+
+    def replace(match: re.Match[str]) -> str:
+        nonlocal missing
+        option, variable = match.group(1), match.group(2) or match.group(3)
+        if option is not None:
+            known = [v for k, v in options if k == option]
+            if known:
+                return known[-1]
+        elif env is not None and variable in env:
+            return env[variable]
+        missing = missing or match.group(0)
+        return match.group(0)
+
+    expanded = _PLACEHOLDER.sub(replace, value)
+    if "%d" in expanded:
+        expanded = expanded.replace("%d", f"/{folder}/" if folder else "/")
+    return expanded, missing
+
+
 def uwsgi_ini_declarations(
     project: Project,
     relpath: str,
     problems: list[DeclarationProblem],
     map_dir: Callable[[str], str | None] | None = None,
+    *,
+    started: CommandSite | None = None,
+    cwd: str | None = None,
+    env: dict[str, str] | None = None,
 ) -> list[Declaration]:
+    """The [uwsgi] section as one declaration. `started`: the command line that runs
+    `uwsgi --ini` (its working directory `cwd` and environment `env` apply); without it the
+    run directory is a guess (the file's folder) and a missing module is `unknown`."""
     source = project.source(relpath)
     if source is None or not has_uwsgi_section(source.text):
         return []
@@ -54,6 +92,7 @@ def uwsgi_ini_declarations(
         return []
     section = ""
     options: list[tuple[str, str]] = []
+    placeholders: list[str] = []
     target: Word | None = None
     target_located: Located | None = None
     for index, line in enumerate(source.lines):
@@ -67,17 +106,48 @@ def uwsgi_ini_declarations(
         if not match:
             continue
         key, value = match.group(1), match.group(2)
+        value, missing = _expand(value, options, env, posixpath.dirname(relpath))
+        if missing and key in _RESOLVING_KEYS:
+            placeholders.append(f"{key} = {match.group(2)} ({missing} is not known here)")
         options.append((key, value))
-        if key in ("module", "wsgi", "wsgi-file", "file"):
+        if key in _TARGET_KEYS:
             start = source.line_starts[index] + match.start(2)
             target_located = Located.span(source, start, start + len(value))
-    cwd = posixpath.dirname(relpath)
+    folder = posixpath.dirname(relpath)
+    run_dir = folder if cwd is None else cwd
     located = target_located or Located.span(source, 0, 0)
     site = CommandSite(
-        relpath, source, located, cwd=cwd, context="systemd", map_dir=map_dir, arg_style="none"
+        relpath,
+        source,
+        located,
+        cwd=run_dir,
+        context=started.context if started is not None else "systemd",
+        process=started.process if started is not None else "",
+        map_dir=started.map_dir if started is not None else map_dir,
+        arg_style="none",
     )
     if target_located is not None:
         target = Word(located.text, 0, len(located.text), (0, len(located.text)), quoted=False)
+        expanded = next((v for k, v in reversed(options) if k in _TARGET_KEYS), located.text)
+        target.value = expanded
     program = Word("uwsgi", 0, len(located.text), (0, len(located.text)))
-    declaration = uwsgi_declaration(site, program, target, cwd, {}, options)
+    declaration = uwsgi_declaration(site, program, target, run_dir, dict(env or {}), options)
+    if placeholders and not declaration.unknown:
+        declaration = replace(declaration, unknown=f"{relpath}: {placeholders[0]}")
+    if started is None:
+        declaration = replace(declaration, unstarted=True)
+    chdir = next((v for k, v in reversed(options) if k == "chdir"), None)
+    if started is None and (chdir is None or not chdir.startswith("/")):
+        declaration = replace(
+            declaration,
+            guessed_cwd=(
+                f"uWSGI runs from the folder it is started in; nothing in the project starts "
+                f"{relpath}, and it sets no absolute chdir"
+            ),
+        )
     return [declaration]
+
+
+_TARGET_KEYS = ("module", "wsgi", "wsgi-file", "file")
+#: Options that decide what uWSGI imports (a placeholder elsewhere, e.g. in `http`, does not).
+_RESOLVING_KEYS = frozenset({*_TARGET_KEYS, "callable", "chdir", "pythonpath", "pp", "mount"})
