@@ -7,6 +7,7 @@ Running this file builds every venv (they are cached), so a first test run does 
 from __future__ import annotations
 
 import shutil
+import subprocess
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,15 +30,28 @@ class Case:
     files: dict[str, str] = field(default_factory=dict, hash=False)
 
     def interpreter(self) -> Path:
-        base = sys.executable
-        if self.python is not None:
-            found = shutil.which(f"python{self.python}")
-            assert found is not None, f"python{self.python} is not on PATH"
-            base = found
+        base = sys.executable if self.python is None else find_python(self.python)
         venv = make_venv(
             self.venv, list(self.requirements), no_deps=list(self.no_deps), python=base
         )
         return venv_python(venv)
+
+
+def find_python(version: str) -> str:
+    """A working `pythonX.Y`: on PATH, else one that pyenv has installed but not activated."""
+    found = shutil.which(f"python{version}")
+    if found and subprocess.run([found, "-c", "pass"], capture_output=True).returncode == 0:
+        return found
+    pyenv = shutil.which("pyenv")
+    assert pyenv is not None, f"no python{version} on this machine"
+    listed = subprocess.run([pyenv, "versions", "--bare"], capture_output=True, text=True)
+    for name in reversed(listed.stdout.split()):
+        if name.startswith(f"{version}."):
+            prefix = subprocess.run([pyenv, "prefix", name], capture_output=True, text=True)
+            candidate = Path(prefix.stdout.strip()) / "bin" / f"python{version}"
+            if candidate.exists():
+                return str(candidate)
+    raise AssertionError(f"no python{version} on this machine")
 
 
 def _table_cases() -> list[Case]:

@@ -8,8 +8,7 @@ import sys
 from collections.abc import Iterator
 
 from ..catalog import RULES
-from ..entrypoints import check_declaration, find_declarations
-from ..entrypoints.declarations import Declaration
+from ..entrypoints import find_declarations
 from ..environment import Environment
 from ..known_incompatibilities import INCOMPATIBILITIES, REMOVED_FLASK_APIS, Incompatibility
 from ..model import Finding, Fix, Range
@@ -18,6 +17,7 @@ from ..registry import project_check
 from ..requirements import declared_requirements
 from ..startup_imports import (
     StartupFailure,
+    entry_module,
     predict_startup_failures,
     relative_to_site,
 )
@@ -197,26 +197,6 @@ def check_startup_imports(project: Project) -> Iterator[Finding]:
     yield from _unparseable_entries(project, env)
 
 
-def _entry_module(project: Project, declaration: Declaration) -> str | None:
-    verdict = check_declaration(project, declaration)
-    if verdict.module_path:
-        return verdict.module_path
-    if declaration.server in ("gunicorn", "uwsgi", "waitress") and declaration.target:
-        from ..entrypoints.resolve import find_module, search_path
-        from ..entrypoints.targets import TargetError, parse_target
-
-        try:
-            target = parse_target(
-                declaration.server, declaration.target, declaration.option("callable")
-            )
-        except TargetError:
-            return None
-        if target.module.endswith(".py"):
-            return None
-        return find_module(project, search_path(declaration), target.module)
-    return None
-
-
 def _unparseable_entries(project: Project, env: Environment) -> Iterator[Finding]:
     """A declared entry module the target Python cannot compile: certain only when this
     process's parser is at least as new as the target's (then it accepts all it accepts)."""
@@ -224,7 +204,7 @@ def _unparseable_entries(project: Project, env: Environment) -> Iterator[Finding
         return
     reported: set[str] = set()
     for declaration in find_declarations(project):
-        path = _entry_module(project, declaration)
+        path = entry_module(project, declaration)
         if path is None or not path.endswith(".py") or path in reported:
             continue
         module = project.module(path)

@@ -12,6 +12,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..entrypoints.declarations import Declaration
 from ..environment import Environment, project_environment, read_environment
 from ..project import Project
 from .facts import Target
@@ -23,6 +24,7 @@ __all__ = [
     "Frame",
     "StartupFailure",
     "StartupPrediction",
+    "entry_module",
     "explain_missing_name",
     "predict_startup_failures",
     "relative_to_site",
@@ -50,7 +52,7 @@ def _stdlib_names(env: Environment) -> frozenset[str]:
 def start_modules(project: Project) -> list[str]:
     """Root-relative modules the app starts from: those defining apps, and the modules
     declared entry points import."""
-    from ..entrypoints import check_declaration, find_declarations
+    from ..entrypoints import find_declarations
     from ..entrypoints.discovery import project_apps
 
     found: list[str] = []
@@ -58,11 +60,33 @@ def start_modules(project: Project) -> list[str]:
         if app.module not in found:
             found.append(app.module)
     for declaration in find_declarations(project):
-        verdict = check_declaration(project, declaration)
-        path = verdict.module_path
-        if verdict.ok and path and path.endswith(".py") and path not in found:
+        # the module is imported even when the attribute the server then looks up is wrong
+        path = entry_module(project, declaration)
+        if path and path.endswith(".py") and path not in found:
             found.append(path)
     return found
+
+
+def entry_module(project: Project, declaration: Declaration) -> str | None:
+    """The project module a declared server start imports (None when unknown)."""
+    from ..entrypoints import check_declaration
+    from ..entrypoints.resolve import find_module, search_path
+    from ..entrypoints.targets import TargetError, parse_target
+
+    verdict = check_declaration(project, declaration)
+    if verdict.module_path:
+        return verdict.module_path
+    if declaration.server in ("gunicorn", "uwsgi", "waitress") and declaration.target:
+        try:
+            target = parse_target(
+                declaration.server, declaration.target, declaration.option("callable")
+            )
+        except TargetError:
+            return None
+        if target.module.endswith(".py"):
+            return None
+        return find_module(project, search_path(declaration), target.module)
+    return None
 
 
 @dataclass(frozen=True)
@@ -74,10 +98,13 @@ class StartupPrediction:
 
 
 def predict_startup_failures(
-    project: Project, cache: FactsCache | None = None
+    project: Project, cache: FactsCache | None = None, modules: list[str] | None = None
 ) -> StartupPrediction | None:
     """The first failing import of each start module (deduplicated), or None when the
-    environment cannot be read (no interpreter, a broken venv, no version)."""
+    environment cannot be read (no interpreter, a broken venv, no version).
+
+    `modules`: root-relative files to start from (default: `start_modules(project)`).
+    """
     env = project_environment(project)
     if env is None or not env.healthy or not env.site_packages:
         return None
@@ -90,7 +117,7 @@ def predict_startup_failures(
     failures: list[StartupFailure] = []
     seen: set[tuple[str, str, int, str]] = set()
     read = 0
-    for relpath in start_modules(project):
+    for relpath in start_modules(project) if modules is None else modules:
         failure = link_module(project, relpath, search, target, cache, stdlib)
         if failure is None:
             continue

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any, Union
 
 #: Bump when the extraction changes: cached facts of another version are ignored.
-FACTS_VERSION = 3
+FACTS_VERSION = 5
 
 _IMPORT_ERRORS = frozenset({"ImportError", "ModuleNotFoundError", "Exception", "BaseException"})
 _ATTRIBUTE_ERRORS = frozenset({"AttributeError", "Exception", "BaseException"})
@@ -194,6 +194,7 @@ class _Extractor:
         #: local name -> (dotted module it refers to, how many times the name is bound)
         self.module_names: dict[str, str] = {}
         self.binding_counts: dict[str, int] = {}
+        self._in_function = False
 
     # --- driver ---------------------------------------------------------------------------
 
@@ -206,14 +207,21 @@ class _Extractor:
             # Function bodies are walked only when their text holds a marker.
             first, last = stmt.lineno - 1, (stmt.end_lineno or stmt.lineno)
             text = "\n".join(self.lines[first:last]) if marked else ""
-            nodes = (
-                ast.walk(stmt)
-                if marked and any(m in text for m in _DYNAMIC_MARKERS)
-                else _module_level_nodes([stmt])
-            )
-            for node in nodes:
+            self._in_function = False
+            top_level = []
+            for node in _module_level_nodes([stmt]):
+                top_level.append(node)
                 if type(node) in _DYNAMIC_TYPES:
                     self._dynamic(node)
+            if marked and any(m in text for m in _DYNAMIC_MARKERS):
+                # Code in functions runs only when called: it may fill the namespace (an
+                # `_init()` writing globals()), but an import hook counts only at module level.
+                self._in_function = True
+                seen = {id(node) for node in top_level}
+                for node in ast.walk(stmt):
+                    if id(node) not in seen and type(node) in _DYNAMIC_TYPES:
+                        self._dynamic(node)
+                self._in_function = False
         return self.facts
 
     def _text(self, node: ast.stmt) -> str:
@@ -328,11 +336,17 @@ class _Extractor:
         else:
             self.facts.all_names = values
 
+    def _custom_import(self) -> None:
+        if not self._in_function:
+            self.facts.custom_import = True
+
     def _dynamic(self, node: ast.AST) -> None:
         """Ways a module's namespace or the import system change that we cannot follow."""
         if isinstance(node, ast.Call):
             func = node.func
             name = func.id if isinstance(func, ast.Name) else None
+            if isinstance(func, ast.Attribute) and func.attr == "extend_path":
+                self._custom_import()  # pkgutil.extend_path: a split package
             if name in ("exec", "execfile") or any(_is_namespace_call(a) for a in node.args):
                 self.facts.open = True
             if isinstance(func, ast.Attribute) and func.attr in ("update", "setdefault"):
@@ -349,24 +363,23 @@ class _Extractor:
                 ):
                     self.facts.patches.append((module, attr.value))
                 elif module is not None:
-                    self.facts.custom_import = True
+                    self._custom_import()
         if isinstance(node, ast.Attribute) and node.attr in _NAMESPACE_WRITERS:
             self.facts.open = True
         if isinstance(node, ast.Name) and node.id in _NAMESPACE_WRITERS:
             self.facts.open = True
         if isinstance(node, ast.Subscript) and _is_sys_modules(node.value, self.sys_names):
             self.facts.open = True  # the module object itself is handed around
+        if isinstance(node, ast.Call) and _grows_import_path(node.func):
+            self._custom_import()  # sys.meta_path.append(...), __path__.extend(...)
+        if isinstance(node, ast.Name) and node.id == "__path__" and isinstance(node.ctx, ast.Store):
+            self._custom_import()
         if (
             isinstance(node, ast.Attribute)
-            and node.attr in ("meta_path", "path_hooks")
-            and isinstance(node.value, ast.Name)
-            and node.value.id in self.sys_names | {"sys"}
+            and node.attr in _IMPORT_PATHS
+            and isinstance(node.ctx, ast.Store)
         ):
-            self.facts.custom_import = True
-        if isinstance(node, ast.Name) and node.id == "__path__" and isinstance(node.ctx, ast.Store):
-            self.facts.custom_import = True
-        if isinstance(node, ast.Attribute) and node.attr == "__path__":
-            self.facts.custom_import = True
+            self._custom_import()
         if isinstance(node, (ast.Assign, ast.AugAssign)):
             targets = node.targets if isinstance(node, ast.Assign) else [node.target]
             for target in targets:
@@ -378,9 +391,10 @@ class _Extractor:
         elif isinstance(target, ast.Subscript) and _is_sys_modules(target.value, self.sys_names):
             key = target.slice
             if isinstance(key, ast.Constant) and isinstance(key.value, str):
-                self.facts.injected.append(key.value)
+                if not self._in_function:
+                    self.facts.injected.append(key.value)
             else:
-                self.facts.custom_import = True
+                self._custom_import()
         elif isinstance(target, ast.Attribute):
             module = self._module_of(target.value)
             if module is not None:
@@ -800,6 +814,18 @@ def _is_sys_modules(node: ast.expr, sys_names: set[str]) -> bool:
         and isinstance(node.value, ast.Name)
         and node.value.id in sys_names | {"sys"}
     )
+
+
+_IMPORT_PATHS = frozenset({"meta_path", "path_hooks", "__path__"})
+
+
+def _grows_import_path(func: ast.expr) -> bool:
+    if not isinstance(func, ast.Attribute) or func.attr not in ("append", "insert", "extend"):
+        return False
+    owner = func.value
+    if isinstance(owner, ast.Name):
+        return owner.id == "__path__"
+    return isinstance(owner, ast.Attribute) and owner.attr in _IMPORT_PATHS
 
 
 def _is_namespace_call(node: ast.expr) -> bool:

@@ -132,7 +132,8 @@ class Linker:
         self.modules_read += 1
         self._patches.update(facts.patches)
         self._injected.update(facts.injected)
-        if facts.custom_import:
+        found = self._modules.get(dotted)
+        if facts.custom_import and not (isinstance(found, _Module) and found.origin == "stdlib"):
             self._custom.add(dotted.split(".")[0])
 
     # --- replay -----------------------------------------------------------------------------
@@ -220,14 +221,16 @@ class Linker:
         for name in event.names:
             if name == "*":
                 continue
-            defined = self.has_name(base, name)
-            if defined is True:
-                continue
             submodule = f"{base}.{name}"
             if source.is_package and self.locate(submodule) is not None:
+                # `from pkg import sub` imports the submodule unless pkg already has `sub`
+                # (the usual case being that it imported it itself): either way it runs.
                 failure = self.import_module(submodule, chain)
                 if failure is not None:
                     return failure
+                continue
+            defined = self.has_name(base, name)
+            if defined is True:
                 continue
             if defined is False and base.split(".")[0] not in self._custom:
                 return StartupFailure(
