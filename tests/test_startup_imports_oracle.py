@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from flask_preflight.analysis.environment import read_environment
+from flask_preflight.analysis.known_incompatibilities import INCOMPATIBILITIES, Incompatibility
 from flask_preflight.analysis.project import Project
 from flask_preflight.analysis.startup_imports import predict_startup_failures
 from flask_preflight.analysis.startup_imports.facts_cache import FactsCache
@@ -80,3 +82,52 @@ def test_prediction_equals_the_real_import(
         failure.failing.in_project
         and f'File "{root / failure.failing.path}", line {failure.failing.line}' in real.stderr
     )
+
+
+# --- DEP004's table is a subset of what the linker finds ---------------------------------------
+
+#: Entries whose failure happens when a function is called, not at import (the linker follows
+#: imports and module-level attribute reads only).
+CALL_TIME_ENTRIES = {("flask-sqlalchemy", "sqlalchemy")}
+
+
+def _table_cases(entry: Incompatibility) -> list[Case]:
+    """The matrix cases whose venv has the entry's pair installed and import its package."""
+    found = []
+    module = entry.package.replace("-", "_")
+    for case in CASES:
+        if case.app.strip() not in (
+            f"import {module}",
+            "from flask import Flask\napp = Flask(__name__)",
+        ):
+            continue
+        env = read_environment(str(case.interpreter()), allow_exec=False)
+        package, other = env.get(entry.package), env.get(entry.other)
+        if package is None or other is None or not package.version or not other.version:
+            continue
+        if entry.package_specifier.contains(package.version) and entry.other_specifier.contains(
+            other.version
+        ):
+            found.append(case)
+    return found
+
+
+@pytest.mark.parametrize(
+    "entry", INCOMPATIBILITIES, ids=[f"{e.package}-{e.other}" for e in INCOMPATIBILITIES]
+)
+def test_every_dep004_entry_is_found_by_the_linker(
+    tmp_path: Path, entry: Incompatibility, facts_cache: FactsCache
+) -> None:
+    if (entry.package, entry.other) in CALL_TIME_ENTRIES:
+        assert entry.error.startswith("AttributeError")  # raised inside a call
+        return
+    errors = []
+    for case in _table_cases(entry):
+        root = write_tree(tmp_path / case.id, {"app.py": case.app})
+        project = Project(root, interpreter=str(case.interpreter()))
+        prediction = predict_startup_failures(project, facts_cache, modules=["app.py"])
+        assert prediction is not None
+        errors.extend(f.error for f in prediction.failures)
+    # the first failure of a venv with several broken pairs is another entry's: one venv
+    # where this pair breaks first is enough
+    assert any(error.startswith(entry.error) for error in errors), (entry.error, errors)

@@ -97,6 +97,12 @@ def _removed_flask_api(failure: StartupFailure) -> bool:
     )
 
 
+def _shadowed(search: SearchPath, failure: StartupFailure) -> bool:
+    """The module that lacks the name is a project file named like an installed module."""
+    local = failure.module_path is not None and not os.path.isabs(failure.module_path)
+    return local and search.find(failure.module.split(".")[0]) is not None
+
+
 def _advice(
     env: Environment,
     importer: str | None,
@@ -144,6 +150,8 @@ def check_startup_imports(project: Project) -> Iterator[Finding]:
         failing = failure.failing
         if failing.in_project and _removed_flask_api(failure):
             continue  # DEP006 reports it on this line, with the replacement
+        if _shadowed(search, failure):
+            continue  # a project file hides the installed module: APP006 reports the cause
         importer = None if failing.in_project else _distribution_of(env, failing.module)
         lacking = _distribution_of(env, failure.module)
         entry = _known_pair(env, importer, lacking, failure)

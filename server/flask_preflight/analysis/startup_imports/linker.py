@@ -128,6 +128,10 @@ class Linker:
         self._modules[dotted] = found
         return found
 
+    def file_of(self, module: _Module) -> str:
+        """The absolute file, as the interpreter names it in messages."""
+        return str(self.project.abspath(module.path)) if module.in_project else module.path
+
     def _absorb(self, dotted: str, facts: ModuleFacts) -> None:
         self.modules_read += 1
         self._patches.update(facts.patches)
@@ -236,7 +240,7 @@ class Linker:
                 return StartupFailure(
                     chain,
                     "ImportError",
-                    f"cannot import name '{name}' from '{base}' ({source.path})",
+                    f"cannot import name '{name}' from '{base}' ({self.file_of(source)})",
                     base,
                     name,
                     source.path,
