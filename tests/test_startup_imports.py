@@ -322,3 +322,15 @@ def test_explain_missing_name_names_the_distribution(tmp_path: Path) -> None:
     text = explain_missing_name(python, "lib", "gone")
     assert text is not None and text.startswith("lib 2.0 has no `gone` in `lib`")
     assert explain_missing_name(python, "lib", "X") is None
+
+
+def test_a_project_namespace_package_is_followed_not_reported(tmp_path: Path) -> None:
+    files = {
+        "pkg/__init__.py": "",
+        "pkg/ns/impl.py": "from lib import gone\n",
+        "pkg/user.py": "from pkg.ns.impl import gone\n",
+    }
+    (failure,) = predict(tmp_path, "import pkg.user\n", {"lib.py": "X = 1\n"}, **files)
+    assert failure.error.startswith("ImportError: cannot import name 'gone' from 'lib'")
+    files["pkg/ns/impl.py"] = "gone = 1\n"
+    assert predict(tmp_path / "ok", "import pkg.user\n", {"lib.py": "X = 1\n"}, **files) == ()

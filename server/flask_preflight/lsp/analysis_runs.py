@@ -37,6 +37,8 @@ class Batch:
     lens_paths: frozenset[str]
     loose: bool = False
     nested: tuple[str, ...] = ()  # folders inside this one: they are projects of their own
+    #: Run only these rules over the whole project (the follow-up of a full run).
+    only: frozenset[str] | None = None
 
 
 @dataclass
@@ -50,6 +52,16 @@ class RunResult:
     environment: dict[str, Any] = field(default_factory=dict)
     watch_paths: tuple[str, ...] = ()
     file_count: int = 0
+    #: Rules this run skipped: what was published for them stays until they run again.
+    deferred: frozenset[str] = frozenset()
+    #: The only rules this run checked: what was published for the others stays.
+    only: frozenset[str] | None = None
+
+
+#: Rules too slow for the keystroke path (DEP009 reads the installed packages' sources):
+#: a full run (open, save, file events, environment change) publishes everything else first,
+#: then they run in a follow-up run of their own; typing keeps their last diagnostics.
+DEFERRED_RULES = frozenset({"DEP009"})
 
 
 def _build_project(batch: Batch, previous: Project | None) -> tuple[Project, ChosenInterpreter]:
@@ -91,7 +103,9 @@ def run_batch(
             project.set_override(path, text)
 
     covered: set[str] | None = None
-    if batch.loose:
+    if batch.only is not None:
+        pass  # the whole project, for the deferred rules only
+    elif batch.loose:
         covered = set(batch.versions)
     elif not (batch.full or batch.rebuild or batch.disk):
         # Typing: the edited modules plus every non-Python project file (where cross-file
@@ -99,12 +113,18 @@ def run_batch(
         covered = {p for p in batch.texts if p.endswith(".py")}
         covered |= {p for p in project.files() if not p.endswith(".py")}
     errors: list[tuple[str, str]] = []
+    deferred = frozenset() if batch.only is not None else DEFERRED_RULES
 
     def on_error(where: str, error: BaseException, detail: str) -> None:
         errors.append((where, detail))
 
     findings = run_checks(
-        project, severities=dict(batch.settings.rules), paths=covered, on_error=on_error
+        project,
+        severities=dict(batch.settings.rules),
+        paths=covered,
+        select=batch.only,
+        ignore=deferred,
+        on_error=on_error,
     )
     lines: dict[str, ClientLines] = {}
 
@@ -120,7 +140,7 @@ def run_batch(
         diagnostics.setdefault(finding.path, []).append(to_diagnostic(finding, lines_of, version))
 
     lenses: dict[str, list[AppLens]] = {}
-    for path in batch.lens_paths:
+    for path in batch.lens_paths if batch.only is None else ():
         try:
             apps = find_flask_apps(project, path)
         except Exception:
@@ -148,4 +168,6 @@ def run_batch(
         environment,
         watched,
         file_count=len(project.files()),
+        deferred=deferred,
+        only=batch.only,
     )

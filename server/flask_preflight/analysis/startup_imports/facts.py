@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any, Union
 
 #: Bump when the extraction changes: cached facts of another version are ignored.
-FACTS_VERSION = 5
+FACTS_VERSION = 6
 
 _IMPORT_ERRORS = frozenset({"ImportError", "ModuleNotFoundError", "Exception", "BaseException"})
 _ATTRIBUTE_ERRORS = frozenset({"AttributeError", "Exception", "BaseException"})
@@ -371,7 +371,15 @@ class _Extractor:
         if isinstance(node, ast.Subscript) and _is_sys_modules(node.value, self.sys_names):
             self.facts.open = True  # the module object itself is handed around
         if isinstance(node, ast.Call) and _grows_import_path(node.func):
-            self._custom_import()  # sys.meta_path.append(...), __path__.extend(...)
+            # sys.meta_path.append(...): an import hook, usually installed by a function the
+            # module calls (`VendorImporter(...).install()`), so it counts wherever it is
+            owner: ast.expr | None = (
+                node.func.value if isinstance(node.func, ast.Attribute) else None
+            )
+            if isinstance(owner, ast.Attribute) and owner.attr in ("meta_path", "path_hooks"):
+                self.facts.custom_import = True
+            else:
+                self._custom_import()
         if isinstance(node, ast.Name) and node.id == "__path__" and isinstance(node.ctx, ast.Store):
             self._custom_import()
         if (

@@ -9,6 +9,7 @@ finders, branches that depend on run-time values) stops the claim there: unknown
 
 from __future__ import annotations
 
+import os
 import posixpath
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -110,7 +111,7 @@ class Linker:
                     )
                 break
         else:
-            located = self.search.find(dotted)
+            located = self._project_namespace(dotted) or self.search.find(dotted)
             if located is not None and located.readable and located.path is not None:
                 found = _Module(
                     dotted,
@@ -127,6 +128,16 @@ class Linker:
             self._absorb(dotted, found.loaded)
         self._modules[dotted] = found
         return found
+
+    def _project_namespace(self, dotted: str) -> Located | None:
+        """A project directory without __init__.py: a namespace package (its submodules
+        resolve as project files)."""
+        parts = dotted.split(".")
+        for root in self.project_roots:
+            directory = posixpath.join(root, *parts)
+            if os.path.isdir(self.project.abspath(directory)):
+                return Located(dotted, "namespace", None, (), "project")
+        return None
 
     def file_of(self, module: _Module) -> str:
         """The absolute file, as the interpreter names it in messages."""
