@@ -373,10 +373,8 @@ class _Extractor:
         if isinstance(node, ast.Call) and _grows_import_path(node.func):
             # sys.meta_path.append(...): an import hook, usually installed by a function the
             # module calls (`VendorImporter(...).install()`), so it counts wherever it is
-            owner: ast.expr | None = (
-                node.func.value if isinstance(node.func, ast.Attribute) else None
-            )
-            if isinstance(owner, ast.Attribute) and owner.attr in ("meta_path", "path_hooks"):
+            grown = node.func.value if isinstance(node.func, ast.Attribute) else None
+            if isinstance(grown, ast.Attribute) and grown.attr in ("meta_path", "path_hooks"):
                 self.facts.custom_import = True
             else:
                 self._custom_import()
