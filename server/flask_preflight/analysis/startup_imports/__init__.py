@@ -105,12 +105,18 @@ def predict_startup_failures(
 
     `modules`: root-relative files to start from (default: `start_modules(project)`).
     """
+    memo_key = "startup-imports:prediction"
+    if cache is None and modules is None:
+        cached = project.memo(memo_key)
+        if isinstance(cached, StartupPrediction):
+            return cached
     env = project_environment(project)
     if env is None or not env.healthy or not env.site_packages:
         return None
     target = target_of(env)
     if target is None:
         return None
+    remember = cache is None and modules is None
     cache = cache or shared_cache()
     search = search_path(env)
     stdlib = _stdlib_names(env)
@@ -126,7 +132,10 @@ def predict_startup_failures(
             seen.add(key)
             failures.append(failure)
     cache.flush()
-    return StartupPrediction(tuple(failures), search, env, read)
+    prediction = StartupPrediction(tuple(failures), search, env, read)
+    if remember:
+        project.remember(memo_key, prediction)
+    return prediction
 
 
 def explain_missing_name(
