@@ -195,6 +195,8 @@ class _Extractor:
         self.module_names: dict[str, str] = {}
         self.binding_counts: dict[str, int] = {}
         self._in_function = False
+        self._top_nodes: list[ast.AST] = []
+        self._walrus = ":=" in text
 
     # --- driver ---------------------------------------------------------------------------
 
@@ -202,26 +204,23 @@ class _Extractor:
         self._count_bindings(tree)
         self._definitions(tree.body)
         self._statements(tree.body, guarded_import=False, guarded_attr=False, conditional=False)
-        marked = any(marker in self.text for marker in _DYNAMIC_MARKERS)
-        for stmt in tree.body:
-            # Function bodies are walked only when their text holds a marker.
-            first, last = stmt.lineno - 1, (stmt.end_lineno or stmt.lineno)
-            text = "\n".join(self.lines[first:last]) if marked else ""
-            self._in_function = False
-            top_level = []
-            for node in _module_level_nodes([stmt]):
-                top_level.append(node)
-                if type(node) in _DYNAMIC_TYPES:
-                    self._dynamic(node)
-            if marked and any(m in text for m in _DYNAMIC_MARKERS):
-                # Code in functions runs only when called: it may fill the namespace (an
-                # `_init()` writing globals()), but an import hook counts only at module level.
-                self._in_function = True
-                seen = {id(node) for node in top_level}
+        for node in self._top_nodes:
+            if type(node) in _DYNAMIC_TYPES:
+                self._dynamic(node)
+        if any(marker in self.text for marker in _DYNAMIC_MARKERS):
+            # Code in functions runs only when called: it may fill the namespace (an
+            # `_init()` writing globals()), but an import hook counts only at module level.
+            seen = {id(node) for node in self._top_nodes}
+            self._in_function = True
+            for stmt in tree.body:
+                first, last = stmt.lineno - 1, (stmt.end_lineno or stmt.lineno)
+                text = "\n".join(self.lines[first:last])
+                if not any(m in text for m in _DYNAMIC_MARKERS):
+                    continue
                 for node in ast.walk(stmt):
                     if id(node) not in seen and type(node) in _DYNAMIC_TYPES:
                         self._dynamic(node)
-                self._in_function = False
+            self._in_function = False
         return self.facts
 
     def _text(self, node: ast.stmt) -> str:
@@ -240,7 +239,8 @@ class _Extractor:
                 if name.isidentifier():
                     self.binding_counts[name] = self.binding_counts.get(name, 0) + 1
                     self.facts.defined.add(name)  # set when a function runs: maybe defined
-        for node in _module_level_nodes(tree.body):
+        self._top_nodes = list(_module_level_nodes(tree.body))
+        for node in self._top_nodes:
             names: list[str] = []
             if isinstance(node, (ast.Assign, ast.AugAssign, ast.AnnAssign)):
                 targets = node.targets if isinstance(node, ast.Assign) else [node.target]
@@ -316,7 +316,7 @@ class _Extractor:
                         if added is not None and self.facts.all_names is not None:
                             self.facts.all_names.extend(added)
                             self.facts.all_dynamic = False
-            if ":=" in self.text:
+            if self._walrus:
                 for node in ast.walk(stmt):
                     if isinstance(node, ast.NamedExpr):
                         defined.update(_target_names(node.target))
@@ -559,6 +559,8 @@ class _Extractor:
 
     def _reads(self, node: ast.AST, stmt: ast.stmt, flags: dict[str, bool]) -> None:
         """Record `module.attr` reads that run now (not inside lambdas or nested defs)."""
+        if not self.module_names:
+            return
         for attribute in _import_time_attributes(node):
             chain: list[str] = []
             current: ast.expr = attribute

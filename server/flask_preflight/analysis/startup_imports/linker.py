@@ -94,6 +94,7 @@ class Linker:
     _injected: set[str] = field(default_factory=set)
     _custom: set[str] = field(default_factory=set)  # top-level packages with custom finders
     modules_read: int = 0
+    _tops: dict[str, frozenset[str]] = field(default_factory=dict)
 
     # --- resolution -------------------------------------------------------------------------
 
@@ -101,7 +102,10 @@ class Linker:
         if dotted in self._modules:
             return self._modules[dotted]
         found: Found = None
+        top = dotted.split(".")[0]
         for root in self.project_roots:
+            if top not in self._project_tops(root):
+                continue
             relpath = module_file(self.project, root, dotted)
             if relpath is not None:
                 facts = self.project_facts(relpath)
@@ -129,11 +133,27 @@ class Linker:
         self._modules[dotted] = found
         return found
 
+    def _project_tops(self, root: str) -> frozenset[str]:
+        """Top-level names the project's Python files give under `root` (a quick filter
+        before asking the project for exact files)."""
+        tops = self._tops.get(root)
+        if tops is None:
+            prefix = f"{root}/" if root else ""
+            names = set()
+            for path in self.project.python_files():
+                if path.startswith(prefix):
+                    first = path[len(prefix) :].split("/", 1)[0]
+                    names.add(first[:-3] if first.endswith(".py") else first)
+            tops = self._tops[root] = frozenset(names)
+        return tops
+
     def _project_namespace(self, dotted: str) -> Located | None:
         """A project directory without __init__.py: a namespace package (its submodules
         resolve as project files)."""
         parts = dotted.split(".")
         for root in self.project_roots:
+            if parts[0] not in self._project_tops(root):
+                continue
             directory = posixpath.join(root, *parts)
             if os.path.isdir(self.project.abspath(directory)):
                 return Located(dotted, "namespace", None, (), "project")
