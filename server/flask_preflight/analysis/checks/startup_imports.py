@@ -145,6 +145,7 @@ def check_startup_imports(project: Project) -> Iterator[Finding]:
         return
     env, search = prediction.env, prediction.search
     declared = declared_requirements(project)
+    on_requirements: set[tuple[str, str]] = set()
     for failure in prediction.failures:
         first = failure.frames[0]
         failing = failure.failing
@@ -192,6 +193,10 @@ def check_startup_imports(project: Project) -> Iterator[Finding]:
         for name in (importer, lacking):
             requirement = declared.declared(name) if name else None
             if requirement is not None:
+                key = (requirement.path, failure.error)
+                if key in on_requirements:
+                    break  # one more start module reaching the same failure
+                on_requirements.add(key)
                 yield Finding(
                     "DEP009",
                     RULES["DEP009"].severity,
