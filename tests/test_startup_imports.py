@@ -334,3 +334,13 @@ def test_a_project_namespace_package_is_followed_not_reported(tmp_path: Path) ->
     assert failure.error.startswith("ImportError: cannot import name 'gone' from 'lib'")
     files["pkg/ns/impl.py"] = "gone = 1\n"
     assert predict(tmp_path / "ok", "import pkg.user\n", {"lib.py": "X = 1\n"}, **files) == ()
+
+
+def test_a_compiled_module_wins_over_its_pure_python_twin(tmp_path: Path) -> None:
+    # the import system loads the extension; what the .py beside it lacks proves nothing
+    packages = {
+        "ext.py": "from speedy import only_in_the_extension\n",
+        "speedy.py": "X = 1\n",
+        f"speedy.cpython-{VERSION[0]}{VERSION[1]}-x86_64-linux-gnu.so": "",
+    }
+    assert predict(tmp_path, "import ext\n", packages) == ()

@@ -100,15 +100,18 @@ class SearchPath:
                 if inner:  # a directory: a namespace portion, unless a module is found later
                     portions.append(package)
                     portion_origin = origin
+            # the import system tries extension modules before source, then bytecode
+            for entry in entries:
+                if entry.startswith(name + ".") and entry != f"{name}.py":
+                    match = _EXTENSION.match(entry)
+                    if match and match["name"] == name:
+                        return Located(dotted, "opaque", None, origin=origin, site_dir=where)
             if f"{name}.py" in entries:
                 return Located(
                     dotted, "source", os.path.join(directory, f"{name}.py"), (), origin, where
                 )
-            for entry in entries:
-                if entry.startswith(name + ".") and entry != f"{name}.py":
-                    match = _EXTENSION.match(entry)
-                    if (match and match["name"] == name) or entry in (f"{name}.pyc",):
-                        return Located(dotted, "opaque", None, origin=origin, site_dir=where)
+            if f"{name}.pyc" in entries:
+                return Located(dotted, "opaque", None, origin=origin, site_dir=where)
         if portions:
             return Located(dotted, "namespace", None, tuple(portions), portion_origin, site_dir)
         return None
