@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import os
 import textwrap
 from collections.abc import Collection
 from pathlib import Path
@@ -16,6 +17,10 @@ from flask_preflight.analysis.registry import run_checks
 
 REPO = Path(__file__).resolve().parent.parent
 EXAMPLES = REPO / "examples"
+
+# DEP009's module-facts cache: under the repository, never the developer's own cache (the
+# language servers the tests start inherit it).
+os.environ.setdefault("FLASK_PREFLIGHT_CACHE_DIR", str(REPO / ".cache" / "module-facts"))
 
 
 def write_tree(root: Path, files: dict[str, str]) -> Path:

@@ -203,6 +203,29 @@ _RULES: tuple[Rule, ...] = (
         "requirements.txt:\nflask>=2.0,,<3\n--no-such-option",
         "requirements.txt:\nflask>=2.0,<3",
     ),
+    Rule(
+        "DEP009",
+        "startup-import-fails",
+        _E,
+        "An import that runs when the app starts must fail with the installed packages.",
+        "Following the app's module-level imports into the installed distributions and the "
+        "target Python's standard library (read with `ast`, never imported), an installed "
+        "package imports a name or module that the installed version of another package (or "
+        "of Python) no longer has: `from werkzeug.wrappers import BaseResponse` with "
+        "Werkzeug >= 2.1, `from flask._compat import ...` with Flask >= 2, `collections.Mapping` "
+        "on Python >= 3.10. `pip check` cannot see these: the old packages declare no upper "
+        "bound. The message gives the chain from the app's import line to the failing line and "
+        "the exact exception. Install versions that work together (the pin is offered when the "
+        "pair is known), or upgrade the package that uses the removed name. Imports inside "
+        "functions, behind `try/except ImportError` or behind conditions that depend on run "
+        "time are not claimed; compiled extensions and namespace packages are never judged. "
+        "Also reported: a declared entry point whose module is not valid Python for the target "
+        "interpreter (a Python 2 script).",
+        "requirements.txt:\nFlask==3.1.3\nFlask-Script==2.0.6   # imports flask._compat\n\n"
+        "app.py:\nfrom flask_script import Manager",
+        "requirements.txt:\nFlask==3.1.3\n\napp.py:\nimport click   # Flask's own CLI replaces "
+        "Flask-Script",
+    ),
     # --- the application module -------------------------------------------------------------
     Rule(
         "APP001",

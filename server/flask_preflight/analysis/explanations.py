@@ -67,8 +67,40 @@ def explain_entrypoint(project: Project, path: str, position: Position) -> tuple
     return f"{head}\n\n{body}", declaration.range
 
 
+def explain_startup_import(
+    project: Project, path: str, position: Position
+) -> tuple[str, Range] | None:
+    """DEP009 on an import line: the chain to the failing statement, each frame linked to its
+    file and line (site-packages files included), and the exact exception."""
+    from pathlib import Path
+
+    from .startup_imports import predict_startup_failures, relative_to_site
+
+    prediction = predict_startup_failures(project)
+    if prediction is None:
+        return None
+    for failure in prediction.failures:
+        first = failure.frames[0]
+        if first.path != path or first.line - 1 != position.line:
+            continue
+        lines = [f"**The app fails at start**: `{failure.error}`", ""]
+        for index, frame in enumerate(failure.frames, 1):
+            absolute = project.abspath(frame.path) if frame.in_project else Path(frame.path)
+            shown = (
+                frame.path if frame.in_project else relative_to_site(frame.path, prediction.search)
+            )
+            link = f"{absolute.as_uri()}#L{frame.line}"
+            lines.append(f"{index}. [{shown}:{frame.line}]({link}) `{frame.text}`")
+        source = project.source(path)
+        text = source.line(position.line) if source is not None else ""
+        return "\n".join(lines), Range.of(position.line, 0, position.line, len(text.rstrip()))
+    return None
+
+
 def explain_at(project: Project, path: str, position: Position) -> tuple[str, Range] | None:
     """Markdown about what is at `position` in `path`, and the range it is about."""
-    return explain_requirement(project, path, position) or explain_entrypoint(
-        project, path, position
+    return (
+        explain_requirement(project, path, position)
+        or explain_entrypoint(project, path, position)
+        or (explain_startup_import(project, path, position) if path.endswith(".py") else None)
     )

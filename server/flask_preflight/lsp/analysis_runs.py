@@ -44,6 +44,8 @@ class Batch:
     # The previous run's root cause: what it folded, and the file its headline is in.
     folded: tuple[Finding, ...] = ()
     headline_path: str | None = None
+    #: Run only these rules over the whole project (the follow-up of a full run).
+    only: frozenset[str] | None = None
 
 
 @dataclass
@@ -59,6 +61,16 @@ class RunResult:
     file_count: int = 0
     folded: tuple[Finding, ...] = ()
     headline_path: str | None = None
+    #: Rules this run skipped: what was published for them stays until they run again.
+    deferred: frozenset[str] = frozenset()
+    #: The only rules this run checked: what was published for the others stays.
+    only: frozenset[str] | None = None
+
+
+#: Rules too slow for the keystroke path (DEP009 reads the installed packages' sources):
+#: a full run (open, save, file events, environment change) publishes everything else first,
+#: then they run in a follow-up run of their own; typing keeps their last diagnostics.
+DEFERRED_RULES = frozenset({"DEP009"})
 
 
 def _build_project(batch: Batch, previous: Project | None) -> tuple[Project, ChosenInterpreter]:
@@ -100,7 +112,9 @@ def run_batch(
             project.set_override(path, text)
 
     covered: set[str] | None = None
-    if batch.loose:
+    if batch.only is not None:
+        pass  # the whole project, for the deferred rules only
+    elif batch.loose:
         covered = set(batch.versions)
     elif not (batch.full or batch.rebuild or batch.disk):
         # Typing: the edited modules plus every non-Python project file (where cross-file
@@ -108,6 +122,7 @@ def run_batch(
         covered = {p for p in batch.texts if p.endswith(".py")}
         covered |= {p for p in project.files() if not p.endswith(".py")}
     errors: list[tuple[str, str]] = []
+    deferred = frozenset() if batch.only is not None else DEFERRED_RULES
 
     def on_error(where: str, error: BaseException, detail: str) -> None:
         errors.append((where, detail))
@@ -115,13 +130,21 @@ def run_batch(
     if covered is not None and batch.headline_path is not None:
         covered.add(batch.headline_path)  # the headline is recomputed with what it explains
     findings = run_checks(
-        project, severities=dict(batch.settings.rules), paths=covered, on_error=on_error
+        project,
+        severities=dict(batch.settings.rules),
+        paths=covered,
+        select=batch.only,
+        ignore=deferred,
+        on_error=on_error,
     )
     try:
         findings = annotate_installed_elsewhere(findings, project)
     except Exception:
         errors.append(("looking for packages installed elsewhere", traceback.format_exc()))
-    findings, folded = _group_by_cause(project, batch, findings, covered)
+    if batch.only is None:
+        findings, folded = _group_by_cause(project, batch, findings, covered)
+    else:
+        folded = list(batch.folded)  # a follow-up of a few rules leaves the root cause as it was
     lines: dict[str, ClientLines] = {}
 
     def lines_of(path: str) -> ClientLines:
@@ -131,7 +154,7 @@ def run_batch(
         return found
 
     diagnostics: dict[str, list[types.Diagnostic]] = {}
-    headline_path = None
+    headline_path = batch.headline_path if batch.only is not None else None
     for finding in findings:
         version = batch.versions.get(finding.path)
         related = None
@@ -143,7 +166,7 @@ def run_batch(
         )
 
     lenses: dict[str, list[AppLens]] = {}
-    for path in batch.lens_paths:
+    for path in batch.lens_paths if batch.only is None else ():
         try:
             apps = find_flask_apps(project, path)
         except Exception:
@@ -173,6 +196,8 @@ def run_batch(
         file_count=len(project.files()),
         folded=tuple(folded),
         headline_path=headline_path,
+        deferred=deferred,
+        only=batch.only,
     )
 
 

@@ -90,6 +90,8 @@ class Folder:
     pending_disk: dict[str, bool] = field(default_factory=dict)
     rebuild: bool = True
     full: bool = True
+    #: A full run deferred slow rules (DEP009): run them next, alone, before the next full run.
+    followup: bool = False
     published: dict[str, Published] = field(default_factory=dict)
     lenses: dict[str, list[AppLens]] = field(default_factory=dict)
     last_status: dict[str, Any] | None = None

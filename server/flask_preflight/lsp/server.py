@@ -18,7 +18,7 @@ from pygls.lsp.server import LanguageServer
 from pygls.uris import from_fs_path, to_fs_path
 
 from .. import __version__
-from .analysis_runs import Batch, RunResult, run_batch
+from .analysis_runs import DEFERRED_RULES, Batch, RunResult, run_batch
 from .folders import Folder, OpenDocument, Published, folder_root, relpath_in
 from .settings import FolderSettings, InitOptions, parse_settings
 from .status import STATUS_METHOD, count_by_severity, status_params
@@ -256,6 +256,11 @@ class PreflightServer(LanguageServer):
             self._apply_result(folder, batch, result)
 
     def _take_batch(self, folder: Folder) -> Batch:
+        only = None
+        if folder.followup and not (
+            folder.pending_texts or folder.pending_disk or folder.rebuild or folder.full
+        ):
+            only, folder.followup = DEFERRED_RULES, False
         batch = Batch(
             root=folder.root,
             settings=folder.settings,
@@ -271,6 +276,7 @@ class PreflightServer(LanguageServer):
             nested=self._nested_in(folder),
             folded=folder.folded,
             headline_path=folder.headline_path,
+            only=only,
         )
         folder.pending_texts, folder.pending_disk = {}, {}
         folder.rebuild = folder.full = False
@@ -314,6 +320,16 @@ class PreflightServer(LanguageServer):
             if path in batch.versions and path not in current:
                 continue
             diagnostics = result.diagnostics.get(path, [])
+            if path in folder.published and (result.deferred or result.only is not None):
+                # keep what this run did not recompute: the deferred rules' last findings,
+                # or (a follow-up run) every other rule's
+                kept = [
+                    d
+                    for d in folder.published[path].diagnostics
+                    if (d.code in result.deferred)
+                    or (result.only is not None and d.code not in result.only)
+                ]
+                diagnostics = diagnostics + kept
             uri = folder.uri_of(path)
             version = current.get(path)
             if diagnostics:
@@ -331,6 +347,10 @@ class PreflightServer(LanguageServer):
         if lenses_changed:
             self._refresh_code_lenses()
         self.send_status(folder, result.environment)
+        if result.deferred and covered is None:
+            folder.followup = True  # a full run: the deferred rules run next, on their own
+        if folder.followup:
+            self.schedule(folder)
 
     async def _scan_progress(self, folder: Folder) -> None:
         """Work-done progress for the start-up scan, run beside the scan (never delaying

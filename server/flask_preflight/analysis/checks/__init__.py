@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
-from . import debug_mode, dependencies, environment, main_guard, reloader, servers, shadowing
+from . import (
+    debug_mode,
+    dependencies,
+    environment,
+    main_guard,
+    reloader,
+    servers,
+    shadowing,
+    startup_imports,
+)
 
 __all__ = [
     "debug_mode",
@@ -12,4 +21,5 @@ __all__ = [
     "reloader",
     "servers",
     "shadowing",
+    "startup_imports",
 ]

@@ -1,0 +1,157 @@
+"""Module facts kept across sessions: on disk (SQLite, outside the workspace) keyed by the
+file's path, size and mtime and the target interpreter, and in memory as facts only.
+
+The cache directory is `$FLASK_PREFLIGHT_CACHE_DIR`, else `$XDG_CACHE_HOME/flask-preflight`,
+else `~/.cache/flask-preflight`. A cache that cannot be opened or written is skipped: facts are
+then computed each session, never wrong.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import threading
+from collections import OrderedDict
+from typing import Any
+
+from .facts import FACTS_VERSION, ModuleFacts, Target, extract_facts
+
+#: Facts of this many files stay in memory (a few KB each at most).
+MEMORY_ENTRIES = 20_000
+
+CACHE_ENV = "FLASK_PREFLIGHT_CACHE_DIR"
+
+
+def cache_dir() -> str:
+    explicit = os.environ.get(CACHE_ENV)
+    if explicit:
+        return explicit
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return os.path.join(base, "flask-preflight")
+
+
+Key = tuple[str, int, int, str]
+
+
+class FactsCache:
+    """Facts of files by (path, size, mtime, target); thread-safe."""
+
+    def __init__(self, directory: str | None = None) -> None:
+        self.directory = directory
+        self._memory: OrderedDict[Key, ModuleFacts] = OrderedDict()
+        self._lock = threading.Lock()
+        self._db: Any = None
+        self._db_failed = False
+        self._pending: list[tuple[str, int, int, str, str]] = []
+        self.computed = 0  # files parsed (for tests and the bench)
+        self.loaded = 0  # files read from disk
+
+    # --- disk -------------------------------------------------------------------------------
+
+    def _connect(self) -> Any:
+        if self._db is not None or self._db_failed:
+            return self._db
+        try:
+            import sqlite3
+
+            directory = self.directory or cache_dir()
+            os.makedirs(directory, exist_ok=True)
+            path = os.path.join(directory, f"module-facts-v{FACTS_VERSION}.sqlite3")
+            db = sqlite3.connect(path, timeout=5, check_same_thread=False)
+            db.execute("PRAGMA journal_mode=WAL")
+            db.execute("PRAGMA synchronous=NORMAL")
+            db.execute(
+                "CREATE TABLE IF NOT EXISTS facts (path TEXT, size INTEGER, mtime INTEGER, "
+                "target TEXT, data TEXT, PRIMARY KEY (path, target))"
+            )
+            self._db = db
+        except Exception:
+            self._db_failed = True
+            self._db = None
+        return self._db
+
+    def _load(self, key: Key) -> ModuleFacts | None:
+        db = self._connect()
+        if db is None:
+            return None
+        path, size, mtime, target = key
+        try:
+            row = db.execute(
+                "SELECT size, mtime, data FROM facts WHERE path = ? AND target = ?",
+                (path, target),
+            ).fetchone()
+        except Exception:
+            return None
+        if row is None or row[0] != size or row[1] != mtime:
+            return None
+        try:
+            return ModuleFacts.from_json(json.loads(row[2]))
+        except Exception:
+            return None
+
+    def flush(self) -> None:
+        """Write the facts computed since the last flush (one transaction)."""
+        with self._lock:
+            pending, self._pending = self._pending, []
+        if not pending:
+            return
+        db = self._connect()
+        if db is None:
+            return
+        try:
+            with db:
+                db.executemany("INSERT OR REPLACE INTO facts VALUES (?, ?, ?, ?, ?)", pending)
+        except Exception:
+            pass
+
+    # --- lookups ----------------------------------------------------------------------------
+
+    def facts(self, path: str, target: Target) -> ModuleFacts | None:
+        """The facts of the source file at `path` for `target`; None when it cannot be read."""
+        try:
+            info = os.stat(path)
+        except OSError:
+            return None
+        key: Key = (path, info.st_size, info.st_mtime_ns, target.key)
+        with self._lock:
+            found = self._memory.get(key)
+            if found is not None:
+                self._memory.move_to_end(key)
+                return found
+        found = self._load(key)
+        if found is not None:
+            self.loaded += 1
+        else:
+            try:
+                with open(path, "rb") as handle:
+                    data = handle.read()
+            except OSError:
+                return None
+            found = extract_facts(data, target, path)
+            self.computed += 1
+            with self._lock:
+                self._pending.append(
+                    (path, key[1], key[2], target.key, json.dumps(found.to_json()))
+                )
+        with self._lock:
+            self._memory[key] = found
+            while len(self._memory) > MEMORY_ENTRIES:
+                self._memory.popitem(last=False)
+        return found
+
+    def clear_memory(self) -> None:
+        with self._lock:
+            self._memory.clear()
+
+
+_shared: FactsCache | None = None
+_shared_lock = threading.Lock()
+
+
+def shared_cache() -> FactsCache:
+    """The process-wide cache (its directory read from the environment on first use)."""
+    global _shared
+    with _shared_lock:
+        if _shared is None or (_shared.directory or cache_dir()) != cache_dir():
+            _shared = FactsCache(cache_dir())
+        return _shared
