@@ -16,6 +16,7 @@ from packaging.version import Version
 from ..checks.dependencies import IMPORT_TO_DISTRIBUTION
 from ..environment import Environment, read_environment
 from ..known_incompatibilities import INCOMPATIBILITIES
+from ..startup_imports import explain_missing_name
 from .command_line import Command, command_port, read_command
 from .installed import Elsewhere, distribution_of_file, distribution_of_module, find_elsewhere
 from .interpreters import (
@@ -445,7 +446,7 @@ def _explain_cannot_import(ctx: _Context, info: dict[str, str]) -> Explanation:
         explanation.lacking = {**_dist_json(lacking_dist, env, ctx), "module": module, "name": name}
     if env and raiser and (lacking_dist is None or raiser.name != lacking_dist.name):
         explanation.raised_by = _dist_json(raiser, env, ctx)
-    startup = _startup_import_explanation(ctx, info)
+    startup = _startup_import_explanation(ctx, info, env)
     known = None
     if env and raiser and lacking_dist:
         for entry in INCOMPATIBILITIES:
@@ -501,20 +502,18 @@ def _version_in(version: Version | None, specifier: SpecifierSet) -> bool:
     return version is not None and specifier.contains(version, prereleases=True)
 
 
-def _startup_import_explanation(ctx: _Context, info: dict[str, str]) -> str | None:
-    """The start-up import linker's explanation of this ImportError, when this build has it."""
-    try:
-        from .. import startup_imports  # type: ignore[attr-defined]
-    except ImportError:
+def _startup_import_explanation(
+    ctx: _Context, info: dict[str, str], env: Environment | None
+) -> str | None:
+    """The start-up import linker's account of this ImportError, read statically from the
+    environment that ran (else the selected interpreter): who lacks the name, since when."""
+    target: Environment | str | None = env if env is not None else ctx.selected
+    if target is None:
         return None
-    explain = getattr(startup_imports, "explain_import_error", None)
-    if explain is None or ctx.root is None:
-        return None
     try:
-        result = explain(ctx.root, info["module"], info["name"], ctx.selected)
+        return explain_missing_name(target, info["module"], info["name"])
     except Exception:
-        return None
-    return result if isinstance(result, str) else None
+        return None  # an explanation is extra: never let it break the rest
 
 
 def _app_targets(ctx: _Context, module: str | None = None) -> list[str]:
