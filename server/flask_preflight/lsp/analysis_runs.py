@@ -99,13 +99,7 @@ def run_batch(
         covered = {p for p in batch.texts if p.endswith(".py")}
         covered |= {p for p in project.files() if not p.endswith(".py")}
     errors: list[tuple[str, str]] = []
-
-    def on_error(where: str, error: BaseException, detail: str) -> None:
-        errors.append((where, detail))
-
-    findings = run_checks(
-        project, severities=dict(batch.settings.rules), paths=covered, on_error=on_error
-    )
+    findings = run_checks(project, severities=dict(batch.settings.rules), paths=covered)
     lines: dict[str, ClientLines] = {}
 
     def lines_of(path: str) -> ClientLines:
@@ -138,6 +132,10 @@ def run_batch(
         errors.append(("reading the environment", traceback.format_exc()))
         environment = {"path": chosen.path, "state": "no-interpreter"}
         watched = ()
+    # Internal errors recorded by the checks and parsers (and by earlier requests on this
+    # project): each is reported once, then forgotten.
+    errors.extend((e.where, e.detail) for e in project.errors)
+    project.errors.clear()
     return RunResult(
         project,
         covered,
