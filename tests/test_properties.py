@@ -29,7 +29,7 @@ from flask_preflight.analysis.project import Project
 from flask_preflight.analysis.registry import run_checks
 
 from .conftest import REPO
-from .fuzz.workspace import FORMATS, analyse
+from .fuzz.workspace import FORMATS, CheckFailed, analyse
 
 settings.register_profile(
     "default",
@@ -281,6 +281,31 @@ def test_garbage_in_any_format_never_crashes(format_name: str, data: st.DataObje
         )
     )
     analyse(fmt, blob, with_cli=data.draw(st.booleans()))
+
+
+@pytest.mark.parametrize(
+    ("format_name", "parser"),
+    [
+        ("procfile", "procfile_declarations"),
+        ("compose", "compose_declarations"),
+        ("uwsgi_ini", "uwsgi_ini_declarations"),
+        ("launch_json", "launch_declarations"),
+    ],
+)
+def test_the_harness_fails_on_a_parser_that_raises(
+    monkeypatch: pytest.MonkeyPatch, format_name: str, parser: str
+) -> None:
+    """A deploy-file parser that raises is caught by the engine (the other files still get
+    checked) and recorded: the fuzz harness must fail on it, not only on a raising check."""
+    from flask_preflight.analysis import entrypoints
+
+    def planted(*args: object) -> list[object]:
+        raise RuntimeError("planted parser bug")
+
+    analyse(FORMATS[format_name], FORMATS[format_name].seed)  # the seed alone is fine
+    monkeypatch.setattr(entrypoints, parser, planted)
+    with pytest.raises(CheckFailed, match="planted parser bug"):
+        analyse(FORMATS[format_name], FORMATS[format_name].seed)
 
 
 # --- the fuzz targets themselves ----------------------------------------------------------------
