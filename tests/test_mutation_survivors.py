@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from flask_preflight.analysis import environment
+from flask_preflight.analysis.edits import apply_edits
 from flask_preflight.analysis.entrypoints import (
     check_declaration,
     entrypoints_report,
@@ -180,3 +181,34 @@ def test_entrypoints_report_lists_a_star_import_target_as_unknown(tmp_path: Path
     )
     [entry] = entrypoints_report(Project(root))["entrypoints"]
     assert entry["status"] == "unknown"
+
+
+# --- APP001 with a guard that already starts the server (checks/main_guard, `make mutate`) ---
+
+
+def test_app001_offers_to_remove_a_call_the_guard_already_makes(tmp_path: Path) -> None:
+    text = (
+        "from flask import Flask\napp = Flask(__name__)\napp.run()\n"
+        'if __name__ == "__main__":\n    app.run()\n'
+    )
+    project = Project(tmp_path, overrides={"app.py": text})
+    [finding] = run_checks(project, select={"APP001"})
+    assert finding.message.startswith("app.run() runs on import")
+    remove = finding.fixes[0]
+    assert remove.title.startswith("Remove this call")
+    [edit] = remove.edits
+    fixed = apply_edits(text, [edit])
+    assert fixed == (
+        'from flask import Flask\napp = Flask(__name__)\nif __name__ == "__main__":\n    app.run()\n'
+    )
+
+
+def test_app001_names_a_long_call_generically(tmp_path: Path) -> None:
+    name = "socketio_server_with_a_rather_long_name_indeed"
+    text = (
+        "from flask import Flask\nfrom flask_socketio import SocketIO\napp = Flask(__name__)\n"
+        f"{name} = SocketIO(app)\n{name}.run(app)\n"
+    )
+    project = Project(tmp_path, overrides={"app.py": text})
+    [finding] = run_checks(project, select={"APP001"})
+    assert finding.message.startswith("the call runs on import"), finding.message
