@@ -212,3 +212,25 @@ def test_app001_names_a_long_call_generically(tmp_path: Path) -> None:
     project = Project(tmp_path, overrides={"app.py": text})
     [finding] = run_checks(project, select={"APP001"})
     assert finding.message.startswith("the call runs on import"), finding.message
+
+
+FACTORY = 'from flask import Flask\n\n\ndef create_app():\n    return Flask(__name__)\n\n\nif __name__ == "__main__":\n'
+
+
+@pytest.mark.parametrize(
+    ("body", "fixed_body"),
+    [
+        ("    pass\n", "    create_app().run()\n"),  # the lone `pass` is replaced
+        ('    print("hi")\n', '    print("hi")\n    create_app().run()\n'),  # else appended
+    ],
+)
+def test_app003_in_a_factory_module_calls_the_factory(
+    tmp_path: Path, body: str, fixed_body: str
+) -> None:
+    text = FACTORY + body
+    project = Project(tmp_path, overrides={"app.py": text})
+    [finding] = run_checks(project, select={"APP003"})
+    assert "call `create_app().run()` here" in finding.message
+    [fix] = finding.fixes
+    assert fix.title == "Call `create_app().run()` in the main guard"
+    assert apply_edits(text, list(fix.edits)) == FACTORY + fixed_body
