@@ -234,3 +234,24 @@ def test_app003_in_a_factory_module_calls_the_factory(
     [fix] = finding.fixes
     assert fix.title == "Call `create_app().run()` in the main guard"
     assert apply_edits(text, list(fix.edits)) == FACTORY + fixed_body
+
+
+GUARDED = (
+    "from flask import Flask\n"
+    'if __name__ == "__main__":\n    application = Flask(__name__)\n'
+    "app = Flask(__name__)\n"
+)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="known gap: an app bound only under the main guard is taken as loadable "
+    "(gunicorn imports the module, so the guard never runs): a missed SRV002",
+)
+def test_an_app_bound_only_under_the_main_guard_does_not_exist_for_a_server(
+    tmp_path: Path,
+) -> None:
+    root = write_tree(tmp_path, {"app.py": GUARDED, "Procfile": "web: gunicorn app:application\n"})
+    project = Project(root)
+    [declaration] = find_declarations(project)
+    assert check_declaration(project, declaration).rule == "SRV002"
