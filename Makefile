@@ -1,5 +1,5 @@
 # The two quick-start commands: `make demo` and `make test`. Each sets up what it needs.
-.PHONY: demo test lint bench vsix clean eval eval-venvs
+.PHONY: demo test lint bench vsix clean eval eval-venvs mutate
 
 demo:
 	@scripts/demo.sh
@@ -28,3 +28,7 @@ vsix:
 
 clean:
 	rm -rf .venv node_modules dist out bundled .cache
+
+# Mutation testing of the engine (mutmut): slow, not part of `make test`. MUTATE=checks limits it.
+mutate:
+	@MUTATE="$(MUTATE)" scripts/mutate.sh

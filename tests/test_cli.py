@@ -13,7 +13,6 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-from typing import Any
 
 import jsonschema
 import pytest
@@ -141,23 +140,70 @@ def test_exit_2_on_usage_errors(tmp_path: Path, args: list[str]) -> None:
     assert result.stdout == ""
 
 
-def test_exit_2_on_internal_error_never_1(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+def run_planted(*args: str) -> subprocess.CompletedProcess[str]:
+    """The CLI in a real process holding the bugs of tests/planted_failures.py: a registered
+    check that raises and a Procfile parser that raises."""
+    code = (
+        "import sys, tests.planted_failures; from flask_preflight.cli import main; "
+        "sys.exit(main(sys.argv[1:]))"
+    )
+    env = {k: v for k, v in os.environ.items() if k != "NO_COLOR"}
+    env["VIRTUAL_ENV"] = str(make_venv("flask", ["flask==3.1.3"]))
+    env["PYTHONPATH"] = os.pathsep.join([str(REPO), str(REPO / "server")])
+    return subprocess.run(
+        [sys.executable, "-c", code, *args],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def test_a_raising_check_and_parser_exit_2_with_the_findings_still_printed(
+    tmp_path: Path,
 ) -> None:
-    """An engine bug must not look like "findings" (1) to CI: it is exit 2."""
-    root = project(tmp_path, {"app.py": UNGUARDED})
+    """An engine bug must not look like "clean" (0) or "findings" (1) to CI, nor like a
+    finding about the user's files: it is exit 2, the traceback on stderr, and every other
+    file and check still reported."""
+    files = {f"m{i}/app.py": UNGUARDED for i in range(3)}
+    files["Procfile"] = "web: gunicorn m0.app:app\n"
+    root = project(tmp_path, files)
+    for fmt in ("text", "json", "sarif"):
+        result = run_planted("check", str(root), "--format", fmt)
+        assert result.returncode == 2, result.stderr
+        if fmt == "text":
+            rules = [m["rule"] for m in map(TEXT_LINE.match, result.stdout.splitlines()) if m]
+        elif fmt == "json":
+            rules = [f["rule"] for f in json.loads(result.stdout)["findings"]]
+        else:
+            rules = [r["ruleId"] for r in json.loads(result.stdout)["runs"][0]["results"]]
+        # The parser's crash is not a finding about the Procfile (it was SRV004 before).
+        assert rules == ["APP001"] * 3, result.stdout
+        assert "All checks passed" not in result.stdout
+        for message in ("boom from a planted check", "boom from a planted parser"):
+            assert message in result.stderr
+        assert "internal error: " in result.stderr and "Traceback" in result.stderr
+    (tmp_path / "clean").mkdir()
+    clean = project(tmp_path / "clean", {"app.py": CLEAN})
+    result = run_planted("check", str(clean))
+    assert result.returncode == 2
+    assert "planted_raising_check" in result.stderr
 
-    def broken(*args: Any, **kwargs: Any) -> Any:
-        raise RuntimeError("engine bug")
 
-    monkeypatch.setattr(cli, "run_checks", broken)
-    assert cli.main(["check", str(root)]) == 2
-    assert "internal error" in capsys.readouterr().err
+def test_a_raising_parser_makes_entrypoints_exit_2(tmp_path: Path) -> None:
+    root = project(tmp_path, {"app.py": CLEAN, "Procfile": "web: gunicorn app:app\n"})
+    for fmt in ("text", "json"):
+        result = run_planted("entrypoints", str(root), "--format", fmt)
+        assert result.returncode == 2, result.stderr
+        assert "boom from a planted parser" in result.stderr
+        assert "app.py" in result.stdout  # the apps are still listed
+    # Without the planted bug, the same project is read and exits 0.
+    assert run_cli("entrypoints", str(root)).returncode == 0
 
 
-def test_a_check_that_raises_does_not_abort_the_run(tmp_path: Path) -> None:
-    """A file that makes one check misbehave still lets every other file be reported: the
-    registry isolates failures. Here many files, one of them garbage bytes, all are reported."""
+def test_garbage_files_do_not_abort_the_run(tmp_path: Path) -> None:
+    """A file that cannot be read is skipped with a note; every other file is reported."""
     files = {f"m{i}/app.py": UNGUARDED for i in range(3)}
     root = project(tmp_path, files)
     (root / "m1" / "junk.py").write_bytes(b"\xff\xfe\x00garbage")

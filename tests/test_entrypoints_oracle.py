@@ -15,6 +15,7 @@ Then each fix the engine offers is applied and the server asked again: it must n
 
 from __future__ import annotations
 
+import contextlib
 import http.client
 import os
 import shlex
@@ -461,13 +462,49 @@ class UnixHTTPConnection(http.client.HTTPConnection):
         self.sock = sock
 
 
+def _living_in_group(pgid: int) -> list[int]:
+    """Processes of the group that are still alive (zombies waiting for a reaper are not)."""
+    alive = []
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat", "rb") as stat:
+                fields = stat.read().rsplit(b")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[2]) == pgid and fields[0] != b"Z":
+            alive.append(int(entry))
+    return alive
+
+
+def _stop_group(proc: subprocess.Popen[bytes]) -> None:
+    """End a server started with start_new_session=True and everything it started (`sh -c`
+    starts `flask run` as its child; gunicorn its workers): the whole process group, then
+    check that nothing of it survives."""
+    for sig in (signal.SIGTERM, signal.SIGKILL):
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, sig)
+        try:
+            proc.wait(10)
+        except subprocess.TimeoutExpired:
+            continue
+        deadline = time.monotonic() + 10
+        while _living_in_group(proc.pid) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        if not _living_in_group(proc.pid):
+            return
+    raise AssertionError(f"processes survive their server: {_living_in_group(proc.pid)}")
+
+
 def _serve_one_request(argv: list[str], cwd: Path, sock: str) -> tuple[bool, str]:
     """Start a server on a Unix socket, ask for `/`, and say whether it answered < 500."""
     log = Path(sock + ".log")
     with open(log, "wb") as output:
         proc = subprocess.Popen(
-            argv, cwd=cwd, stdout=output, stderr=subprocess.STDOUT, env=_clean_env()
-        )
+            argv, cwd=cwd, stdout=output, stderr=subprocess.STDOUT, env=_clean_env(),
+            start_new_session=True,
+        )  # fmt: skip
     try:
         deadline = time.monotonic() + TIMEOUT
         while time.monotonic() < deadline:
@@ -485,12 +522,7 @@ def _serve_one_request(argv: list[str], cwd: Path, sock: str) -> tuple[bool, str
             time.sleep(0.05)
         raise AssertionError(f"{argv} neither served nor exited: {log.read_text(errors='replace')}")
     finally:
-        proc.terminate()
-        try:
-            proc.wait(10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(10)
+        _stop_group(proc)
 
 
 def oracle(
@@ -676,8 +708,9 @@ def _answers_from_outside(argv: list[str], cwd: Path, port: int, env: dict[str, 
     log = cwd / f"server-{port}.log"
     with open(log, "wb") as output:
         proc = subprocess.Popen(
-            argv, cwd=cwd, stdout=output, stderr=subprocess.STDOUT, env=_clean_env(env)
-        )
+            argv, cwd=cwd, stdout=output, stderr=subprocess.STDOUT, env=_clean_env(env),
+            start_new_session=True,
+        )  # fmt: skip
     try:
         deadline = time.monotonic() + TIMEOUT
         while "Running on" not in log.read_text(errors="replace"):
@@ -693,12 +726,7 @@ def _answers_from_outside(argv: list[str], cwd: Path, port: int, env: dict[str, 
         except OSError:
             return False
     finally:
-        proc.terminate()
-        try:
-            proc.wait(10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(10)
+        _stop_group(proc)
 
 
 def _apply_first(root: Path, rule: str) -> None:
@@ -799,12 +827,7 @@ def _starts_when_serving(python: Path, root: Path, port: int) -> int:
         return (root / "starts.log").read_text().count("started")
     finally:
         # The reloader's child shares the session: end both, and nothing else.
-        os.killpg(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(10)
+        _stop_group(proc)
 
 
 def test_app007_fix_makes_module_level_work_run_once(tmp_path: Path, servers: Path) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import ast
 import atexit
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -23,11 +24,12 @@ from hypothesis import strategies as st
 
 from flask_preflight.analysis.edits import apply_edits
 from flask_preflight.analysis.fixing import fix_project
+from flask_preflight.analysis.flask_apps import find_flask_apps
 from flask_preflight.analysis.project import Project
 from flask_preflight.analysis.registry import run_checks
 
 from .conftest import REPO
-from .fuzz.workspace import FORMATS, analyse
+from .fuzz.workspace import FORMATS, CheckFailed, analyse
 
 settings.register_profile(
     "default",
@@ -106,6 +108,15 @@ HEADERS = [
     "from flask import Flask\nfrom flask_socketio import SocketIO\napp = Flask(__name__)\n"
     "socketio = SocketIO(app)\n",
 ]
+
+#: fragments holding an unguarded, module-level app.run() (APP001 wherever they land)
+MODULE_LEVEL_RUNS = (
+    "app.run()\n",
+    "app.run(\n    debug=True,  # local only\n    port=5000,\n)\n",
+    "x = app.run()\n",
+    "app.run(); y = 1\n",
+    's = """\nmultiline\n"""; app.run()\n',
+)
 
 FRAGMENTS = [
     "app.run()\n",
@@ -270,6 +281,31 @@ def test_garbage_in_any_format_never_crashes(format_name: str, data: st.DataObje
         )
     )
     analyse(fmt, blob, with_cli=data.draw(st.booleans()))
+
+
+@pytest.mark.parametrize(
+    ("format_name", "parser"),
+    [
+        ("procfile", "procfile_declarations"),
+        ("compose", "compose_declarations"),
+        ("uwsgi_ini", "uwsgi_ini_declarations"),
+        ("launch_json", "launch_declarations"),
+    ],
+)
+def test_the_harness_fails_on_a_parser_that_raises(
+    monkeypatch: pytest.MonkeyPatch, format_name: str, parser: str
+) -> None:
+    """A deploy-file parser that raises is caught by the engine (the other files still get
+    checked) and recorded: the fuzz harness must fail on it, not only on a raising check."""
+    from flask_preflight.analysis import entrypoints
+
+    def planted(*args: object) -> list[object]:
+        raise RuntimeError("planted parser bug")
+
+    analyse(FORMATS[format_name], FORMATS[format_name].seed)  # the seed alone is fine
+    monkeypatch.setattr(entrypoints, parser, planted)
+    with pytest.raises(CheckFailed, match="planted parser bug"):
+        analyse(FORMATS[format_name], FORMATS[format_name].seed)
 
 
 # --- the fuzz targets themselves ----------------------------------------------------------------
@@ -441,8 +477,17 @@ def test_arbitrary_programs_around_a_flask_app(program: str, fragment: str) -> N
     """Arbitrary syntax between an app and a run call: the checks see an app there."""
     text = HEADERS[0] + program.rstrip("\n\r") + "\n" + fragment
     assume(_parses(text))
-    _, errors = _checks_of(text)
+    # (a program that rebinds `app` or star-imports may hide it: not this property)
+    assume(re.search(r"\bapp\b", program) is None and not re.search(r"import\s*\*", program))
+    project, errors = _checks_of(text)
     assert not errors, errors[0]
+    apps = find_flask_apps(project, "app.py")
+    assert apps is not None and [(a.name, a.line) for a in apps.apps] == [("app", 1)]
+    if fragment in MODULE_LEVEL_RUNS:
+        run_line = text.count("\n") - fragment.count("\n")
+        app001 = [f for f in run_checks(project, select={"APP001"}) if f.path == "app.py"]
+        assert [f.range.start.line for f in app001][-1:] != [], text
+        assert run_line <= app001[-1].range.end.line, (run_line, app001, text)
     _assert_fixes_sound(text)
 
 

@@ -236,5 +236,16 @@ def test_any_requirements_text_is_read_without_raising(tmp_path: Path, lines: li
 )
 def test_any_pyproject_is_read_without_raising(tmp_path: Path, lines: list[str]) -> None:
     project = Project(tmp_path, overrides={"pyproject.toml": "\n".join(lines)})
+    text = "\n".join(lines)
     result = declared_requirements(project)
-    assert len(result.problems) + len(result.requirements) + len(result.python) >= 0
+    # Whatever it makes of the file, everything it reports points into that file: a line
+    # that exists, a range that is not reversed, and the text found there.
+    source_lines = text.splitlines() or [""]
+    for item in (*result.requirements, *result.problems, *result.python):
+        assert item.path == "pyproject.toml"
+        start, end = item.range.start, item.range.end
+        assert 0 <= start.line <= end.line < len(source_lines), (item, text)
+        assert (start.line, start.character) <= (end.line, end.character), item
+    # A readable TOML file with a [project] table is always listed as read.
+    if result.requirements or result.python:
+        assert result.files == ["pyproject.toml"]

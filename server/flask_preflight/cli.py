@@ -151,6 +151,19 @@ def _write_fixes(
     return problems
 
 
+def _report_internal_errors(project: Project, err: TextIO) -> bool:
+    """Print each internal error (a bug in Flask Preflight, not in the project) to stderr;
+    True when there was one (the command then exits 2, its report still printed)."""
+    for error in project.errors:
+        err.write(f"flask-preflight: internal error: {error.summary()}\n{error.detail}")
+    if project.errors:
+        err.write(
+            "flask-preflight: the report above is incomplete: please report this bug with the "
+            "traceback\n"
+        )
+    return bool(project.errors)
+
+
 def cmd_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     root = _project_root(args.path)
     select, ignore = _rule_filters(args)
@@ -183,6 +196,8 @@ def cmd_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if args.verbose:
         for note in project.notes:
             err.write(f"note: {note.path}: {note.message}\n")
+    if _report_internal_errors(project, err):
+        return EXIT_ERROR
     return EXIT_FINDINGS if findings else EXIT_CLEAN
 
 
@@ -193,7 +208,7 @@ def cmd_entrypoints(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     report = entrypoints_report(project)
     if args.format == "json":
         out.write(json.dumps(report, indent=2) + "\n")
-        return EXIT_CLEAN
+        return EXIT_ERROR if _report_internal_errors(project, err) else EXIT_CLEAN
     apps = report["apps"]
     out.write("Flask apps:\n" if apps else "No Flask app found.\n")
     for app in apps:
@@ -217,7 +232,7 @@ def cmd_entrypoints(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             message = check_declaration(project, declaration).message if declaration else ""
             line += f"  -> {status}: {message}"
         out.write(line + "\n")
-    return EXIT_CLEAN
+    return EXIT_ERROR if _report_internal_errors(project, err) else EXIT_CLEAN
 
 
 def cmd_env(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:

@@ -28,6 +28,7 @@ def _instrumented() -> AbstractContextManager[object]:
 with _instrumented():
     import flask_preflight.analysis.checks  # noqa: F401  (registers every check, instrumented)
     from flask_preflight import cli
+    from flask_preflight.analysis.entrypoints import entrypoints_report
     from flask_preflight.analysis.flask_apps import find_flask_apps
     from flask_preflight.analysis.project import Project
     from flask_preflight.analysis.registry import run_checks
@@ -129,7 +130,7 @@ FORMATS: dict[str, Format] = {
 
 
 class CheckFailed(AssertionError):
-    """A check raised: the registry isolated it, but a fuzz run must report it."""
+    """A check or a parser raised: the engine isolated it, but a fuzz run must report it."""
 
 
 _ROOT: Path | None = None
@@ -158,17 +159,17 @@ def write_workspace(fmt: Format, data: bytes) -> Path:
 
 
 def analyse(fmt: Format, data: bytes, *, with_cli: bool = False) -> None:
-    """Everything a front end does with a workspace holding `data`; raises on any failure."""
+    """Everything a front end does with a workspace holding `data`; raises on any failure:
+    an exception out of the engine, or one it caught and recorded as an internal error
+    (whatever the format: checks, deploy-file parsers, the environment reader)."""
     root = write_workspace(fmt, data)
-    errors: list[str] = []
     project = Project(root, interpreter=str(root / ".venv/bin/python"), trusted=False)
-    findings = run_checks(
-        project, on_error=lambda where, _e, detail: errors.append(f"{where}\n{detail}")
-    )
-    if errors:
-        raise CheckFailed("\n".join(errors))
+    findings = run_checks(project)
     for relpath in project.python_files():
         find_flask_apps(project, relpath)
+    entrypoints_report(project)
+    if project.errors:
+        raise CheckFailed("\n".join(f"{e.where}\n{e.detail}" for e in project.errors))
     render_text(findings, colour=True)
     render_json(str(root), {}, findings)
     render_sarif(root.as_uri() + "/", findings)

@@ -20,6 +20,7 @@ import pytest
 from lsprotocol import types
 from pygls.workspace import TextDocument
 
+from flask_preflight.analysis.flask_apps import find_flask_apps
 from flask_preflight.analysis.project import Project
 from flask_preflight.analysis.registry import run_checks
 from tests.lsp.conftest import (
@@ -282,6 +283,8 @@ async def test_server_survives_a_hostile_session(
     # whose ranges come from the reference model (if the server's text had diverged, the
     # replacement would leave remnants and the comparison below would catch it), then grows
     # by snippets that each make an APP finding. Other documents get an empty edit.
+    if session.uri("app.py") not in session.docs:
+        session.open("app.py")  # its code lenses are compared below
     for uri in list(session.docs):
         if uri.endswith(".py"):
             session.replace_all(uri, FLASK_MODULE)
@@ -318,7 +321,13 @@ async def test_server_survives_a_hostile_session(
             text_document=types.TextDocumentIdentifier(uri=(root / "app.py").as_uri())
         )
     )
-    assert lenses is None or len(lenses) >= 0
+    # Two lenses (dev server, production server) on each line that defines an app in the
+    # final text, as the engine finds them: `app = Flask(__name__)` on line 2.
+    apps = find_flask_apps(Project(root, overrides=dict(texts)), "app.py")
+    assert apps is not None
+    app_lines = [a.line for a in apps.apps if a.via != "import"]
+    assert app_lines == [2]
+    assert sorted(lens.range.start.line for lens in lenses or []) == sorted(app_lines * 2)
     errors = [m.message for m in client.log_messages if m.type == types.MessageType.Error]
     assert errors == []
 

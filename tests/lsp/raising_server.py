@@ -1,10 +1,16 @@
-"""The real server with an extra check that prints to stdout and raises, and a handler that
-raises: none of it may reach the client as anything but a log entry."""
+"""The real server with an extra check that prints to stdout and raises, the Procfile parser of
+tests/planted_failures.py (it raises) and a handler that raises: none of it may reach the client
+as a finding; the internal errors are logged with their traceback and shown once."""
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterator
+from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+
+import tests.planted_failures  # noqa: F401  (plants the raising Procfile parser)
 from flask_preflight.analysis.model import Finding
 from flask_preflight.analysis.project import Project
 from flask_preflight.analysis.registry import project_check

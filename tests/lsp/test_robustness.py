@@ -25,6 +25,8 @@ from tests.lsp.conftest import (
     wait_until,
 )
 
+# tests/planted_failures.py's message (not imported here: importing it plants the bugs)
+PARSER_MESSAGE = "boom from a planted parser"
 RAISING = [sys.executable, str(Path(__file__).with_name("raising_server.py"))]
 
 
@@ -59,7 +61,9 @@ async def test_a_raising_check_is_logged_and_the_others_still_publish(
     )
     assert "Traceback" in errors[0]
     assert "explode_on_purpose" in errors[0]
-    assert client.messages == [], "no pop-up for an internal error"
+    # One error notification says the findings may be incomplete.
+    await wait_until(lambda: client.messages, "the internal-error notification")
+    assert [m.type for m in client.messages] == [types.MessageType.Error]
     # The check's print() went to the server's stderr (forwarded here), not into the LSP
     # stream on stdout.
     seen: list[str] = []
@@ -158,4 +162,40 @@ async def test_a_raising_handler_is_logged_not_popped_up(
         lambda: [m for m in client.log_messages if "boom from a test handler" in m.message],
         "the handler's error in the log",
     )
-    assert client.messages == []
+    # (the planted check's internal error may have been shown; the handler's is not)
+    assert not [m for m in client.messages if "handler" in m.message]
+
+
+async def test_a_raising_parser_is_no_finding_and_is_shown_once(
+    raising_client: EditorClient, tmp_path: Path, examples_python: str
+) -> None:
+    """The planted Procfile parser raises: no SRV004 (nor any finding) on the Procfile, the
+    traceback in the log, and one notification for the whole session however many runs."""
+    client = raising_client
+    root = copy_example("wrong-gunicorn-target", tmp_path)
+    await initialize(client, root, python=examples_python)
+    procfile = open_file(client, root / "Procfile")
+    assert await wait_for_version(client, procfile, 1) == []
+    logged = await wait_until(
+        lambda: [m.message for m in client.log_messages if PARSER_MESSAGE in m.message],
+        "the parser's error in the log",
+    )
+    assert "Traceback" in logged[0] and "planted_raising_procfile_parser" in logged[0]
+    await wait_until(lambda: client.messages, "the internal-error notification")
+
+    def check_errors() -> int:
+        return len([m for m in client.log_messages if "boom from a test check" in m.message])
+
+    runs = check_errors()
+    client.text_document_did_change(
+        types.DidChangeTextDocumentParams(
+            text_document=types.VersionedTextDocumentIdentifier(uri=procfile, version=2),
+            content_changes=[
+                types.TextDocumentContentChangeWholeDocument(text="web: gunicorn app:app\n")
+            ],
+        )
+    )
+    assert await wait_for_version(client, procfile, 2) == []
+    await wait_until(lambda: check_errors() > runs, "the second run's errors in the log")
+    assert len(client.messages) == 1, client.messages
+    assert client.messages[0].type == types.MessageType.Error

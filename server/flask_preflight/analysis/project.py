@@ -5,6 +5,7 @@ from __future__ import annotations
 import fnmatch
 import os
 import stat
+import traceback
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -112,6 +113,19 @@ class Note:
     message: str
 
 
+@dataclass(frozen=True)
+class InternalError:
+    """A bug in Flask Preflight itself: a check or a parser raised. Never a finding, never
+    silent: the CLI prints it and exits 2, the language server logs it and says so once."""
+
+    where: str  # what was running ("check check_targets on .", "reading Procfile")
+    error: BaseException
+    detail: str  # the formatted traceback
+
+    def summary(self) -> str:
+        return f"{self.where}: {self.error!r}"
+
+
 class NoteList(list[Note]):
     """Notes without repeats, and only so many of them: a language server keeps one Project
     for days, re-reading the same unreadable files after every change."""
@@ -147,6 +161,8 @@ class Project:
     max_entries: int = MAX_ENTRIES
     settings: dict[str, Any] = field(default_factory=dict)
     notes: list[Note] = field(default_factory=NoteList)
+    #: internal errors since the front end last took them (see `record_error`)
+    errors: list[InternalError] = field(default_factory=list)
     _files: list[str] | None = field(default=None, repr=False)
     _venv_dirs: list[str] = field(default_factory=list, repr=False)
     _texts: dict[str, _Cached] = field(default_factory=dict, repr=False)
@@ -356,6 +372,15 @@ class Project:
             self._forget_derived()  # a new file: imports may now resolve to it
         if new_file and known is not None and relpath not in known and self._wanted(relpath):
             self._files = sorted([*known, relpath])
+
+    def record_error(self, where: str, error: BaseException) -> None:
+        """Record a bug caught while analysing (call it from an `except` block): the analysis
+        goes on without that part, and the front end shows the error (once per place)."""
+        if any(e.where == where and repr(e.error) == repr(error) for e in self.errors):
+            return
+        if len(self.errors) < NoteList.LIMIT:
+            detail = "".join(traceback.format_exception(type(error), error, error.__traceback__))
+            self.errors.append(InternalError(where, error.with_traceback(None), detail))
 
     def memo(self, key: str) -> Any:
         """Derived, project-wide data cached until any file changes (see `remember`)."""

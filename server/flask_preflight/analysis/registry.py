@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import traceback
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass, replace
 from typing import Callable, Optional
@@ -70,8 +69,10 @@ def run_checks(
     """Run every registered check and return sorted findings.
 
     `select`/`ignore` filter rule ids; `paths` restricts per-module checks to those modules
-    (project checks always run, their findings filtered to `paths`). A check that raises is
-    reported to `on_error` (or recorded as a project note) and the others still run.
+    (project checks always run, their findings filtered to `paths`). A check that raises,
+    or a parser under it, is recorded in `project.errors` (an internal error, never a finding)
+    and the others still run; each error recorded during this run is also passed to
+    `on_error`.
     """
     _load_checks()
     severities = severities or {}
@@ -82,6 +83,7 @@ def run_checks(
         return not (rule in severities and severities[rule] is None)
 
     findings: list[Finding] = []
+    errors_before = len(project.errors)
 
     def collect(spec: CheckSpec, produce: Callable[[], Iterable[Finding]], where: str) -> None:
         try:
@@ -95,13 +97,7 @@ def run_checks(
                     finding = replace(finding, severity=override)
                 findings.append(finding)
         except Exception as error:
-            detail = traceback.format_exc()
-            if on_error is not None:
-                on_error(f"{spec.name} on {where}", error, detail)
-            else:
-                from .project import Note
-
-                project.notes.append(Note(where, f"check {spec.name} failed: {error!r}"))
+            project.record_error(f"check {spec.name} on {where}", error)
 
     active = [spec for spec in CHECKS if any(wanted(rule) for rule in spec.rules)]
     module_specs = [spec for spec in active if spec.per_module]
@@ -120,5 +116,8 @@ def run_checks(
         if not spec.per_module:
             project_func: ProjectCheckFn = spec.func  # type: ignore[assignment]
             collect(spec, lambda f=project_func: f(project), ".")  # type: ignore[misc]
+    if on_error is not None:
+        for recorded in project.errors[errors_before:]:
+            on_error(recorded.where, recorded.error, recorded.detail)
     findings.sort(key=Finding.sort_key)
     return findings

@@ -123,10 +123,6 @@ def run_batch(
         covered |= {p for p in project.files() if not p.endswith(".py")}
     errors: list[tuple[str, str]] = []
     deferred = frozenset() if batch.only is not None else DEFERRED_RULES
-
-    def on_error(where: str, error: BaseException, detail: str) -> None:
-        errors.append((where, detail))
-
     if covered is not None and batch.headline_path is not None:
         covered.add(batch.headline_path)  # the headline is recomputed with what it explains
     findings = run_checks(
@@ -135,12 +131,11 @@ def run_batch(
         paths=covered,
         select=batch.only,
         ignore=deferred,
-        on_error=on_error,
     )
     try:
         findings = annotate_installed_elsewhere(findings, project)
-    except Exception:
-        errors.append(("looking for packages installed elsewhere", traceback.format_exc()))
+    except Exception as error:
+        project.record_error("looking for packages installed elsewhere", error)
     if batch.only is None:
         findings, folded = _group_by_cause(project, batch, findings, covered)
     else:
@@ -184,6 +179,10 @@ def run_batch(
         errors.append(("reading the environment", traceback.format_exc()))
         environment = {"path": chosen.path, "state": "no-interpreter"}
         watched = ()
+    # Internal errors recorded by the checks and parsers (and by earlier requests on this
+    # project): each is reported once, then forgotten.
+    errors.extend((e.where, e.detail) for e in project.errors)
+    project.errors.clear()
     return RunResult(
         project,
         covered,

@@ -42,6 +42,7 @@ class PreflightServer(LanguageServer):
         self._last_edit: dict[str, float] = {}
         self._background: set[asyncio.Future[Any]] = set()
         self.log_level = "info"
+        self.error_shown = False  # one notification per session for internal errors
         # the watched-files registration: its id and what it covers outside the folders
         self.watching: tuple[str, list[str]] | None = None
         self._watch_lock: asyncio.Lock | None = None
@@ -71,6 +72,23 @@ class PreflightServer(LanguageServer):
         detail = "".join(traceback.format_exception(type(error), error, error.__traceback__))
         logger.error("server error: %s", detail)
         self.log(f"Flask Preflight internal error: {detail}", types.MessageType.Error)
+
+    def show_internal_error(self) -> None:
+        """One error notification per session: the findings shown may be incomplete (the
+        tracebacks are in the output log; a pop-up per error would bury the editor)."""
+        if self.error_shown:
+            return
+        self.error_shown = True
+        try:
+            self.window_show_message(
+                types.ShowMessageParams(
+                    type=types.MessageType.Error,
+                    message="Flask Preflight hit an internal error, so its findings may be "
+                    "incomplete. The traceback is in the Flask Preflight output: please report it.",
+                )
+            )
+        except Exception:
+            logger.exception("could not show the internal error")
 
     # --- folders -----------------------------------------------------------------------------
 
@@ -302,8 +320,10 @@ class PreflightServer(LanguageServer):
             schedule_reregistration(self)
         for where, detail in result.errors:
             self.log(
-                f"Flask Preflight: a check failed ({where}):\n{detail}", types.MessageType.Error
+                f"Flask Preflight: internal error ({where}):\n{detail}", types.MessageType.Error
             )
+        if result.errors:
+            self.show_internal_error()
         current = folder.open_versions()
         covered = result.covered
         # Files this run recomputed: each gets its new list, empty ones included (so the

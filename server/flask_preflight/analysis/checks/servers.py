@@ -60,14 +60,16 @@ def check_targets(project: Project) -> Iterator[Finding]:
 def _environment(project: Project) -> Environment | None:
     try:
         return project_environment(project)
-    except Exception:  # an unreadable environment leaves SRV005/SRV010 to what is declared
+    except Exception as error:  # a bug: shown as one; SRV005/SRV010 go on with what is declared
+        project.record_error("reading the environment", error)
         return None
 
 
 def _declared(project: Project) -> DeclaredRequirements | None:
     try:
         return declared_requirements(project)
-    except Exception:
+    except Exception as error:  # a bug: shown as one; the checks go on without the requirements
+        project.record_error("reading the declared requirements", error)
         return None
 
 

@@ -9,12 +9,11 @@ Public API (used by the checks, the CLI and the language server):
 from __future__ import annotations
 
 import posixpath
-import traceback
 from dataclasses import replace
 from typing import Any
 
 from ..model import Range
-from ..project import Note, Project
+from ..project import Project
 from .app_targets import app_targets
 from .app_yaml import app_yaml_declarations
 from .compose import ComposeProblem, compose_declarations, is_compose_file
@@ -173,14 +172,8 @@ def _collect(project: Project) -> tuple[list[Declaration], list[DeclarationProbl
                 else:
                     started.add(declaration.source)
             declarations.extend(found)
-        except Exception as error:  # a parser bug must not hide the other files' results
-            project.notes.append(Note(path, f"could not read entry points: {error!r}"))
-            problems.append(
-                DeclarationProblem(
-                    path, Range.line_start(0), "unknown", f"could not read {path}: {error!r}"
-                )
-            )
-            traceback.format_exc()
+        except Exception as error:  # a parser bug: shown as an internal error, not a finding
+            project.record_error(f"reading the entry points of {path}", error)
     declarations = [_unfilled(project, d) for d in declarations]
     problems = [
         replace(p, template=True) if is_template(project, p.source) else p for p in problems

@@ -93,7 +93,8 @@ def dotenv_loaded(project: Project, declaration: Declaration) -> bool:
         from ..requirements import declared_requirements
 
         declared = declared_requirements(project)
-    except Exception:  # an unreadable environment or requirement file: assume the default
+    except Exception as error:  # a bug (reads never raise): shown as one; assume the default
+        project.record_error("reading the environment for python-dotenv", error)
         return True
     if not declared.files:
         return True
