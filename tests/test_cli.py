@@ -362,7 +362,7 @@ def test_sarif_is_valid_against_the_2_1_0_schema(example: str) -> None:
 
 
 def test_sarif_content(tmp_path: Path) -> None:
-    root = project(tmp_path, {"app.py": UNGUARDED, "flask.py": ""})
+    root = project(tmp_path, {"app.py": UNGUARDED, "wsgi.py": IMPORTS_APP, "flask.py": ""})
     sarif = json.loads(run_cli("check", str(root), "--format", "sarif").stdout)
     assert not list(_sarif_validator().iter_errors(sarif))
     run = sarif["runs"][0]
