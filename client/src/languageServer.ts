@@ -12,6 +12,7 @@ import {
   State,
   Trace,
 } from 'vscode-languageclient/node';
+import { PROJECT_FILE_PATTERNS } from './fileKinds.generated';
 import type { WorkspaceInterpreters } from './interpreters';
 import { errorLog, getLogLevel, infoLog, logChannel } from './logging';
 import { SECTION, folderSettings } from './settings';
@@ -126,7 +127,7 @@ export class LanguageServer implements vscode.Disposable {
       documentSelector: [
         { scheme: 'file', language: 'python' },
         { scheme: 'untitled', language: 'python' },
-        { scheme: 'file', pattern: '**/{requirements*.txt,pyproject.toml,Procfile,gunicorn.conf.py,Dockerfile,.flaskenv,.env,setup.cfg}' },
+        ...PROJECT_FILE_PATTERNS.map((pattern) => ({ scheme: 'file', pattern })),
       ],
       outputChannel: logChannel(),
       traceOutputChannel: logChannel(),

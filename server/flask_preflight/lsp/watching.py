@@ -9,7 +9,7 @@ import uuid
 from lsprotocol import types
 from pygls.uris import from_fs_path, to_fs_path
 
-from ..analysis.project import PROJECT_FILE_GLOBS, PROJECT_FILE_NAMES, is_project_file
+from ..analysis.file_kinds import is_project_file, watcher_globs
 from .folders import relpath_in
 from .server import PreflightServer
 
@@ -17,11 +17,8 @@ REGISTRATION_ID = "flask-preflight-watched-files"
 
 
 def project_globs() -> list[str]:
-    names = sorted(PROJECT_FILE_NAMES)
-    globs = ["**/*.py", "**/{" + ",".join(names) + "}", "**/requirements/*.{txt,in}"]
-    globs += [f"**/{pattern}" for pattern in PROJECT_FILE_GLOBS]
-    globs.append("**/pyvenv.cfg")
-    return globs
+    """The file kinds' globs (analysis/file_kinds.py) and every venv's pyvenv.cfg."""
+    return [*watcher_globs(), "**/pyvenv.cfg"]
 
 
 def _outside_pattern(path: str) -> tuple[str, str]:
