@@ -512,6 +512,15 @@ def check_imports(project: Project, module: PythonModule) -> Iterator[Finding]:
 # --- DEP006 -------------------------------------------------------------------------------------
 
 
+_REMOVED_API_NAMES = re.compile(
+    r"\b(" + "|".join(sorted({re.escape(api.name) for api in REMOVED_FLASK_APIS})) + r")\b"
+)
+
+
+def _removed_api_names(text: str) -> set[str]:
+    return set(_REMOVED_API_NAMES.findall(text))
+
+
 @module_check("DEP006")
 def check_removed_flask_apis(project: Project, module: PythonModule) -> Iterator[Finding]:
     env = project_environment(project)
@@ -521,7 +530,12 @@ def check_removed_flask_apis(project: Project, module: PythonModule) -> Iterator
     if "flask" not in module.text:
         return
     installed: Version = flask.parsed_version
-    removed = [api for api in REMOVED_FLASK_APIS if installed >= api.removed_version]
+    # Every match below is on the API's name as a whole word: a module whose text has none
+    # of them is not walked (the walk costs more than parsing the module).
+    named = _removed_api_names(module.text)
+    removed = [
+        api for api in REMOVED_FLASK_APIS if installed >= api.removed_version and api.name in named
+    ]
     if not removed:
         return
     found = find_flask_apps(project, module.path)
