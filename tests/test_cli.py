@@ -147,7 +147,7 @@ def test_exit_2_on_internal_error_never_1(
     def broken(*args: Any, **kwargs: Any) -> Any:
         raise RuntimeError("engine bug")
 
-    monkeypatch.setattr(cli, "run_checks", broken)
+    monkeypatch.setattr(cli, "analyze", broken)
     assert cli.main(["check", str(root)]) == 2
     assert "internal error" in capsys.readouterr().err
 

@@ -12,10 +12,10 @@ from typing import Any, TextIO
 
 from . import __version__
 from .analysis.catalog import RULES, resolve_rule_ids
+from .analysis.engine import analyze
 from .analysis.environment import choose_project_interpreter, environment_summary
 from .analysis.fixing import fix_project
 from .analysis.project import Project
-from .analysis.registry import run_checks
 from .environment_report import render_environment
 from .file_writes import FileChangedError, write_atomically
 from .reports import render_catalog, render_json, render_rule, render_sarif, render_text
@@ -146,16 +146,17 @@ def cmd_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         # The report below describes the files as they are on disk now, written or not.
         for path in result.texts:
             project.clear_override(path)
-    findings = run_checks(project, select=select, ignore=ignore)
+    analysis = analyze(project, select=select, ignore=ignore)
+    findings = analysis.findings
     if args.format == "json":
-        report = render_json(str(project.root), interpreter_summary(project, args.python), findings)
+        report = render_json(str(project.root), analysis.environment, findings)
         out.write(json.dumps(report, indent=2) + "\n")
     elif args.format == "sarif":
         out.write(json.dumps(render_sarif(project.root.as_uri() + "/", findings), indent=2) + "\n")
     else:
         out.write(render_text(findings, colour=_colour(args.color, out)))
     if args.verbose:
-        for note in project.notes:
+        for note in analysis.notes:
             err.write(f"note: {note.path}: {note.message}\n")
     return EXIT_FINDINGS if findings else EXIT_CLEAN
 
@@ -215,7 +216,7 @@ def cmd_rules(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 
 def cmd_lsp(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    from .lsp.server import start_stdio
+    from .lsp.setup import start_stdio
 
     start_stdio()
     return EXIT_CLEAN

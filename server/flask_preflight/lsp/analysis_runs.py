@@ -3,7 +3,6 @@ and turn findings into LSP diagnostics for the versions they were computed from.
 
 from __future__ import annotations
 
-import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -11,13 +10,12 @@ from typing import Any
 from lsprotocol import types
 from pygls.workspace.position_codec import PositionCodec
 
-from ..analysis.flask_apps import find_flask_apps
+from ..analysis.engine import analyze
 from ..analysis.project import Project
-from ..analysis.registry import run_checks
 from .conversions import ClientLines, to_diagnostic
 from .folders import AppLens, ChosenInterpreter, choose_interpreter_for
 from .settings import FolderSettings, InterpreterHint
-from .status import environment_summary, environment_watch_paths
+from .status import environment_summary
 
 
 @dataclass
@@ -98,13 +96,12 @@ def run_batch(
         # findings land); saving or a file event re-checks everything.
         covered = {p for p in batch.texts if p.endswith(".py")}
         covered |= {p for p in project.files() if not p.endswith(".py")}
-    errors: list[tuple[str, str]] = []
-
-    def on_error(where: str, error: BaseException, detail: str) -> None:
-        errors.append((where, detail))
-
-    findings = run_checks(
-        project, severities=dict(batch.settings.rules), paths=covered, on_error=on_error
+    analysis = analyze(
+        project,
+        severities=dict(batch.settings.rules),
+        paths=covered,
+        app_paths=sorted(batch.lens_paths),
+        on_error=lambda where, error, detail: None,  # collected in analysis.errors
     )
     lines: dict[str, ClientLines] = {}
 
@@ -115,37 +112,22 @@ def run_batch(
         return found
 
     diagnostics: dict[str, list[types.Diagnostic]] = {}
-    for finding in findings:
+    for finding in analysis.findings:
         version = batch.versions.get(finding.path)
         diagnostics.setdefault(finding.path, []).append(to_diagnostic(finding, lines_of, version))
 
-    lenses: dict[str, list[AppLens]] = {}
-    for path in batch.lens_paths:
-        try:
-            apps = find_flask_apps(project, path)
-        except Exception:
-            errors.append((f"finding the apps of {path}", traceback.format_exc()))
-            continue
-        lenses[path] = [
-            AppLens(app.line, app.name, app.kind)
-            for app in (apps.apps if apps else [])
-            if app.via != "import"
-        ]
-    try:
-        environment = environment_summary(project, chosen.how_chosen)
-        watched = tuple(environment_watch_paths(project))
-    except Exception:
-        errors.append(("reading the environment", traceback.format_exc()))
-        environment = {"path": chosen.path, "state": "no-interpreter"}
-        watched = ()
+    lenses = {
+        path: [AppLens(app.line, app.name, app.kind) for app in apps if app.via != "import"]
+        for path, apps in analysis.apps.items()
+    }
     return RunResult(
         project,
         covered,
         diagnostics,
         lenses,
         chosen,
-        errors,
-        environment,
-        watched,
+        [(error.where, error.detail) for error in analysis.errors],
+        environment_summary(analysis.environment, chosen.how_chosen),
+        analysis.watch_paths,
         file_count=len(project.files()),
     )

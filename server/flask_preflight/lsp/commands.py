@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pygls.exceptions import JsonRpcException
 
 from ..analysis.run_commands import RunCommandError, build_run_command
-from .server import PreflightServer
+
+if TYPE_CHECKING:
+    from .server import PreflightServer
 
 GET_RUN_COMMAND = "flaskPreflight.getRunCommand"
 REQUEST_FAILED = -32803  # LSP ErrorCodes.RequestFailed

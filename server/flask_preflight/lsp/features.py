@@ -1,16 +1,15 @@
-"""Registers every LSP feature on the server: lifecycle, document sync, settings, and the
-feature modules (code actions, code lenses, commands, hovers, watched files)."""
+"""Lifecycle, document sync, settings and the interpreter notification (the other feature
+modules register themselves; lsp/setup.py wires them all)."""
 
 from __future__ import annotations
 
 import asyncio
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from lsprotocol import types
 
-from . import code_actions, code_lenses, commands, hovers, watching
-from .server import PreflightServer
+from . import watching
 from .settings import (
     SECTION,
     parse_init_options,
@@ -18,6 +17,9 @@ from .settings import (
     parse_settings,
     plain_json,
 )
+
+if TYPE_CHECKING:
+    from .server import PreflightServer
 
 SET_INTERPRETER = "flaskPreflight/setInterpreter"
 
@@ -152,9 +154,3 @@ def register(server: PreflightServer) -> None:
         for task in ls._tasks.values():
             task.cancel()
         ls.analysis_thread.shutdown(wait=False, cancel_futures=True)
-
-    code_actions.register(server)
-    code_lenses.register(server)
-    commands.register(server)
-    hovers.register(server)
-    watching.register(server)

@@ -5,13 +5,16 @@ from __future__ import annotations
 
 import os
 import uuid
+from typing import TYPE_CHECKING
 
 from lsprotocol import types
 from pygls.uris import from_fs_path, to_fs_path
 
 from ..analysis.file_kinds import is_project_file, watcher_globs
 from .folders import relpath_in
-from .server import PreflightServer
+
+if TYPE_CHECKING:
+    from .server import PreflightServer
 
 REGISTRATION_ID = "flask-preflight-watched-files"
 
