@@ -31,7 +31,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   context.subscriptions.push(interpreters, statusBar, server, runner);
 
   context.subscriptions.push(
-    server.onStatus((params) => statusBar.update(params)),
+    server.onStatus((params) => {
+      interpreters.noteServerStatus(params);
+      statusBar.update(params);
+    }),
     server.onState((state) => statusBar.setServerState(state)),
     interpreters.onDidChange(({ folder, chosen }) => {
       infoLog(`workspace interpreter for ${folder.name}: ${chosen.path ?? 'none'} (${chosen.source})`);

@@ -13,8 +13,9 @@ from typing import Any, TextIO
 from . import __version__
 from .analysis.catalog import RULES, resolve_rule_ids
 from .analysis.engine import analyze
-from .analysis.environment import choose_project_interpreter, environment_summary
+from .analysis.environment import environment_summary
 from .analysis.fixing import fix_project
+from .analysis.interpreters import choose_cli_interpreter
 from .analysis.project import Project
 from .environment_report import render_environment
 from .file_writes import FileChangedError, write_atomically
@@ -81,9 +82,8 @@ def _rule_filters(args: argparse.Namespace) -> tuple[set[str] | None, set[str]]:
 
 
 def workspace_project(root: Path, explicit: str | None, exclude: tuple[str, ...] = ()) -> Project:
-    """A Project with the CLI's interpreter: --python or $VIRTUAL_ENV (explicit), else the
-    project's own venv, else python3/python on PATH (automatic)."""
-    chosen = choose_project_interpreter(root, explicit)
+    """A Project with the CLI's interpreter (--python > $VIRTUAL_ENV > project venv > PATH)."""
+    chosen = choose_cli_interpreter(root, explicit)
     settings = {"interpreter_source": chosen.source, "interpreter_reason": chosen.reason}
     return Project(root, interpreter=chosen.path, exclude=exclude, settings=settings)
 

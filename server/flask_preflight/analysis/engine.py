@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from . import checks  # noqa: F401  (importing the package registers every check)
-from .environment import environment_summary, project_environment, watch_paths
+from .environment import environment_summary, project_environment, project_venvs, watch_paths
 from .flask_apps import AppDefinition, find_flask_apps
 from .model import Finding
 from .project import Note, Project
@@ -31,7 +31,8 @@ class Analysis:
     `findings` are sorted and filtered (select/ignore/severities/paths); `apps` holds the
     recognised apps of each module asked for in `app_paths`; `environment` is the interpreter
     summary (the `interpreter` object of `check --format json`, and the status notification);
-    `watch_paths` are the environment's paths whose change means "read it again"."""
+    `watch_paths` are the environment's paths whose change means "read it again";
+    `venvs` the project's own virtualenvs (absolute, best first)."""
 
     project: Project
     findings: list[Finding]
@@ -39,6 +40,7 @@ class Analysis:
     environment: dict[str, Any] = field(default_factory=dict)
     watch_paths: tuple[str, ...] = ()
     errors: list[EngineError] = field(default_factory=list)
+    venvs: tuple[str, ...] = ()
 
     @property
     def notes(self) -> list[Note]:
@@ -101,8 +103,9 @@ def analyze(
         environment = environment_summary(project)
         env = project_environment(project)
         watched = tuple(str(p) for p in watch_paths(env)) if env is not None else ()
+        venvs = tuple(str(project.abspath(venv)) for venv in project_venvs(project))
     except Exception as error:
         record("reading the environment", error, traceback.format_exc())
         environment = {"path": project.interpreter, "state": "no-interpreter"}
-        watched = ()
-    return Analysis(project, findings, apps, environment, watched, errors)
+        watched = venvs = ()
+    return Analysis(project, findings, apps, environment, watched, errors, venvs)

@@ -11,9 +11,10 @@ from lsprotocol import types
 from pygls.workspace.position_codec import PositionCodec
 
 from ..analysis.engine import analyze
+from ..analysis.interpreters import Interpreter
 from ..analysis.project import Project
 from .conversions import ClientLines, to_diagnostic
-from .folders import AppLens, ChosenInterpreter, choose_interpreter_for
+from .folders import AppLens, choose_interpreter_for
 from .settings import FolderSettings, InterpreterHint
 from .status import environment_summary
 
@@ -43,14 +44,14 @@ class RunResult:
     covered: set[str] | None  # files whose diagnostics this run recomputed (None: all)
     diagnostics: dict[str, list[types.Diagnostic]]
     lenses: dict[str, list[AppLens]]
-    chosen: ChosenInterpreter
+    chosen: Interpreter
     errors: list[tuple[str, str]] = field(default_factory=list)
     environment: dict[str, Any] = field(default_factory=dict)
     watch_paths: tuple[str, ...] = ()
     file_count: int = 0
 
 
-def _build_project(batch: Batch, previous: Project | None) -> tuple[Project, ChosenInterpreter]:
+def _build_project(batch: Batch, previous: Project | None) -> tuple[Project, Interpreter]:
     chosen = choose_interpreter_for(batch.root, batch.hint, batch.settings.python)
     project = Project(
         batch.root,
@@ -63,7 +64,7 @@ def _build_project(batch: Batch, previous: Project | None) -> tuple[Project, Cho
             "devServerPort": batch.settings.dev_server_port,
             "gunicornPort": batch.settings.gunicorn_port,
             "interpreter_source": chosen.source,
-            "interpreter_reason": chosen.how_chosen,
+            "interpreter_reason": chosen.reason,
         },
     )
     if previous is not None:
@@ -74,7 +75,7 @@ def _build_project(batch: Batch, previous: Project | None) -> tuple[Project, Cho
 
 def run_batch(
     project: Project | None,
-    chosen: ChosenInterpreter | None,
+    chosen: Interpreter | None,
     batch: Batch,
     codec: PositionCodec,
 ) -> RunResult:
@@ -127,7 +128,7 @@ def run_batch(
         lenses,
         chosen,
         [(error.where, error.detail) for error in analysis.errors],
-        environment_summary(analysis.environment, chosen.how_chosen),
+        environment_summary(analysis.environment, chosen.reason, analysis.venvs),
         analysis.watch_paths,
         file_count=len(project.files()),
     )

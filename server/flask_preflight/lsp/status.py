@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from lsprotocol import types
@@ -11,11 +11,16 @@ STATUS_METHOD = "flaskPreflight/status"
 _LABELS = {1: "error", 2: "warning", 3: "information", 4: "hint"}
 
 
-def environment_summary(summary: dict[str, Any], how_chosen: str) -> dict[str, Any]:
-    """The engine's interpreter summary, saying how the server chose it when it does not."""
+def environment_summary(
+    summary: dict[str, Any], how_chosen: str, venvs: Sequence[str] = ()
+) -> dict[str, Any]:
+    """The engine's interpreter summary for the status notification: the server's choice
+    (`path`, `source`, `how_chosen`) is what the client uses; `project_venvs` (absolute,
+    best first) is what it offers when the user selects a project venv."""
     summary = dict(summary)
     if not summary.get("how_chosen"):
         summary["how_chosen"] = how_chosen
+    summary["project_venvs"] = list(venvs)
     return summary
 
 
