@@ -30,7 +30,7 @@ export class WorkspaceInterpreters implements vscode.Disposable {
   private pythonApi: PythonEnvironmentsApi | undefined;
   private readonly last = new Map<string, string>();
   private readonly disposables: vscode.Disposable[] = [];
-  private readonly changed = new vscode.EventEmitter<{ folder: vscode.WorkspaceFolder; chosen: ChosenInterpreter }>();
+  private readonly changed = new vscode.EventEmitter<{ folder: vscode.WorkspaceFolder; chosen: ChosenInterpreter; reread: boolean }>();
   /** Fires only when a folder's choice really changed (the Python extension repeats events). */
   readonly onDidChange = this.changed.event;
 
@@ -119,7 +119,12 @@ export class WorkspaceInterpreters implements vscode.Disposable {
     }
   }
 
-  async refreshAll(): Promise<void> {
+  /**
+   * Tells the server about changed choices. `reread`: also when nothing changed, asking the
+   * server to read the environments again (a venv was just created or filled: files written
+   * before the server watched them sent no event).
+   */
+  async refreshAll(reread = false): Promise<void> {
     if (this.paused > 0) {
       return;
     }
@@ -127,9 +132,9 @@ export class WorkspaceInterpreters implements vscode.Disposable {
       const chosen = await this.choose(folder);
       const key = folder.uri.toString();
       const value = JSON.stringify(chosen);
-      if (this.last.get(key) !== value) {
+      if (reread || this.last.get(key) !== value) {
         this.last.set(key, value);
-        this.changed.fire({ folder, chosen });
+        this.changed.fire({ folder, chosen, reread });
       }
     }
   }

@@ -76,10 +76,11 @@ export class LanguageServer implements vscode.Disposable {
     return client.sendRequest(ExecuteCommandRequest.type, { command, arguments: args });
   }
 
-  async sendInterpreter(folderUri: string | null, chosen: { path: string | null; source: string }): Promise<void> {
+  /** The editor's interpreter for a folder; `reread` asks the server to read it again. */
+  async sendInterpreter(folderUri: string | null, chosen: { path: string | null; source: string }, reread = false): Promise<void> {
     const client = this.running;
     if (client) {
-      await client.sendNotification(SET_INTERPRETER_NOTIFICATION, { folderUri, path: chosen.path, source: chosen.source });
+      await client.sendNotification(SET_INTERPRETER_NOTIFICATION, { folderUri, path: chosen.path, source: chosen.source, reread });
     }
   }
 

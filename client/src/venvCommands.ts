@@ -97,7 +97,7 @@ export class VenvCommands {
       return false;
     }
     await this.useVenvIfSelectionPointsElsewhere(folder, venvDir);
-    await this.interpreters.refreshAll();
+    await this.interpreters.refreshAll(true);
     void showInformationMessage(
       `Flask Preflight: ${path.basename(venvDir)} is ready${requirements ? ` with ${requirements} installed` : ''}.`,
     );
@@ -158,7 +158,7 @@ export class VenvCommands {
       const show = 'Show Output';
       if ((await showErrorMessage(`Flask Preflight: installing ${requirements} failed.`, show)) === show) logChannel().show();
     }
-    await this.interpreters.refreshAll();
+    await this.interpreters.refreshAll(true);
     return ok;
   }
 

@@ -140,12 +140,15 @@ def register(server: PreflightServer) -> None:
         if hint is None:
             return
         folder_uri = raw.get("folderUri")
+        # `reread`: read the environment again even if the choice is the same (the editor
+        # just created or filled a venv).
+        reread = raw.get("reread") is True
         for folder in ls.folders.values():
             if folder_uri and folder.uri.rstrip("/") != str(folder_uri).rstrip("/"):
                 continue
-            if folder.hint != hint:
+            if reread or folder.hint != hint:
                 folder.hint = hint
-                folder.rebuild = True
+                folder.rebuild = folder.full = True
                 ls.schedule(folder)
         watching.schedule_reregistration(ls)
 

@@ -71,6 +71,7 @@ async def register_watchers(ls: PreflightServer) -> None:
         if ls.watching is not None and ls.watching[1] == outside:
             return
         previous = ls.watching[0] if ls.watching is not None else None
+        previously_outside = ls.watching[1] if ls.watching is not None else []
         registration_id = f"{REGISTRATION_ID}-{uuid.uuid4().hex[:8]}"
         options = types.DidChangeWatchedFilesRegistrationOptions(watchers=watchers)
         registration = types.Registration(
@@ -89,6 +90,13 @@ async def register_watchers(ls: PreflightServer) -> None:
             await ls.client_unregister_capability_async(
                 types.UnregistrationParams(unregisterations=[gone])
             )
+        if previously_outside:
+            # The environment moved (e.g. a venv just created, pip still installing into it):
+            # what changed in its site-packages before these watchers existed sent no event.
+            # Read it once more now that every later change will.
+            for folder in ls.folders.values():
+                folder.rebuild = folder.full = True
+                ls.schedule(folder)
 
 
 def schedule_reregistration(ls: PreflightServer) -> None:
