@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from pygls.exceptions import JsonRpcException
 
 from ..analysis.run_commands import RunCommandError, build_run_command
 
-if TYPE_CHECKING:
-    from .server import PreflightServer
+# Imported at run time, unlike in the other feature modules: pygls reads a command handler's
+# type hints to convert its arguments. No cycle: the server never imports its features.
+from .server import PreflightServer
 
 GET_RUN_COMMAND = "flaskPreflight.getRunCommand"
 REQUEST_FAILED = -32803  # LSP ErrorCodes.RequestFailed
