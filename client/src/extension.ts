@@ -33,11 +33,14 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   context.subscriptions.push(interpreters, statusBar, server, runner, terminals);
 
   context.subscriptions.push(
-    server.onStatus((params) => statusBar.update(params)),
+    server.onStatus((params) => {
+      interpreters.noteServerStatus(params);
+      statusBar.update(params);
+    }),
     server.onState((state) => statusBar.setServerState(state)),
-    interpreters.onDidChange(({ folder, chosen }) => {
-      infoLog(`workspace interpreter for ${folder.name}: ${chosen.path ?? 'none'} (${chosen.source})`);
-      void server?.sendInterpreter(folder.uri.toString(), chosen);
+    interpreters.onDidChange(({ folder, chosen, reread }) => {
+      infoLog(`workspace interpreter for ${folder.name}: ${chosen.path ?? 'chosen by the server'} (${chosen.source})`);
+      void server?.sendInterpreter(folder.uri.toString(), chosen, reread);
     }),
     onDidChangeActiveTextEditor(() => statusBar.render()),
     onDidChangeConfiguration((e) => {

@@ -1,11 +1,15 @@
-/** Chooses each folder's workspace interpreter: setting, Python extension, project venv, PATH. */
+/**
+ * What the editor knows about each folder's interpreter: the flaskPreflight.python setting or
+ * the Python extension's selection. Everything else (the project's venv, PATH) is the
+ * server's choice, in the one order written in server/flask_preflight/analysis/interpreters.py;
+ * the server says what it chose in the status notification, kept here for the commands.
+ */
 
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { debugLog, errorLog } from './logging';
-import { findProjectVenvs, venvPython } from './projectVenv';
 import { folderSettings } from './settings';
+import { type ServerChoice, type StatusParams, serverChoiceOf } from './statusText';
 import { workspaceFolders } from './vscodeapi';
 
 export type InterpreterSource = 'explicit' | 'auto';
@@ -22,27 +26,11 @@ interface PythonEnvironmentsApi {
   onDidChangeActiveEnvironmentPath: vscode.Event<{ path: string; resource?: vscode.WorkspaceFolder | vscode.Uri }>;
 }
 
-function onPath(names: string[]): string | null {
-  const dirs = (process.env.PATH ?? '').split(path.delimiter).filter(Boolean);
-  for (const name of names) {
-    for (const dir of dirs) {
-      const candidate = path.join(dir, name);
-      try {
-        fs.accessSync(candidate, fs.constants.X_OK);
-        return candidate;
-      } catch {
-        // not here; keep looking
-      }
-    }
-  }
-  return null;
-}
-
 export class WorkspaceInterpreters implements vscode.Disposable {
   private pythonApi: PythonEnvironmentsApi | undefined;
   private readonly last = new Map<string, string>();
   private readonly disposables: vscode.Disposable[] = [];
-  private readonly changed = new vscode.EventEmitter<{ folder: vscode.WorkspaceFolder; chosen: ChosenInterpreter }>();
+  private readonly changed = new vscode.EventEmitter<{ folder: vscode.WorkspaceFolder; chosen: ChosenInterpreter; reread: boolean }>();
   /** Fires only when a folder's choice really changed (the Python extension repeats events). */
   readonly onDidChange = this.changed.event;
 
@@ -79,11 +67,30 @@ export class WorkspaceInterpreters implements vscode.Disposable {
         debugLog(`Python extension could not resolve an environment: ${String(err)}`);
       }
     }
-    const venvs = findProjectVenvs(folder.uri.fsPath);
-    if (venvs.length > 0) {
-      return { path: venvPython(venvs[0]), source: 'auto' };
+    // Nothing chosen in the editor: the server picks (project venv, else PATH).
+    return { path: null, source: 'auto' };
+  }
+
+  private readonly serverChoices = new Map<string, ServerChoice>();
+
+  /** Remembers what the server chose (called for every status notification). */
+  noteServerStatus(params: StatusParams): void {
+    this.serverChoices.set(params.folderUri, serverChoiceOf(params));
+  }
+
+  /** The interpreter the server uses for `folder` (null until its first status). */
+  serverChoice(folder: vscode.WorkspaceFolder | undefined): ServerChoice | undefined {
+    if (!folder) return undefined;
+    const key = folder.uri.toString();
+    for (const [uri, choice] of this.serverChoices) {
+      if (uri.replace(/\/$/, '') === key.replace(/\/$/, '')) return choice;
     }
-    return { path: onPath(process.platform === 'win32' ? ['python.exe'] : ['python3', 'python']), source: 'auto' };
+    return undefined;
+  }
+
+  /** Every project venv the server found, over all folders, best first. */
+  projectVenvs(): string[] {
+    return [...this.serverChoices.values()].flatMap((choice) => choice.projectVenvs);
   }
 
   /** The initializationOptions "interpreters" map, and remembers it as already sent. */
@@ -112,7 +119,12 @@ export class WorkspaceInterpreters implements vscode.Disposable {
     }
   }
 
-  async refreshAll(): Promise<void> {
+  /**
+   * Tells the server about changed choices. `reread`: also when nothing changed, asking the
+   * server to read the environments again (a venv was just created or filled: files written
+   * before the server watched them sent no event).
+   */
+  async refreshAll(reread = false): Promise<void> {
     if (this.paused > 0) {
       return;
     }
@@ -120,9 +132,9 @@ export class WorkspaceInterpreters implements vscode.Disposable {
       const chosen = await this.choose(folder);
       const key = folder.uri.toString();
       const value = JSON.stringify(chosen);
-      if (this.last.get(key) !== value) {
+      if (reread || this.last.get(key) !== value) {
         this.last.set(key, value);
-        this.changed.fire({ folder, chosen });
+        this.changed.fire({ folder, chosen, reread });
       }
     }
   }

@@ -12,6 +12,7 @@ import {
   State,
   Trace,
 } from 'vscode-languageclient/node';
+import { PROJECT_FILE_PATTERNS } from './fileKinds.generated';
 import type { WorkspaceInterpreters } from './interpreters';
 import { errorLog, getLogLevel, infoLog, logChannel } from './logging';
 import { SECTION, folderSettings } from './settings';
@@ -88,10 +89,11 @@ export class LanguageServer implements vscode.Disposable {
     }
   }
 
-  async sendInterpreter(folderUri: string | null, chosen: { path: string | null; source: string }): Promise<void> {
+  /** The editor's interpreter for a folder; `reread` asks the server to read it again. */
+  async sendInterpreter(folderUri: string | null, chosen: { path: string | null; source: string }, reread = false): Promise<void> {
     const client = this.running;
     if (client) {
-      await client.sendNotification(SET_INTERPRETER_NOTIFICATION, { folderUri, path: chosen.path, source: chosen.source });
+      await client.sendNotification(SET_INTERPRETER_NOTIFICATION, { folderUri, path: chosen.path, source: chosen.source, reread });
     }
   }
 
@@ -139,7 +141,7 @@ export class LanguageServer implements vscode.Disposable {
       documentSelector: [
         { scheme: 'file', language: 'python' },
         { scheme: 'untitled', language: 'python' },
-        { scheme: 'file', pattern: '**/{requirements*.txt,pyproject.toml,Procfile,gunicorn.conf.py,Dockerfile,.flaskenv,.env,setup.cfg}' },
+        ...PROJECT_FILE_PATTERNS.map((pattern) => ({ scheme: 'file', pattern })),
       ],
       outputChannel: logChannel(),
       traceOutputChannel: logChannel(),

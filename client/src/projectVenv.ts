@@ -1,32 +1,11 @@
-/** Finds a project's own virtualenvs on disk: top-level dirs holding a pyvenv.cfg (Node only). */
+/** Paths inside a project's virtualenv and requirement files (Node only). Which venv runs the
+ * app is the server's choice (it scans; see interpreters.ts). */
 
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
-/** Conventional names first, so ".venv" wins over a stray "build-env". */
-const PREFERRED = ['.venv', 'venv', 'env', '.env'];
-
 export function venvPython(venvDir: string, platform: NodeJS.Platform = process.platform): string {
   return platform === 'win32' ? path.join(venvDir, 'Scripts', 'python.exe') : path.join(venvDir, 'bin', 'python');
-}
-
-/** Absolute paths of the virtualenvs at the top of `root`, best candidate first. */
-export function findProjectVenvs(root: string): string[] {
-  let entries: fs.Dirent[];
-  try {
-    entries = fs.readdirSync(root, { withFileTypes: true });
-  } catch {
-    return [];
-  }
-  const found = entries
-    .filter((e) => e.isDirectory() && fs.existsSync(path.join(root, e.name, 'pyvenv.cfg')))
-    .map((e) => e.name);
-  found.sort((a, b) => {
-    const ia = PREFERRED.indexOf(a);
-    const ib = PREFERRED.indexOf(b);
-    return (ia < 0 ? PREFERRED.length : ia) - (ib < 0 ? PREFERRED.length : ib) || a.localeCompare(b);
-  });
-  return found.map((name) => path.join(root, name));
 }
 
 /** The venv directory an interpreter path belongs to (…/venv/bin/python -> …/venv), if any. */

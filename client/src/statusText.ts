@@ -11,6 +11,8 @@ export interface InterpreterSummary {
   reason?: string | null;
   state?: string;
   project_venv?: string | null;
+  /** Every project venv the server found (absolute, best first): offered by "select venv". */
+  project_venvs?: string[];
   how_chosen?: string | null;
   source?: string | null;
 }
@@ -27,6 +29,22 @@ export interface StatusParams {
   trusted: boolean;
   interpreter: InterpreterSummary | null;
   counts: ProblemCounts;
+}
+
+/** What the server chose for a folder (from its status notification). */
+export interface ServerChoice {
+  path: string | null;
+  projectVenvs: string[];
+}
+
+/** The server's choice in a status notification, read defensively (it is wire data). */
+export function serverChoiceOf(params: StatusParams): ServerChoice {
+  const interpreter = params.interpreter;
+  const venvs = interpreter?.project_venvs;
+  return {
+    path: typeof interpreter?.path === 'string' ? interpreter.path : null,
+    projectVenvs: Array.isArray(venvs) ? venvs.filter((v): v is string => typeof v === 'string') : [],
+  };
 }
 
 export interface StatusView {

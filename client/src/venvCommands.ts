@@ -6,7 +6,7 @@ import * as vscode from 'vscode';
 import type { WorkspaceInterpreters } from './interpreters';
 import { errorLog, infoLog, logChannel } from './logging';
 import { runStreaming } from './processes';
-import { findProjectVenvs, findRequirementFiles, pipInstallArgs, venvPython } from './projectVenv';
+import { findRequirementFiles, pipInstallArgs, venvPython } from './projectVenv';
 import { SECTION, folderSettings } from './settings';
 import { findServerPython } from './serverPython';
 import {
@@ -97,7 +97,7 @@ export class VenvCommands {
       return false;
     }
     await this.useVenvIfSelectionPointsElsewhere(folder, venvDir);
-    await this.interpreters.refreshAll();
+    await this.interpreters.refreshAll(true);
     void showInformationMessage(
       `Flask Preflight: ${path.basename(venvDir)} is ready${requirements ? ` with ${requirements} installed` : ''}.`,
     );
@@ -108,7 +108,8 @@ export class VenvCommands {
   async selectProjectVenv(venvDir?: string): Promise<boolean> {
     let chosen = venvDir;
     if (!chosen) {
-      const found = workspaceFolders().flatMap((f) => findProjectVenvs(f.uri.fsPath));
+      // The venvs the server found (it scans; the client does not).
+      const found = this.interpreters.projectVenvs();
       if (found.length === 0) {
         const create = 'Create Virtualenv';
         if ((await showInformationMessage('Flask Preflight: this project has no virtualenv yet.', create)) === create) {
@@ -154,7 +155,7 @@ export class VenvCommands {
     if (refuseUntrusted('installing requirements')) return false;
     const folder = folderFor(interpreter);
     const root = folder?.uri.fsPath;
-    const python = interpreter ?? (folder ? (await this.interpreters.choose(folder)).path : null);
+    const python = interpreter ?? this.interpreters.serverChoice(folder)?.path ?? null;
     const requirements = requirementsRel ?? (root ? findRequirementFiles(root)[0] : undefined);
     if (!python || !requirements || !root) {
       void showErrorMessage('Flask Preflight: no interpreter or no requirements file to install.');
@@ -173,7 +174,7 @@ export class VenvCommands {
       const show = 'Show Output';
       if ((await showErrorMessage(`Flask Preflight: installing ${requirements} failed.`, show)) === show) logChannel().show();
     }
-    await this.interpreters.refreshAll();
+    await this.interpreters.refreshAll(true);
     return ok;
   }
 

@@ -12,12 +12,11 @@ from typing import Any, TextIO
 
 from . import __version__
 from .analysis.catalog import RULES, resolve_rule_ids
-from .analysis.causes import group_by_cause
-from .analysis.environment import choose_project_interpreter, environment_summary
+from .analysis.engine import analyze
+from .analysis.environment import environment_summary
 from .analysis.fixing import fix_project
-from .analysis.installed_elsewhere import annotate_installed_elsewhere
+from .analysis.interpreters import choose_cli_interpreter
 from .analysis.project import Project
-from .analysis.registry import run_checks
 from .environment_report import render_environment
 from .file_writes import FileChangedError, write_atomically
 from .reports import render_catalog, render_json, render_rule, render_sarif, render_text
@@ -104,9 +103,8 @@ def _rule_filters(args: argparse.Namespace) -> tuple[set[str] | None, set[str]]:
 
 
 def workspace_project(root: Path, explicit: str | None, exclude: tuple[str, ...] = ()) -> Project:
-    """A Project with the CLI's interpreter: --python or $VIRTUAL_ENV (explicit), else the
-    project's own venv, else python3/python on PATH (automatic)."""
-    chosen = choose_project_interpreter(root, explicit)
+    """A Project with the CLI's interpreter (--python > $VIRTUAL_ENV > project venv > PATH)."""
+    chosen = choose_cli_interpreter(root, explicit)
     settings = {"interpreter_source": chosen.source, "interpreter_reason": chosen.reason}
     return Project(root, interpreter=chosen.path, exclude=exclude, settings=settings)
 
@@ -182,19 +180,17 @@ def cmd_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         # The report below describes the files as they are on disk now, written or not.
         for path in result.texts:
             project.clear_override(path)
-    findings = run_checks(project, select=select, ignore=ignore)
-    findings = annotate_installed_elsewhere(findings, project)
-    # Root causes first, what they explain folded under them (moves into the engine's door).
-    findings = group_by_cause(findings, project, select=select, ignore=ignore)
+    analysis = analyze(project, select=select, ignore=ignore)
+    findings = analysis.findings  # root cause first; what it explains carries `cause`
     if args.format == "json":
-        report = render_json(str(project.root), interpreter_summary(project, args.python), findings)
+        report = render_json(str(project.root), analysis.environment, findings)
         out.write(json.dumps(report, indent=2) + "\n")
     elif args.format == "sarif":
         out.write(json.dumps(render_sarif(project.root.as_uri() + "/", findings), indent=2) + "\n")
     else:
         out.write(render_text(findings, colour=_colour(args.color, out), show_all=args.show_all))
     if args.verbose:
-        for note in project.notes:
+        for note in analysis.notes:
             err.write(f"note: {note.path}: {note.message}\n")
     if _report_internal_errors(project, err):
         return EXIT_ERROR
@@ -258,7 +254,7 @@ def cmd_explain(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                 text = handle.read()
         except OSError as error:
             raise UsageError(f"{args.file}: {error.strerror or error}") from error
-    chosen = choose_project_interpreter(root, args.python)
+    chosen = choose_cli_interpreter(root, args.python)
     cwd = os.path.abspath(args.cwd) if args.cwd else str(root.resolve())
     run = TerminalRun(args.command_line, text, cwd=cwd)
     explanation = explain_run(run, selected=chosen.path, root=str(root.resolve()), allow_exec=True)
@@ -280,7 +276,7 @@ def cmd_rules(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 
 def cmd_lsp(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    from .lsp.server import start_stdio
+    from .lsp.setup import start_stdio
 
     start_stdio()
     return EXIT_CLEAN

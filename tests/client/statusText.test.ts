@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { type StatusParams, baseName, countsText, shortVersion, statusActions, statusView } from '../../client/src/statusText';
+import { type StatusParams, baseName, countsText, serverChoiceOf, shortVersion, statusActions, statusView } from '../../client/src/statusText';
 
 function params(interpreter: StatusParams['interpreter'], extra: Partial<StatusParams> = {}): StatusParams {
   return { folderUri: 'file:///p', trusted: true, interpreter, counts: { error: 0, warning: 0, information: 0, hint: 0 }, ...extra };
@@ -53,5 +53,18 @@ describe('status bar text per environment state', () => {
     assert.equal(baseName('C:\\proj\\venv'), 'venv');
     assert.equal(shortVersion('3.9.18'), '3.9');
     assert.equal(shortVersion(null), undefined);
+  });
+});
+
+describe("the server's interpreter choice", () => {
+  test('read from the status notification, defensively', () => {
+    const params = {
+      folderUri: 'file:///p',
+      trusted: true,
+      counts: { error: 0, warning: 0, information: 0, hint: 0 },
+      interpreter: { path: '/p/.venv/bin/python', project_venvs: ['/p/.venv', 7, '/p/venv'] as unknown as string[] },
+    };
+    assert.deepEqual(serverChoiceOf(params), { path: '/p/.venv/bin/python', projectVenvs: ['/p/.venv', '/p/venv'] });
+    assert.deepEqual(serverChoiceOf({ ...params, interpreter: null }), { path: null, projectVenvs: [] });
   });
 });

@@ -14,7 +14,8 @@ import tests.planted_failures  # noqa: F401  (plants the raising Procfile parser
 from flask_preflight.analysis.model import Finding
 from flask_preflight.analysis.project import Project
 from flask_preflight.analysis.registry import project_check
-from flask_preflight.lsp.server import PreflightServer, create_server, start_stdio
+from flask_preflight.lsp.server import PreflightServer
+from flask_preflight.lsp.setup import create_server, start_stdio
 
 
 @project_check("APP007")

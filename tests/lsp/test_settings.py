@@ -143,3 +143,37 @@ async def test_a_file_outside_every_folder_is_checked_alone(
     assert [d.code for d in await wait_for_version(client, uri, 1)] == ["APP001"]
     assert (elsewhere / "sibling.py").as_uri() not in client.diagnostics
     assert {s["folderUri"] for s in client.statuses} == {root.as_uri()}
+
+
+async def test_the_server_chooses_the_interpreter_and_says_so(
+    client: EditorClient, tmp_path: Path, examples_python: str
+) -> None:
+    """The editor says nothing: the server picks the project's venv (the client no longer
+    scans for venvs) and tells the client in the status notification, with every project
+    venv it found for the "select a venv" command."""
+    root = copy_example("unguarded-run", tmp_path)
+    for name in ("venv", ".venv"):
+        (root / name / "bin").mkdir(parents=True)
+        (root / name / "pyvenv.cfg").write_text(f"home = {Path(examples_python).parent}\n")
+        (root / name / "bin" / "python").symlink_to(examples_python)
+    await initialize(client, root, {"trusted": True, "interpreters": {}, "settings": {}})
+    status = (await wait_until(lambda: _status_for(client, root), "the first status"))[-1]
+    interpreter = status["interpreter"]
+    assert interpreter["path"] == str(root / ".venv" / "bin" / "python")
+    assert (interpreter["source"], interpreter["how_chosen"]) == (
+        "auto",
+        "the project's venv `.venv`",
+    )
+    assert interpreter["project_venvs"] == [str(root / ".venv"), str(root / "venv")]
+
+
+async def test_the_setting_wins_over_the_editors_selection(
+    client: EditorClient, tmp_path: Path, examples_python: str
+) -> None:
+    root = copy_example("unguarded-run", tmp_path)
+    chosen = str(tmp_path / "set" / "bin" / "python")
+    options = options_for([root], examples_python, {"python": chosen})
+    await initialize(client, root, options)
+    status = (await wait_until(lambda: _status_for(client, root), "the first status"))[-1]
+    assert status["interpreter"]["path"] == chosen
+    assert status["interpreter"]["how_chosen"] == "the flaskPreflight.python setting"

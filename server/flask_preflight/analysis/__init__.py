@@ -1,14 +1,19 @@
-"""The pure engine: a Project (files + interpreter) in, Findings out. Knows nothing of LSP."""
+"""The pure engine: a Project (files + interpreter) in, Findings out. Knows nothing of LSP.
+
+Front ends enter through `analyze(project, ...) -> Analysis` (engine.py)."""
 
 from __future__ import annotations
 
 from .catalog import RULES, Rule
+from .engine import Analysis, EngineError, analyze
 from .model import Finding, Fix, FixCommand, Position, Range, Severity, TextEdit
 from .project import Project
-from .registry import run_checks
+from .registry import finding, run_checks
 
 __all__ = [
     "RULES",
+    "Analysis",
+    "EngineError",
     "Finding",
     "Fix",
     "FixCommand",
@@ -18,5 +23,7 @@ __all__ = [
     "Rule",
     "Severity",
     "TextEdit",
+    "analyze",
+    "finding",
     "run_checks",
 ]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .model import Severity
+from .severity import Severity
 
 DOCS_URL = "https://github.com/flask-preflight/flask-preflight/blob/main/docs/rules.md#{anchor}"
 

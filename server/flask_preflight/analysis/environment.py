@@ -22,14 +22,11 @@ from packaging.markers import InvalidMarker, Marker, UndefinedComparison, Undefi
 from packaging.utils import canonicalize_name
 from packaging.version import InvalidVersion, Version
 
-from .interpreters import choose_interpreter, venv_python
+from .interpreters import VENV_NAMES, Interpreter, choose_cli_interpreter, venv_python
 from .project import Project
 
 #: Seconds an interpreter gets to describe itself before we give up on it.
 EXEC_TIMEOUT = 10.0
-
-#: Preferred names for a project's own venv, most conventional first.
-VENV_NAMES = (".venv", "venv", "env", ".env")
 
 _VERSION_DIR = re.compile(r"^python(\d+)\.(\d+)t?$")
 _PYTHON_NAME = re.compile(r"^python(\d+)(?:\.(\d+))?")
@@ -741,47 +738,13 @@ def project_venv_environment(project: Project, venv: str) -> Environment:
     return project.remember(key, env)  # type: ignore[no-any-return]
 
 
-def _top_level_venvs(root: str) -> list[str]:
-    """Venvs directly under the root (where they almost always are), without a full scan."""
-    try:
-        with os.scandir(root) as entries:
-            names = [
-                e.name
-                for e in entries
-                if e.is_dir(follow_symlinks=False)
-                and os.path.isfile(os.path.join(e.path, "pyvenv.cfg"))
-            ]
-    except OSError:
-        return []
-    order = {name: i for i, name in enumerate(VENV_NAMES)}
-    return sorted(names, key=lambda n: (order.get(n, len(order)), n))
-
-
-@dataclass(frozen=True)
-class WorkspaceInterpreter:
-    path: str | None
-    source: str  # "explicit" or "auto"
-    reason: str
-
-
 def choose_project_interpreter(
     root: os.PathLike[str] | str,
     explicit: str | None = None,
     environ: Mapping[str, str] | None = None,
-) -> WorkspaceInterpreter:
-    """The CLI's choice: `--python` or `$VIRTUAL_ENV` (explicit), else the project's own venv,
-    else python3/python on PATH (both automatic)."""
-    env = os.environ if environ is None else environ
-    if explicit or env.get("VIRTUAL_ENV"):
-        choice = choose_interpreter(explicit, env)
-        return WorkspaceInterpreter(choice.path, "explicit", choice.reason)
-    absolute_root = os.path.abspath(root)
-    for venv in _top_level_venvs(absolute_root):
-        python = venv_python(os.path.join(absolute_root, venv))
-        if os.path.lexists(python):
-            return WorkspaceInterpreter(python, "auto", f"the project's venv `{venv}`")
-    choice = choose_interpreter(None, env)
-    return WorkspaceInterpreter(choice.path, "auto", choice.reason)
+) -> Interpreter:
+    """The CLI's choice; the order is written once, in interpreters.choose_interpreter."""
+    return choose_cli_interpreter(root, explicit, environ)
 
 
 #: Marker file -> (tool, how to find the venv that tool manages, often outside the project).

@@ -5,11 +5,10 @@ from __future__ import annotations
 from collections.abc import Collection
 from dataclasses import dataclass, field
 
-from .causes import group_by_cause
 from .edits import OverlappingEdits, apply_edits, compatible_safe_fixes
+from .engine import analyze
 from .model import TextEdit
 from .project import Project
-from .registry import run_checks
 
 MAX_PASSES = 10
 
@@ -37,11 +36,9 @@ def fix_project(
     unmake another), through the project's overrides. Nothing is written to disk here."""
     result = FixResult()
     for _ in range(MAX_PASSES):
-        findings = run_checks(project, select=select, ignore=ignore)
         # What a root cause explains is judged again once it is fixed (a pin chosen against a
         # global Flask would be wrong for the project): only the findings shown are fixed.
-        grouped = group_by_cause(findings, project, select=select, ignore=ignore)
-        findings = [f for f in grouped if f.cause is None]
+        findings = analyze(project, select=select, ignore=ignore).shown
         fixes = compatible_safe_fixes(findings)
         if not fixes:
             break

@@ -2,26 +2,13 @@
 
 from __future__ import annotations
 
-import enum
 from dataclasses import dataclass, field
 from typing import Any
 
+from .catalog import RULES
+from .severity import Severity
 
-class Severity(enum.IntEnum):
-    """Ordered like LSP's DiagnosticSeverity so front ends can map by value."""
-
-    ERROR = 1
-    WARNING = 2
-    INFORMATION = 3
-    HINT = 4
-
-    @property
-    def label(self) -> str:
-        return self.name.lower()
-
-    @classmethod
-    def parse(cls, text: str) -> Severity:
-        return cls[text.strip().upper()]
+__all__ = ["Finding", "Fix", "FixCommand", "Position", "Range", "Severity", "TextEdit"]
 
 
 @dataclass(frozen=True, order=True)
@@ -92,8 +79,6 @@ class Finding:
 
     @property
     def name(self) -> str:
-        from .catalog import RULES
-
         return RULES[self.rule].name
 
     def sort_key(self) -> tuple[str, int, int, str]:

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .file_kinds import is_project_file
 from .source import PythonModule, SourceText
 
 MAX_FILE_SIZE = 1_000_000
@@ -40,57 +41,6 @@ IGNORED_DIRS = frozenset(
         ".cache",
     }
 )
-
-#: Files (besides *.py) that can say how the app is installed, configured or started.
-PROJECT_FILE_NAMES = frozenset(
-    {
-        "pyproject.toml",
-        "setup.cfg",
-        "setup.py",
-        "Pipfile",
-        "Procfile",
-        "gunicorn.conf.py",
-        ".flaskenv",
-        ".env",
-        "uwsgi.ini",
-        "app.yaml",
-        "render.yaml",
-        "app.json",
-        "launch.json",
-        "runtime.txt",
-        ".python-version",
-        "poetry.lock",
-        "uv.lock",
-        "environment.yml",
-    }
-)
-PROJECT_FILE_GLOBS = (
-    "requirements*.txt",
-    "requirements*.in",
-    "*-requirements.txt",  # dev-requirements.txt, test-requirements.txt
-    "*_requirements.txt",
-    "constraints*.txt",
-    "Dockerfile*",
-    "*.dockerfile",
-    "docker-compose*.yml",
-    "docker-compose*.yaml",
-    "compose*.yml",
-    "compose*.yaml",
-    "*.service",
-    "*.ini",
-    "Procfile.*",
-    "*.sh",
-)
-
-
-def is_project_file(relpath: str) -> bool:
-    """True for files the engine reads: Python modules and deploy/config files."""
-    name = relpath.rsplit("/", 1)[-1]
-    if name.endswith(".py") or name in PROJECT_FILE_NAMES:
-        return True
-    if relpath.startswith("requirements/") and name.endswith((".txt", ".in")):
-        return True
-    return any(fnmatch.fnmatchcase(name, pattern) for pattern in PROJECT_FILE_GLOBS)
 
 
 def _symlink_note(path: str) -> str:

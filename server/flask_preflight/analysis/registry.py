@@ -1,13 +1,18 @@
-"""The check registry: checks declare the rules they report, and run_checks runs them."""
+"""The check registry: checks declare the rules they report (`module_check`,
+`project_check`), report through `finding()`, and `run_checks` runs the registered ones.
+
+This module never imports the checks (they import it): the package's `__init__` loads them
+through `engine.py`, so importing anything from `flask_preflight.analysis` registers them.
+Front ends call `analyze()` (engine.py), not `run_checks`."""
 
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass, replace
-from typing import Callable, Optional
+from typing import Any, Callable, Optional
 
 from .catalog import RULES
-from .model import Finding, Severity
+from .model import Finding, Fix, Range, Severity
 from .project import Project
 from .source import PythonModule
 
@@ -52,9 +57,21 @@ def project_check(*rules: str) -> Callable[[ProjectCheckFn], ProjectCheckFn]:
     return _register(rules, per_module=False)  # type: ignore[return-value]
 
 
-def _load_checks() -> None:
-    # Importing the package registers every check module exactly once.
-    from . import checks  # noqa: F401
+def finding(
+    rule: str,
+    path: str,
+    range: Range,
+    message: str,
+    *fixes: Fix,
+    data: dict[str, Any] | None = None,
+) -> Finding:
+    """A finding of `rule` at its catalog severity (settings may override it at run time).
+
+    The message says what will happen at run time and what to do; `data` carries what a fix
+    or a hover needs later (it travels in the diagnostic)."""
+    if rule not in RULES:
+        raise ValueError(f"unknown rule id {rule!r}")
+    return Finding(rule, RULES[rule].severity, path, range, message, fixes, dict(data or {}))
 
 
 def run_checks(
@@ -74,7 +91,6 @@ def run_checks(
     and the others still run; each error recorded during this run is also passed to
     `on_error`.
     """
-    _load_checks()
     severities = severities or {}
 
     def wanted(rule: str) -> bool:

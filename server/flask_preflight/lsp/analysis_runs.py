@@ -3,8 +3,7 @@ and turn findings into LSP diagnostics for the versions they were computed from.
 
 from __future__ import annotations
 
-import traceback
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -12,16 +11,15 @@ from lsprotocol import types
 from pygls.uris import from_fs_path
 from pygls.workspace.position_codec import PositionCodec
 
-from ..analysis.causes import group_by_cause, is_headline
-from ..analysis.flask_apps import find_flask_apps
-from ..analysis.installed_elsewhere import annotate_installed_elsewhere
+from ..analysis.causes import is_headline
+from ..analysis.engine import analyze
+from ..analysis.interpreters import Interpreter
 from ..analysis.model import Finding
 from ..analysis.project import Project
-from ..analysis.registry import run_checks
 from .conversions import MAX_RELATED_INFORMATION, ClientLines, to_diagnostic
-from .folders import AppLens, ChosenInterpreter, choose_interpreter_for
+from .folders import AppLens, choose_interpreter_for
 from .settings import FolderSettings, InterpreterHint
-from .status import environment_summary, environment_watch_paths
+from .status import environment_summary
 
 
 @dataclass
@@ -54,7 +52,7 @@ class RunResult:
     covered: set[str] | None  # files whose diagnostics this run recomputed (None: all)
     diagnostics: dict[str, list[types.Diagnostic]]
     lenses: dict[str, list[AppLens]]
-    chosen: ChosenInterpreter
+    chosen: Interpreter
     errors: list[tuple[str, str]] = field(default_factory=list)
     environment: dict[str, Any] = field(default_factory=dict)
     watch_paths: tuple[str, ...] = ()
@@ -73,7 +71,7 @@ class RunResult:
 DEFERRED_RULES = frozenset({"DEP009"})
 
 
-def _build_project(batch: Batch, previous: Project | None) -> tuple[Project, ChosenInterpreter]:
+def _build_project(batch: Batch, previous: Project | None) -> tuple[Project, Interpreter]:
     chosen = choose_interpreter_for(batch.root, batch.hint, batch.settings.python)
     project = Project(
         batch.root,
@@ -86,7 +84,7 @@ def _build_project(batch: Batch, previous: Project | None) -> tuple[Project, Cho
             "devServerPort": batch.settings.dev_server_port,
             "gunicornPort": batch.settings.gunicorn_port,
             "interpreter_source": chosen.source,
-            "interpreter_reason": chosen.how_chosen,
+            "interpreter_reason": chosen.reason,
         },
     )
     if previous is not None:
@@ -97,7 +95,7 @@ def _build_project(batch: Batch, previous: Project | None) -> tuple[Project, Cho
 
 def run_batch(
     project: Project | None,
-    chosen: ChosenInterpreter | None,
+    chosen: Interpreter | None,
     batch: Batch,
     codec: PositionCodec,
 ) -> RunResult:
@@ -121,25 +119,26 @@ def run_batch(
         # findings land); saving or a file event re-checks everything.
         covered = {p for p in batch.texts if p.endswith(".py")}
         covered |= {p for p in project.files() if not p.endswith(".py")}
-    errors: list[tuple[str, str]] = []
     deferred = frozenset() if batch.only is not None else DEFERRED_RULES
     if covered is not None and batch.headline_path is not None:
         covered.add(batch.headline_path)  # the headline is recomputed with what it explains
-    findings = run_checks(
+    analysis = analyze(
         project,
         severities=dict(batch.settings.rules),
         paths=covered,
         select=batch.only,
         ignore=deferred,
+        app_paths=sorted(batch.lens_paths) if batch.only is None else (),
+        # A run that recomputed only some files carries over what the previous run folded in
+        # the others, so the headline still counts and links everything it explains.
+        carried=[f for f in batch.folded if covered is not None and f.path not in covered],
+        group_causes=batch.only is None,
     )
-    try:
-        findings = annotate_installed_elsewhere(findings, project)
-    except Exception as error:
-        project.record_error("looking for packages installed elsewhere", error)
-    if batch.only is None:
-        findings, folded = _group_by_cause(project, batch, findings, covered)
-    else:
-        folded = list(batch.folded)  # a follow-up of a few rules leaves the root cause as it was
+    findings = analysis.shown
+    if covered is not None:
+        findings = [f for f in findings if f.path in covered]
+    # A follow-up of a few rules leaves the root cause as it was.
+    folded = analysis.folded if batch.only is None else list(batch.folded)
     lines: dict[str, ClientLines] = {}
 
     def lines_of(path: str) -> ClientLines:
@@ -160,38 +159,20 @@ def run_batch(
             to_diagnostic(finding, lines_of, version, related)
         )
 
-    lenses: dict[str, list[AppLens]] = {}
-    for path in batch.lens_paths if batch.only is None else ():
-        try:
-            apps = find_flask_apps(project, path)
-        except Exception:
-            errors.append((f"finding the apps of {path}", traceback.format_exc()))
-            continue
-        lenses[path] = [
-            AppLens(app.line, app.name, app.kind)
-            for app in (apps.apps if apps else [])
-            if app.via != "import"
-        ]
-    try:
-        environment = environment_summary(project, chosen.how_chosen)
-        watched = tuple(environment_watch_paths(project))
-    except Exception:
-        errors.append(("reading the environment", traceback.format_exc()))
-        environment = {"path": chosen.path, "state": "no-interpreter"}
-        watched = ()
-    # Internal errors recorded by the checks and parsers (and by earlier requests on this
-    # project): each is reported once, then forgotten.
-    errors.extend((e.where, e.detail) for e in project.errors)
-    project.errors.clear()
+    lenses = {
+        path: [AppLens(app.line, app.name, app.kind) for app in apps if app.via != "import"]
+        for path, apps in analysis.apps.items()
+    }
+    project.errors.clear()  # each internal error is reported once (in this run's result)
     return RunResult(
         project,
         covered,
         diagnostics,
         lenses,
         chosen,
-        errors,
-        environment,
-        watched,
+        [(error.where, error.detail) for error in analysis.errors],
+        environment_summary(analysis.environment, chosen.reason, analysis.venvs),
+        analysis.watch_paths,
         file_count=len(project.files()),
         folded=tuple(folded),
         headline_path=headline_path,
@@ -202,22 +183,3 @@ def run_batch(
 
 def uri_in(root: Path, path: str) -> str:
     return from_fs_path(str(root.joinpath(*path.split("/")))) or ""
-
-
-def _group_by_cause(
-    project: Project, batch: Batch, findings: list[Finding], covered: set[str] | None
-) -> tuple[list[Finding], list[Finding]]:
-    """(what to publish, what is folded under the headline). A run that recomputed only some
-    files carries over what the previous run folded in the others, so the headline still
-    counts and links everything it explains."""
-    carried = [
-        replace(f, cause=None)
-        for f in batch.folded
-        if covered is not None and f.path not in covered
-    ]
-    # Root causes first (this call moves into the engine's single door).
-    grouped = group_by_cause([*findings, *carried], project, severities=dict(batch.settings.rules))
-    shown = [f for f in grouped if f.cause is None]
-    if covered is not None:
-        shown = [f for f in shown if f.path in covered]
-    return shown, [f for f in grouped if f.cause is not None]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from lsprotocol import types
 
@@ -10,7 +11,9 @@ from ..analysis.edits import compatible_safe_fixes
 from ..analysis.model import Finding, Fix
 from .conversions import as_finding, diagnostic_fixes, lsp_range, ours
 from .folders import Folder
-from .server import PreflightServer
+
+if TYPE_CHECKING:
+    from .server import PreflightServer
 
 FIX_ALL = "source.fixAll.flaskPreflight"
 

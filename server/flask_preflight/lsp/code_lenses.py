@@ -3,10 +3,14 @@ production server (the client runs `flaskPreflight.runApp`)."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from lsprotocol import types
 
 from ..analysis.run_commands import production_server
-from .server import PreflightServer
+
+if TYPE_CHECKING:
+    from .server import PreflightServer
 
 RUN_APP = "flaskPreflight.runApp"
 _PRODUCTION_TITLES = {

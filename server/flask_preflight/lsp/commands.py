@@ -9,6 +9,9 @@ from typing import Any
 from pygls.exceptions import JsonRpcException
 
 from ..analysis.run_commands import RunCommandError, build_run_command
+
+# Imported at run time, unlike in the other feature modules: pygls reads a command handler's
+# type hints to convert its arguments. No cycle: the server never imports its features.
 from .server import PreflightServer
 
 GET_RUN_COMMAND = "flaskPreflight.getRunCommand"

@@ -1,16 +1,15 @@
-"""Registers every LSP feature on the server: lifecycle, document sync, settings, and the
-feature modules (code actions, code lenses, commands, hovers, watched files)."""
+"""Lifecycle, document sync, settings and the interpreter notification (the other feature
+modules register themselves; lsp/setup.py wires them all)."""
 
 from __future__ import annotations
 
 import asyncio
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from lsprotocol import types
 
-from . import code_actions, code_lenses, commands, hovers, terminal_runs, watching
-from .server import PreflightServer
+from . import watching
 from .settings import (
     SECTION,
     parse_init_options,
@@ -18,6 +17,9 @@ from .settings import (
     parse_settings,
     plain_json,
 )
+
+if TYPE_CHECKING:
+    from .server import PreflightServer
 
 SET_INTERPRETER = "flaskPreflight/setInterpreter"
 
@@ -138,12 +140,15 @@ def register(server: PreflightServer) -> None:
         if hint is None:
             return
         folder_uri = raw.get("folderUri")
+        # `reread`: read the environment again even if the choice is the same (the editor
+        # just created or filled a venv).
+        reread = raw.get("reread") is True
         for folder in ls.folders.values():
             if folder_uri and folder.uri.rstrip("/") != str(folder_uri).rstrip("/"):
                 continue
-            if folder.hint != hint:
+            if reread or folder.hint != hint:
                 folder.hint = hint
-                folder.rebuild = True
+                folder.rebuild = folder.full = True
                 ls.schedule(folder)
         watching.schedule_reregistration(ls)
 
@@ -152,10 +157,3 @@ def register(server: PreflightServer) -> None:
         for task in ls._tasks.values():
             task.cancel()
         ls.analysis_thread.shutdown(wait=False, cancel_futures=True)
-
-    code_actions.register(server)
-    code_lenses.register(server)
-    commands.register(server)
-    hovers.register(server)
-    terminal_runs.register(server)
-    watching.register(server)

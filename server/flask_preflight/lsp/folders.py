@@ -10,7 +10,7 @@ from typing import Any
 from lsprotocol import types
 from pygls.uris import from_fs_path, to_fs_path
 
-from ..analysis.environment import choose_project_interpreter
+from ..analysis.interpreters import Interpreter, Selection, choose_interpreter
 from ..analysis.model import Finding
 from ..analysis.project import Project
 from .settings import FolderSettings, InterpreterHint
@@ -23,36 +23,17 @@ class OpenDocument:
     version: int | None
 
 
-@dataclass(frozen=True)
-class ChosenInterpreter:
-    path: str | None
-    source: str  # "explicit" or "auto"
-    how_chosen: str
-
-
 def choose_interpreter_for(
     root: Path, hint: InterpreterHint | None, setting: str | None
-) -> ChosenInterpreter:
-    """The editor's explicit choice, else the `python` setting, else the editor's automatic
-    choice, else what the CLI would pick ($VIRTUAL_ENV, the project's venv, PATH).
+) -> Interpreter:
+    """The folder's interpreter, by the one documented order (analysis/interpreters.py):
+    setting > the editor's selection > $VIRTUAL_ENV > project venv > PATH.
 
-    Runs on the analysis thread: the last step scans the folder for venvs."""
-    if hint is not None and hint.path and hint.source == "explicit":
-        return ChosenInterpreter(hint.path, "explicit", "selected in the editor")
-    if setting:
-        return ChosenInterpreter(setting, "explicit", "the flaskPreflight.python setting")
+    Runs on the analysis thread: the last steps list the folder and search PATH."""
+    selection = None
     if hint is not None and hint.path:
-        return ChosenInterpreter(hint.path, "auto", _automatic_reason(root, hint.path))
-    chosen = choose_project_interpreter(root)
-    return ChosenInterpreter(chosen.path, chosen.source, chosen.reason)
-
-
-def _automatic_reason(root: Path, path: str) -> str:
-    # The editor picks automatically either the project's own venv or a Python on PATH.
-    inside = relpath_in(root, path)
-    if inside is not None:
-        return f"the project's virtualenv `{inside.split('/')[0]}`, picked automatically"
-    return "the Python found on PATH, picked automatically (no project virtualenv)"
+        selection = Selection(hint.path, "explicit" if hint.source == "explicit" else "auto")
+    return choose_interpreter(root, setting=setting, selection=selection)
 
 
 @dataclass
@@ -82,7 +63,7 @@ class Folder:
     hint: InterpreterHint | None = None
     loose: bool = False  # a folder made up for a file outside every workspace folder
     project: Project | None = None
-    chosen: ChosenInterpreter | None = None
+    chosen: Interpreter | None = None
     watch_paths: tuple[str, ...] = ()
     open: dict[str, OpenDocument] = field(default_factory=dict)
     # Work waiting for the analysis thread (filled on the event loop).

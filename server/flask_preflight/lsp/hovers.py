@@ -4,14 +4,16 @@ entry-point target), with positions converted to the client's encoding."""
 from __future__ import annotations
 
 import asyncio
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from lsprotocol import types
 
 from ..analysis.explanations import explain_at
 from ..analysis.project import Project
 from .conversions import ClientLines
-from .server import PreflightServer
+
+if TYPE_CHECKING:
+    from .server import PreflightServer
 
 
 def hover_text(

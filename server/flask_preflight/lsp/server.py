@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
-import sys
 import time
 import traceback
 import uuid
@@ -22,6 +21,7 @@ from .analysis_runs import DEFERRED_RULES, Batch, RunResult, run_batch
 from .folders import Folder, OpenDocument, Published, folder_root, relpath_in
 from .settings import FolderSettings, InitOptions, parse_settings
 from .status import STATUS_METHOD, count_by_severity, status_params
+from .watching import schedule_reregistration
 
 logger = logging.getLogger(__name__)
 
@@ -315,8 +315,6 @@ class PreflightServer(LanguageServer):
         folder.folded, folder.headline_path = result.folded, result.headline_path
         if result.watch_paths != folder.watch_paths:
             folder.watch_paths = result.watch_paths
-            from .watching import schedule_reregistration
-
             schedule_reregistration(self)
         for where, detail in result.errors:
             self.log(
@@ -450,22 +448,3 @@ class PreflightServer(LanguageServer):
         folder.settings = settings
         folder.rebuild = True
         self.schedule(folder)
-
-
-def create_server() -> PreflightServer:
-    from . import features
-
-    server = PreflightServer()
-    features.register(server)
-    return server
-
-
-def start_stdio(server: PreflightServer | None = None) -> None:
-    """Serve LSP on stdin/stdout; anything else printing to stdout goes to stderr instead."""
-    logging.basicConfig(
-        level=logging.WARNING, stream=sys.stderr, format="flask-preflight %(levelname)s %(message)s"
-    )
-    stdin, stdout = sys.stdin.buffer, sys.stdout.buffer
-    sys.stdout = sys.stderr
-    server = server or create_server()
-    server.start_io(stdin, stdout)

@@ -2,29 +2,26 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from lsprotocol import types
-
-from ..analysis import environment
-from ..analysis.project import Project
 
 STATUS_METHOD = "flaskPreflight/status"
 _LABELS = {1: "error", 2: "warning", 3: "information", 4: "hint"}
 
 
-def environment_summary(project: Project, how_chosen: str) -> dict[str, Any]:
-    summary = dict(environment.environment_summary(project))
+def environment_summary(
+    summary: dict[str, Any], how_chosen: str, venvs: Sequence[str] = ()
+) -> dict[str, Any]:
+    """The engine's interpreter summary for the status notification: the server's choice
+    (`path`, `source`, `how_chosen`) is what the client uses; `project_venvs` (absolute,
+    best first) is what it offers when the user selects a project venv."""
+    summary = dict(summary)
     if not summary.get("how_chosen"):
         summary["how_chosen"] = how_chosen
+    summary["project_venvs"] = list(venvs)
     return summary
-
-
-def environment_watch_paths(project: Project) -> list[str]:
-    """Site-packages directories and pyvenv.cfg of the project's interpreter."""
-    env = environment.project_environment(project)
-    return [] if env is None else [str(path) for path in environment.watch_paths(env)]
 
 
 def count_by_severity(diagnostics: Iterable[types.Diagnostic]) -> dict[str, int]:

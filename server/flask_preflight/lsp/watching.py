@@ -5,23 +5,23 @@ from __future__ import annotations
 
 import os
 import uuid
+from typing import TYPE_CHECKING
 
 from lsprotocol import types
 from pygls.uris import from_fs_path, to_fs_path
 
-from ..analysis.project import PROJECT_FILE_GLOBS, PROJECT_FILE_NAMES, is_project_file
+from ..analysis.file_kinds import is_project_file, watcher_globs
 from .folders import relpath_in
-from .server import PreflightServer
+
+if TYPE_CHECKING:
+    from .server import PreflightServer
 
 REGISTRATION_ID = "flask-preflight-watched-files"
 
 
 def project_globs() -> list[str]:
-    names = sorted(PROJECT_FILE_NAMES)
-    globs = ["**/*.py", "**/{" + ",".join(names) + "}", "**/requirements/*.{txt,in}"]
-    globs += [f"**/{pattern}" for pattern in PROJECT_FILE_GLOBS]
-    globs.append("**/pyvenv.cfg")
-    return globs
+    """The file kinds' globs (analysis/file_kinds.py) and every venv's pyvenv.cfg."""
+    return [*watcher_globs(), "**/pyvenv.cfg"]
 
 
 def _outside_pattern(path: str) -> tuple[str, str]:
@@ -71,6 +71,7 @@ async def register_watchers(ls: PreflightServer) -> None:
         if ls.watching is not None and ls.watching[1] == outside:
             return
         previous = ls.watching[0] if ls.watching is not None else None
+        previously_outside = ls.watching[1] if ls.watching is not None else []
         registration_id = f"{REGISTRATION_ID}-{uuid.uuid4().hex[:8]}"
         options = types.DidChangeWatchedFilesRegistrationOptions(watchers=watchers)
         registration = types.Registration(
@@ -89,6 +90,13 @@ async def register_watchers(ls: PreflightServer) -> None:
             await ls.client_unregister_capability_async(
                 types.UnregistrationParams(unregisterations=[gone])
             )
+        if previously_outside:
+            # The environment moved (e.g. a venv just created, pip still installing into it):
+            # what changed in its site-packages before these watchers existed sent no event.
+            # Read it once more now that every later change will.
+            for folder in ls.folders.values():
+                folder.rebuild = folder.full = True
+                ls.schedule(folder)
 
 
 def schedule_reregistration(ls: PreflightServer) -> None:

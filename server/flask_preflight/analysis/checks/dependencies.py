@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 import json
 import posixpath
+import re
 import sys
 from collections.abc import Iterator
 from functools import cache
@@ -660,6 +661,15 @@ class _AppFlow:
         return name in self.module_apps
 
 
+_REMOVED_API_NAMES = re.compile(
+    r"\b(" + "|".join(sorted({re.escape(api.name) for api in REMOVED_FLASK_APIS})) + r")\b"
+)
+
+
+def _removed_api_names(text: str) -> set[str]:
+    return set(_REMOVED_API_NAMES.findall(text))
+
+
 @module_check("DEP006")
 def check_removed_flask_apis(project: Project, module: PythonModule) -> Iterator[Finding]:
     env = project_environment(project)
@@ -669,7 +679,12 @@ def check_removed_flask_apis(project: Project, module: PythonModule) -> Iterator
     if "flask" not in module.text:
         return
     installed: Version = flask.parsed_version
-    removed = [api for api in REMOVED_FLASK_APIS if installed >= api.removed_version]
+    # Every match below is on the API's name as a whole word: a module whose text has none
+    # of them is not walked (the walk costs more than parsing the module).
+    named = _removed_api_names(module.text)
+    removed = [
+        api for api in REMOVED_FLASK_APIS if installed >= api.removed_version and api.name in named
+    ]
     if not removed:
         return
     found = find_flask_apps(project, module.path)

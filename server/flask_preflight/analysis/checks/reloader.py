@@ -5,11 +5,10 @@ from __future__ import annotations
 import ast
 from collections.abc import Iterator
 
-from ..catalog import RULES
 from ..flask_apps import RunCall, find_flask_apps, walk_import_time
 from ..model import Finding, Fix, TextEdit
 from ..project import Project
-from ..registry import module_check
+from ..registry import finding, module_check
 from ..source import PythonModule
 
 #: Constructors whose objects start background work with `.start()`.
@@ -98,9 +97,8 @@ def check_reloader_side_effects(project: Project, module: PythonModule) -> Itera
         what = _side_effect(stmt, startables, sockets)
         if what is None:
             continue
-        yield Finding(
+        yield finding(
             "APP007",
-            RULES["APP007"].severity,
             module.path,
             module.range_of(stmt),
             f"{what} at import time, and app.run() has the reloader on (line "
@@ -108,7 +106,7 @@ def check_reloader_side_effects(project: Project, module: PythonModule) -> Itera
             "server process, so this happens twice (jobs fire twice; a second bind fails with "
             "'Address already in use'). Start it inside a function the app calls, or turn the "
             "reloader off.",
-            (fix,) if fix is not None else (),
+            *((fix,) if fix is not None else ()),
         )
 
 

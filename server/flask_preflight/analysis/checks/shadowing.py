@@ -11,10 +11,9 @@ if sys.version_info >= (3, 11):
 else:
     import tomli as tomllib  # type: ignore[no-redef,import-not-found,unused-ignore]
 
-from ..catalog import RULES
 from ..model import Finding, Fix, Range
 from ..project import Project
-from ..registry import project_check
+from ..registry import finding, project_check
 
 #: Packages a Flask app (or its server) imports at start, and a name they export that the
 #: import error will mention.
@@ -82,14 +81,13 @@ def check_shadowing_modules(project: Project) -> Iterator[Finding]:
         if not is_dir:
             new_path = _free_name(project, package_dir, stem)
             fixes = (Fix(f"Rename to {posixpath.basename(new_path)}", rename=(path, new_path)),)
-        yield Finding(
+        yield finding(
             "APP006",
-            RULES["APP006"].severity,
             path,
             first_line,
             f"This {kind} is named `{stem}`, so `import {stem}` from this folder loads it "
             f"instead of the installed package: the app fails at start with `ImportError: "
             f"cannot import name '{export}' from '{stem}'` (or from a partially initialized "
             f"module). Rename the {kind}.",
-            fixes,
+            *fixes,
         )

@@ -12,27 +12,18 @@ import posixpath
 from dataclasses import replace
 from typing import Any
 
-from ..model import Range
+from ..file_kinds import reader_for
 from ..project import Project
 from .app_targets import app_targets
-from .app_yaml import app_yaml_declarations
-from .compose import ComposeProblem, compose_declarations, is_compose_file
 from .declarations import Declaration
 from .discovery import project_apps
-from .dockerfile import dockerfile_declarations, is_dockerfile
-from .dotenv_files import DOTENV_NAMES, dotenv_declarations
 from .gunicorn_conf import GunicornConfig, read_gunicorn_config
 from .import_chain import missing_import
-from .launch_json import is_launch_json, launch_declarations
 from .problems import DeclarationProblem
-from .procfile import is_procfile, procfile_declarations
-from .render_yaml import render_declarations
 from .resolve import Verdict, failed, resolve, search_path
-from .scripts import standalone_script_declarations
-from .systemd import project_dir_for, systemd_declarations
+from .systemd import project_dir_for
 from .target_fixes import target_fixes
 from .templates import is_template, placeholder_in
-from .uwsgi_ini import uwsgi_ini_declarations
 
 __all__ = [
     "Declaration",
@@ -50,36 +41,8 @@ __all__ = [
 def _read_file(
     project: Project, path: str, problems: list[DeclarationProblem]
 ) -> list[Declaration]:
-    name = posixpath.basename(path)
-    if is_procfile(path):
-        return procfile_declarations(project, path)
-    if is_dockerfile(path):
-        return dockerfile_declarations(project, path)
-    if is_compose_file(path):
-        try:
-            return compose_declarations(project, path)
-        except ComposeProblem as error:
-            problems.append(
-                DeclarationProblem(path, Range.line_start(error.line), "unknown", str(error))
-            )
-            return []
-    if name.endswith(".ini"):
-        return uwsgi_ini_declarations(
-            project, path, problems, lambda p: project_dir_for(project, p, posixpath.dirname(path))
-        )
-    if name in DOTENV_NAMES:
-        return dotenv_declarations(project, path)
-    if is_launch_json(path):
-        return launch_declarations(project, path, problems)
-    if name.endswith(".service"):
-        return systemd_declarations(project, path)
-    if name == "app.yaml":
-        return app_yaml_declarations(project, path, problems)
-    if name == "render.yaml":
-        return render_declarations(project, path, problems)
-    if name.endswith(".sh"):
-        return standalone_script_declarations(project, path)
-    return []
+    reader = reader_for(path)  # the file-kinds table names each format's reader
+    return [] if reader is None else reader(project, path, problems)
 
 
 def gunicorn_config_for(project: Project, declaration: Declaration) -> GunicornConfig | None:
