@@ -434,3 +434,57 @@ def test_a_star_import_of_a_package_reaches_the_submodules_in_its_all(tmp_path: 
     scope = app_scope(Project(root))
     assert "web/views/base.py" in scope.app
     assert "web/views/unlisted.py" not in scope.app
+
+
+def test_a_requirement_whose_marker_does_not_hold_is_not_missing(tmp_path: Path) -> None:
+    """`enum34; python_version < '3.4'` is not for this Python: the requirements are
+    installed, so an undeclared test import is sent to the dev requirements, not told to wait
+    for an install."""
+    root = write_tree(
+        tmp_path,
+        {
+            "requirements.txt": "flask\nenum34; python_version < '3.4'\n",
+            "requirements-dev.txt": "pytest\n",
+            "app.py": "from flask import Flask\napp = Flask(__name__)\n",
+            "tests/test_app.py": "import responses_lib_nobody_has\n",
+        },
+    )
+    [finding] = findings(root, "DEP005")
+    assert "not installed yet" not in finding.message, finding.message
+    assert "requirements-dev.txt (not to the app's requirements)" in finding.message
+    # And a requirement whose marker holds and is missing is what the wait is for.
+    (root / "requirements.txt").write_text("flask\nenum34; python_version >= '3.4'\n")
+    [finding] = findings(root, "DEP005")
+    assert "the requirements are not installed yet" in finding.message
+
+
+def test_a_dev_package_imported_only_on_a_debug_path_stays_a_dev_requirement(
+    tmp_path: Path,
+) -> None:
+    """The app imports a debug toolbar only when FLASK_DEBUG is set: it starts without it in
+    production, so the advice is to install the dev requirements, never to move the toolbar
+    into the runtime requirements."""
+    app = (
+        "import os\nfrom flask import Flask\n\n\ndef create_app():\n"
+        "    app = Flask(__name__)\n"
+        "    if os.environ.get('FLASK_DEBUG'):\n"
+        "        from flask_debugtoolbar import DebugToolbarExtension\n"
+        "        DebugToolbarExtension(app)\n"
+        "    return app\n"
+    )
+    files = {
+        "requirements.txt": "flask\n",
+        "requirements-dev.txt": "flask-debugtoolbar\n",
+        "shop.py": app,
+        "wsgi.py": "from shop import create_app\napp = create_app()\n",
+    }
+    root = write_tree(tmp_path, files)
+    [finding] = findings(root, "DEP005")
+    assert finding.severity != Severity.ERROR
+    assert "install the dev requirements" in finding.message, finding.message
+    assert "add it to requirements.txt" not in finding.message
+    # At module level the app needs it to start: then it belongs in the runtime requirements.
+    (root / "shop.py").write_text("from flask_debugtoolbar import DebugToolbarExtension\n" + app)
+    [finding] = findings(root, "DEP005")
+    assert finding.severity == Severity.ERROR
+    assert "which a production install does not read: add it to requirements.txt" in finding.message

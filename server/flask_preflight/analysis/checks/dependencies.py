@@ -450,9 +450,14 @@ def _dep005_advice(
     dist: str,
     found: DeclaredRequirement | None,
     declared: DeclaredRequirements,
+    *,
+    on_path: bool = False,
 ) -> tuple[str, tuple[Fix, ...]]:
+    """What to do about a missing module. `on_path`: no site imports it at module level (a
+    dev-only path such as `if FLASK_DEBUG:` importing a dev requirement stays a dev one)."""
     installable = found is not None and found.kind == "requirements"
-    if found is not None and (found.scope == "runtime" or scope not in ("app", "unknown")):
+    keep_scope = found is not None and (on_path or scope not in ("app", "unknown"))
+    if found is not None and (found.scope == "runtime" or keep_scope):
         where = f"{found.path}" + (f" ({found.group})" if found.group else "")
         if found.scope == "runtime":
             advice = f"`{dist}` is declared in {where} but not installed: install the requirements."
@@ -472,7 +477,11 @@ def _dep005_advice(
             + f", which a production install does not read: add it to {main}.",
             (),
         )
-    if any(env.get(r.name) is None for r in declared.primary() if r.kind != "constraint"):
+    if any(
+        env.get(r.name) is None and env.marker_applies(r.requirement.marker)
+        for r in declared.primary()
+        if r.kind != "constraint"
+    ):
         # it often comes with one of them (Flask with Flask-Dance, alembic with Flask-Migrate)
         return (
             f"It is not declared, and the requirements are not installed yet: install them "
@@ -537,7 +546,11 @@ def check_imports(project: Project) -> Iterator[Finding]:
         _, first_path, first_scope, site = sites[0]
         files = len({entry[1] for entry in sites})
         dist, found = _declaration(top, declared)
-        advice, fixes = _dep005_advice(project, env, first_scope, top, dist, found, declared)
+        # Every site conditional (in a function, behind a flag): the app starts without it.
+        on_path = all(entry[3].context != "module" for entry in sites)
+        advice, fixes = _dep005_advice(
+            project, env, first_scope, top, dist, found, declared, on_path=on_path
+        )
         where = f" (imported in {files} files)" if files > 1 else ""
         yield Finding(
             "DEP005",
