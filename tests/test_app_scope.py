@@ -488,3 +488,19 @@ def test_a_dev_package_imported_only_on_a_debug_path_stays_a_dev_requirement(
     [finding] = findings(root, "DEP005")
     assert finding.severity == Severity.ERROR
     assert "which a production install does not read: add it to requirements.txt" in finding.message
+
+
+def test_a_test_import_is_found_under_its_distribution_name(tmp_path: Path) -> None:
+    """`import factory` is provided by factory-boy: declared in the dev requirements, it is
+    "install the dev requirements", not "not declared"."""
+    root = write_tree(
+        tmp_path,
+        {
+            "requirements.txt": "flask\n",
+            "requirements-dev.txt": "factory-boy\n",
+            "app.py": "from flask import Flask\napp = Flask(__name__)\n",
+            "tests/factories.py": "import factory\n",
+        },
+    )
+    [finding] = findings(root, "DEP005")
+    assert "`factory-boy` is declared in requirements-dev.txt" in finding.message, finding.message

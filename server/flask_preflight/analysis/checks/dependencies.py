@@ -54,6 +54,7 @@ IMPORT_TO_DISTRIBUTION = {
     "docx": "python-docx",
     "slugify": "python-slugify",
     "multipart": "python-multipart",
+    "factory": "factory-boy",
     "google": "google-api-core",
     "flask_sqlalchemy": "Flask-SQLAlchemy",
     "flask_login": "Flask-Login",
