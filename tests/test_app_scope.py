@@ -504,3 +504,27 @@ def test_a_test_import_is_found_under_its_distribution_name(tmp_path: Path) -> N
     )
     [finding] = findings(root, "DEP005")
     assert "`factory-boy` is declared in requirements-dev.txt" in finding.message, finding.message
+
+
+def test_a_subfolder_with_its_own_requirements_is_another_environment(tmp_path: Path) -> None:
+    """A tool under contrib/ with its own requirements.txt (its Dockerfile installs that
+    file) is not judged against the app's interpreter: a hint naming its file, never "the app
+    fails at start"."""
+    files = {
+        "requirements.txt": "flask\n",
+        "app.py": "from flask import Flask\napp = Flask(__name__)\n",
+        "contrib/tool/requirements.txt": "some-tool-only-dependency\n",
+        "contrib/tool/main.py": "import some_tool_only_dependency\n",
+        "contrib/tool/Dockerfile": "FROM python:3.12\nCOPY . .\n"
+        "RUN pip install -r requirements.txt\nCMD [\"python\", \"main.py\"]\n",
+    }
+    root = write_tree(tmp_path, files)
+    [finding] = findings(root, "DEP005")
+    assert finding.severity == Severity.HINT
+    assert "contrib/tool/ has an environment of its own" in finding.message
+    assert "contrib/tool/requirements.txt" in finding.message
+    # Not declared there: the usual judgement (started by its Dockerfile, so app code).
+    (root / "contrib/tool/requirements.txt").write_text("something-else\n")
+    [finding] = findings(root, "DEP005")
+    assert "environment of its own" not in finding.message
+    assert finding.severity == Severity.ERROR

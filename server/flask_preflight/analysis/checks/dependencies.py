@@ -511,6 +511,50 @@ def _site_data(project: Project, path: str, scope: str, site: ImportSite) -> dic
     }
 
 
+def _nested_requirements(project: Project, path: str) -> str | None:
+    """The requirements.txt of the nearest folder holding `path`, below the root: a part of
+    the project with an environment of its own (a tool's Dockerfile installs it there)."""
+    folder = posixpath.dirname(path)
+    while folder:
+        candidate = f"{folder}/requirements.txt"
+        if project.exists(candidate):
+            return candidate
+        folder = posixpath.dirname(folder)
+    return None
+
+
+def _declared_in_file(project: Project, relpath: str, names: set[str]) -> bool:
+    """Whether a requirements file names one of `names` (canonical), read line by line."""
+    text = project.read_text(relpath) or ""
+    for line in text.splitlines():
+        line = line.split(" #", 1)[0].strip()
+        if not line or line.startswith(("#", "-")):
+            continue
+        try:
+            if canonicalize_name(Requirement(line).name) in names:
+                return True
+        except InvalidRequirement:
+            continue
+    return False
+
+
+def _own_environment(
+    project: Project, top: str, dist: str, paths: list[str], declared: DeclaredRequirements
+) -> str | None:
+    """When the root declares its requirements and every importing file lies in a subfolder
+    whose own requirements.txt declares the package: that file (judged against this
+    interpreter, it would be another environment's package)."""
+    if not declared.primary():
+        return None  # no root requirements: a subfolder's file is the project's own
+    names: set[str] = {canonicalize_name(dist), canonicalize_name(top)}
+    nested = {path: _nested_requirements(project, path) for path in paths}
+    files = set(nested.values())
+    if None in files or len(files) != 1:
+        return None
+    [relpath] = files
+    return relpath if relpath and _declared_in_file(project, relpath, names) else None
+
+
 @project_check("DEP005")
 def check_imports(project: Project) -> Iterator[Finding]:
     """One finding per missing module, at its most severe site (app code first, then by
@@ -547,6 +591,32 @@ def check_imports(project: Project) -> Iterator[Finding]:
         _, first_path, first_scope, site = sites[0]
         files = len({entry[1] for entry in sites})
         dist, found = _declaration(top, declared)
+        own = _own_environment(project, top, dist, [entry[1] for entry in sites], declared)
+        if own is not None:
+            folder = posixpath.dirname(own)
+            yield Finding(
+                "DEP005",
+                Severity.HINT,
+                first_path,
+                site.range,
+                f"`{top}` is not importable from {describe(env)}: {folder}/ has an environment "
+                f"of its own: `{dist}` is declared in {own}, which this interpreter did not "
+                f"install. Install {own} where {folder}/ runs (or select that environment to "
+                f"work on it).",
+                (),
+                {
+                    "module": top,
+                    "distribution": dist,
+                    "requirement": None,
+                    "declared_in": own,
+                    "requirement_scope": "own-environment",
+                    "scope": first_scope,
+                    "context": site.context,
+                    "files": files,
+                    "sites": [_site_data(project, p, sc, st) for _, p, sc, st in sites],
+                },
+            )
+            continue
         # Every site conditional (in a function, behind a flag): the app starts without it.
         on_path = all(entry[3].context != "module" for entry in sites)
         advice, fixes = _dep005_advice(
