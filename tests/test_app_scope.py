@@ -516,15 +516,27 @@ def test_a_subfolder_with_its_own_requirements_is_another_environment(tmp_path: 
         "contrib/tool/requirements.txt": "some-tool-only-dependency\n",
         "contrib/tool/main.py": "import some_tool_only_dependency\n",
         "contrib/tool/Dockerfile": "FROM python:3.12\nCOPY . .\n"
-        "RUN pip install -r requirements.txt\nCMD [\"python\", \"main.py\"]\n",
+        'RUN pip install -r requirements.txt\nCMD ["python", "main.py"]\n',
     }
     root = write_tree(tmp_path, files)
     [finding] = findings(root, "DEP005")
     assert finding.severity == Severity.HINT
     assert "contrib/tool/ has an environment of its own" in finding.message
-    assert "contrib/tool/requirements.txt" in finding.message
-    # Not declared there: the usual judgement (started by its Dockerfile, so app code).
+    assert "`some-tool-only-dependency` is declared in contrib/tool/requirements.txt" in (
+        finding.message
+    )
+    # Not named there (it may come with another requirement of the tool): still its own.
     (root / "contrib/tool/requirements.txt").write_text("something-else\n")
     [finding] = findings(root, "DEP005")
+    assert finding.severity == Severity.HINT
+    assert "contrib/tool/requirements.txt does not name" in finding.message
+    # The app's own code importing it too: judged at the app's site, as usual.
+    (root / "app.py").write_text("import some_tool_only_dependency\n" + files["app.py"])
+    [finding] = findings(root, "DEP005")
+    assert finding.path == "app.py" and finding.severity == Severity.ERROR
     assert "environment of its own" not in finding.message
-    assert finding.severity == Severity.ERROR
+    # Without root requirements the subfolder is the project's own (api/requirements.txt).
+    (root / "requirements.txt").unlink()
+    (root / "app.py").write_text(files["app.py"])
+    [finding] = findings(root, "DEP005")
+    assert "environment of its own" not in finding.message

@@ -163,7 +163,8 @@ _RULES: tuple[Rule, ...] = (
         "branch of a `sys.version_info` test (also through aliases such as "
         "`PY3 = sys.version_info[0] == 3`) that does not run on the target Python are not "
         "reported. A subfolder with a requirements.txt of its own that declares the package "
-        "(a tool its own Dockerfile installs) is another environment: a hint naming that file." + _ELSEWHERE,
+        "(a tool its own Dockerfile installs) is another environment: a hint naming that file."
+        + _ELSEWHERE,
         "import yaml  # PyYAML is not installed",
         "requirements.txt:\nPyYAML>=6",
     ),

@@ -538,23 +538,6 @@ def _declared_in_file(project: Project, relpath: str, names: set[str]) -> bool:
     return False
 
 
-def _own_environment(
-    project: Project, top: str, dist: str, paths: list[str], declared: DeclaredRequirements
-) -> str | None:
-    """When the root declares its requirements and every importing file lies in a subfolder
-    whose own requirements.txt declares the package: that file (judged against this
-    interpreter, it would be another environment's package)."""
-    if not declared.primary():
-        return None  # no root requirements: a subfolder's file is the project's own
-    names: set[str] = {canonicalize_name(dist), canonicalize_name(top)}
-    nested = {path: _nested_requirements(project, path) for path in paths}
-    files = set(nested.values())
-    if None in files or len(files) != 1:
-        return None
-    [relpath] = files
-    return relpath if relpath and _declared_in_file(project, relpath, names) else None
-
-
 @project_check("DEP005")
 def check_imports(project: Project) -> Iterator[Finding]:
     """One finding per missing module, at its most severe site (app code first, then by
@@ -586,23 +569,36 @@ def check_imports(project: Project) -> Iterator[Finding]:
                 site.range.start.character,
             )
             missing.setdefault(top, []).append((order, path, scope, site))
+    # A subfolder with a requirements.txt of its own (when the root declares its own too) is
+    # another environment: its imports are judged against that file, not this interpreter.
+    own_env = {
+        path: (_nested_requirements(project, path) if declared.primary() else None)
+        for path in {entry[1] for entries in missing.values() for entry in entries}
+    }
     for top in sorted(missing):
         sites = sorted(missing[top], key=lambda entry: entry[0])
+        ours = [entry for entry in sites if own_env[entry[1]] is None]
+        sites = ours or sites
         _, first_path, first_scope, site = sites[0]
         files = len({entry[1] for entry in sites})
         dist, found = _declaration(top, declared)
-        own = _own_environment(project, top, dist, [entry[1] for entry in sites], declared)
+        own = None if ours else own_env[first_path]
         if own is not None:
             folder = posixpath.dirname(own)
+            names: set[str] = {canonicalize_name(dist), canonicalize_name(top)}
+            there = (
+                f"`{dist}` is declared in {own}"
+                if _declared_in_file(project, own, names)
+                else f"{own} does not name `{dist}` (it may come with one of its requirements)"
+            )
             yield Finding(
                 "DEP005",
                 Severity.HINT,
                 first_path,
                 site.range,
-                f"`{top}` is not importable from {describe(env)}: {folder}/ has an environment "
-                f"of its own: `{dist}` is declared in {own}, which this interpreter did not "
-                f"install. Install {own} where {folder}/ runs (or select that environment to "
-                f"work on it).",
+                f"`{top}` is not importable from {describe(env)}, but {folder}/ has an "
+                f"environment of its own: {there}. Install {own} where {folder}/ runs (or "
+                f"select that environment to work on it).",
                 (),
                 {
                     "module": top,
