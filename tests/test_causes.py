@@ -42,7 +42,9 @@ def fake_global_python(
         )
         (info / "top_level.txt").write_text(module + "\n")
         (site / module).mkdir()
-        (site / module / "__init__.py").write_text("")
+        # Any name resolves (a module __getattr__): the layout stands for a real package,
+        # which the start-up import linker (DEP009) then has nothing to say about.
+        (site / module / "__init__.py").write_text("def __getattr__(name):\n    return name\n")
     (where / "bin").mkdir()
     python = where / "bin" / f"python{major}.{minor}"
     python.write_text("#!/bin/sh\nexit 1\n")  # never run: the layout says everything

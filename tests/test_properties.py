@@ -286,10 +286,10 @@ def test_garbage_in_any_format_never_crashes(format_name: str, data: st.DataObje
 @pytest.mark.parametrize(
     ("format_name", "parser"),
     [
-        ("procfile", "procfile_declarations"),
-        ("compose", "compose_declarations"),
-        ("uwsgi_ini", "uwsgi_ini_declarations"),
-        ("launch_json", "launch_declarations"),
+        ("procfile", "procfile"),
+        ("compose", "compose"),
+        ("uwsgi_ini", "uwsgi_ini"),
+        ("launch_json", "launch_json"),
     ],
 )
 def test_the_harness_fails_on_a_parser_that_raises(
@@ -297,13 +297,16 @@ def test_the_harness_fails_on_a_parser_that_raises(
 ) -> None:
     """A deploy-file parser that raises is caught by the engine (the other files still get
     checked) and recorded: the fuzz harness must fail on it, not only on a raising check."""
-    from flask_preflight.analysis import entrypoints
+    from flask_preflight.analysis import file_kinds
+    from flask_preflight.analysis.entrypoints import readers
 
     def planted(*args: object) -> list[object]:
         raise RuntimeError("planted parser bug")
 
     analyse(FORMATS[format_name], FORMATS[format_name].seed)  # the seed alone is fine
-    monkeypatch.setattr(entrypoints, parser, planted)
+    # The reader the file-kinds table names for this format (loaded on first use).
+    monkeypatch.setattr(readers, parser, planted)
+    monkeypatch.setattr(file_kinds, "_loaded", {})
     with pytest.raises(CheckFailed, match="planted parser bug"):
         analyse(FORMATS[format_name], FORMATS[format_name].seed)
 

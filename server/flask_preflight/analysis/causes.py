@@ -313,8 +313,8 @@ def _verdict(cause: Cause, finding: Finding, project: Project) -> str:
         return "fold" if cause.foreign else "keep"
     if not cause.foreign:
         return "keep"
-    if rule == "DEP004":
-        return "fold"
+    if rule in ("DEP004", "DEP009"):
+        return "fold"  # judged on another Python's packages: wait for the project's own
     if rule in _FLASK_VERSION_RULES:
         since = _FLASK_VERSION_RULES[rule] or str(finding.data.get("removed_in") or "")
         verdict = _pinned_verdict(project, "flask", since) if since else "unknown"
@@ -467,7 +467,7 @@ def group_by_cause(
         if verdict == "drop":
             continue
         if verdict == "fold":
-            held |= finding.rule in ("DEP004", *_FLASK_VERSION_RULES)
+            held |= finding.rule in ("DEP004", "DEP009", *_FLASK_VERSION_RULES)
             folded.append(replace(finding, cause=cause.rule))
         else:
             kept.append(finding)

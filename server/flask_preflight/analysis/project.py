@@ -223,7 +223,12 @@ class Project:
         return rel.as_posix()
 
     def exists(self, relpath: str) -> bool:
-        return relpath in self.overrides or self.abspath(relpath).exists()
+        if relpath in self.overrides:
+            return True
+        try:
+            return self.abspath(relpath).exists()
+        except OSError:  # a name too long for the file system, a loop: not there to read
+            return False
 
     def read_text(self, relpath: str) -> str | None:
         if relpath in self.overrides:

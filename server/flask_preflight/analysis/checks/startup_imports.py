@@ -153,6 +153,8 @@ def check_startup_imports(project: Project) -> Iterator[Finding]:
             continue  # DEP006 reports it on this line, with the replacement
         if _shadowed(search, failure):
             continue  # a project file hides the installed module: APP006 reports the cause
+        if failing.in_project and failure.name is None and "." not in failure.module:
+            continue  # the project's own import of a missing top-level module: DEP005's
         importer = None if failing.in_project else _distribution_of(env, failing.module)
         lacking = _distribution_of(env, failure.module)
         entry = _known_pair(env, importer, lacking, failure)

@@ -14,6 +14,7 @@ from typing import Any
 
 from ..file_kinds import reader_for
 from ..project import Project
+from . import readers  # noqa: F401  (imports every format: each registers its started-file reader)
 from .app_targets import app_targets
 from .declarations import Declaration
 from .discovery import project_apps

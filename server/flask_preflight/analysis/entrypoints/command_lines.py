@@ -17,7 +17,7 @@ import re
 import shlex
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from typing import Literal
+from typing import Any, Literal
 
 from ..model import Range
 from ..project import Project
@@ -71,6 +71,11 @@ _SERVER_MODULES = {
     "waitress": "waitress",
     "uwsgi": "uwsgi",
 }
+
+#: Readers of the files a command line starts ("script", "procfile", "uwsgi-ini"): each
+#: format module registers its own when imported (entrypoints/readers.py imports them all),
+#: so command lines name no format and import none (no import cycle).
+STARTED_FILE_READERS: dict[str, Callable[..., Any]] = {}
 
 
 @dataclass
@@ -256,9 +261,8 @@ def _script(
     path = script_path(site, word, cwd, as_path=as_path)
     if path is None or site.project is None or site.depth >= 3:
         return []
-    from .scripts import script_declarations
-
-    return script_declarations(site, path, cwd, env)
+    read = STARTED_FILE_READERS.get("script")
+    return read(site, path, cwd, env) if read is not None else []
 
 
 def _process_file(
@@ -297,8 +301,9 @@ def _process_file(
     if folder is None:
         return []
     path = posixpath.join(folder, posixpath.basename(name)) if folder else posixpath.basename(name)
-    from .procfile import procfile_declarations
-
+    procfile_declarations = STARTED_FILE_READERS.get("procfile")
+    if procfile_declarations is None:
+        return []
     found = procfile_declarations(
         site.project,
         path,
@@ -681,8 +686,9 @@ def _uwsgi_ini(site: CommandSite, ini: str, cwd: str, env: dict[str, str]) -> De
     if folder is None:
         return None
     path = posixpath.join(folder, posixpath.basename(ini)) if folder else posixpath.basename(ini)
-    from .uwsgi_ini import uwsgi_ini_declarations
-
+    uwsgi_ini_declarations = STARTED_FILE_READERS.get("uwsgi-ini")
+    if uwsgi_ini_declarations is None:
+        return None
     found = uwsgi_ini_declarations(site.project, path, [], started=site, cwd=cwd, env=env)
     return found[0] if found else None
 

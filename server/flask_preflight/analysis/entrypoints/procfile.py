@@ -8,7 +8,7 @@ import re
 from collections.abc import Callable
 
 from ..project import Project
-from .command_lines import CommandSite, declarations_from_shell
+from .command_lines import STARTED_FILE_READERS, CommandSite, declarations_from_shell
 from .declarations import Context, Declaration
 from .located import Located
 
@@ -88,3 +88,6 @@ def procfile_declarations(
         )
         found.extend(declarations_from_shell(site))
     return found
+
+
+STARTED_FILE_READERS["procfile"] = procfile_declarations

@@ -18,7 +18,7 @@ from dataclasses import replace
 
 from ..project import Project
 from ..source import SourceText
-from .command_lines import CommandSite, _command, resolve_dir, split_commands
+from .command_lines import STARTED_FILE_READERS, CommandSite, _command, resolve_dir, split_commands
 from .declarations import Declaration
 from .located import Located
 from .shell_words import Word, split_words
@@ -211,3 +211,6 @@ def standalone_script_declarations(project: Project, relpath: str) -> list[Decla
         if d.server in ("gunicorn", "uwsgi", "waitress")
         or (d.server == "flask" and d.option("subcommand") == "run")
     ]
+
+
+STARTED_FILE_READERS["script"] = script_declarations

@@ -10,7 +10,7 @@ from dataclasses import replace
 
 from ..model import Range
 from ..project import Project
-from .command_lines import CommandSite, uwsgi_declaration
+from .command_lines import STARTED_FILE_READERS, CommandSite, uwsgi_declaration
 from .declarations import Declaration
 from .located import Located
 from .problems import DeclarationProblem
@@ -151,3 +151,6 @@ def uwsgi_ini_declarations(
 _TARGET_KEYS = ("module", "wsgi", "wsgi-file", "file")
 #: Options that decide what uWSGI imports (a placeholder elsewhere, e.g. in `http`, does not).
 _RESOLVING_KEYS = frozenset({*_TARGET_KEYS, "callable", "chdir", "pythonpath", "pp", "mount"})
+
+
+STARTED_FILE_READERS["uwsgi-ini"] = uwsgi_ini_declarations
