@@ -13,7 +13,7 @@ from pathlib import Path
 from flask_preflight.analysis.model import Finding
 from flask_preflight.analysis.project import Project
 from flask_preflight.analysis.registry import project_check
-from flask_preflight.lsp.server import start_stdio
+from flask_preflight.lsp.setup import start_stdio
 
 
 @project_check("APP007")
