@@ -425,8 +425,11 @@ def test_missing_module_installed_in_another_python_on_path(
         root=str(project),
     )
     assert explanation.kind == "module-not-installed"
-    # the installed-elsewhere scanner names it as a user knows it: the python3 on PATH
-    assert "Flask is installed elsewhere: the python3 on PATH (Flask 3.1.3)" in explanation.summary
+    # the installed-elsewhere scanner names it as a user knows it, and where that is
+    assert (
+        f"Flask is installed elsewhere: the python3 on PATH ({flask_venv()}) (Flask 3.1.3)"
+        in explanation.summary
+    ), explanation.summary
     assert explanation.fixes[-1].argv == (selected(project), "-m", "pip", "install", "Flask")
 
 

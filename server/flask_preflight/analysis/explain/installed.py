@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..environment import Distribution, Environment, project_venvs, read_environment
-from ..installed_elsewhere import find_installed_elsewhere
+from ..installed_elsewhere import InstalledElsewhere, find_installed_elsewhere
 from ..interpreters import venv_python
 from ..project import Project
 
@@ -47,12 +47,19 @@ def _scanner_results(
     names: list[str], root: str, exclude: list[str], kind: str
 ) -> dict[str, list[Elsewhere]]:
     """The shared installed-elsewhere scanner's answer, without the `exclude` interpreters."""
-    from .interpreters import same_interpreter
+    from .interpreters import display_path, same_interpreter
+
+    def where(item: InstalledElsewhere) -> str:
+        # A terminal's reader wants the place too: "the python3 on PATH (/opt/tools-env)".
+        if "/" in item.label:
+            return item.label
+        prefix = os.path.dirname(os.path.dirname(item.interpreter))
+        return f"{item.label} ({display_path(prefix, root)})"
 
     found = find_installed_elsewhere(names, root=Path(root), exclude=None, kind=kind)
     return {
         name: [
-            Elsewhere(i.interpreter, i.label, i.distribution, i.version, i.is_venv)
+            Elsewhere(i.interpreter, where(i), i.distribution, i.version, i.is_venv)
             for i in items
             if not any(same_interpreter(i.interpreter, other) for other in exclude)
         ]
