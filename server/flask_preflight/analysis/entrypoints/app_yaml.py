@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import posixpath
 
-from ..model import Range
 from ..project import Project
 from .command_lines import CommandSite, declarations_from_shell
 from .declarations import Declaration
 from .located import Located
 from .problems import DeclarationProblem
-from .yaml_nodes import YamlError, key_position, load_yaml, scalar_at, value_position
+from .yaml_nodes import key_position, read_yaml_file, scalar_at, value_position
 
 DEFAULT_ENTRYPOINT = "gunicorn -b :$PORT main:app"
 
@@ -18,21 +17,10 @@ DEFAULT_ENTRYPOINT = "gunicorn -b :$PORT main:app"
 def app_yaml_declarations(
     project: Project, relpath: str, problems: list[DeclarationProblem]
 ) -> list[Declaration]:
-    source = project.source(relpath)
-    if source is None:
+    read = read_yaml_file(project, relpath, problems, "gunicorn")
+    if read is None:
         return []
-    try:
-        data = load_yaml(source.text)
-    except YamlError as error:
-        problems.append(
-            DeclarationProblem(
-                relpath,
-                Range.line_start(error.line),
-                "gunicorn",
-                f"{relpath} is not valid YAML: {error}",
-            )
-        )
-        return []
+    source, data = read
     if not isinstance(data, dict):
         return []
     runtime = data.get("runtime")

@@ -5,32 +5,20 @@ from __future__ import annotations
 
 import posixpath
 
-from ..model import Range
 from ..project import Project
 from .command_lines import CommandSite, declarations_from_shell
 from .declarations import Declaration
 from .problems import DeclarationProblem
-from .yaml_nodes import YamlError, load_yaml, scalar_at, value_position
+from .yaml_nodes import read_yaml_file, scalar_at, value_position
 
 
 def render_declarations(
     project: Project, relpath: str, problems: list[DeclarationProblem]
 ) -> list[Declaration]:
-    source = project.source(relpath)
-    if source is None:
+    read = read_yaml_file(project, relpath, problems, "unknown")
+    if read is None:
         return []
-    try:
-        data = load_yaml(source.text)
-    except YamlError as error:
-        problems.append(
-            DeclarationProblem(
-                relpath,
-                Range.line_start(error.line),
-                "unknown",
-                f"{relpath} is not valid YAML: {error}",
-            )
-        )
-        return []
+    source, data = read
     services = data.get("services") if isinstance(data, dict) else None
     if not isinstance(services, list):
         return []

@@ -9,8 +9,11 @@ from __future__ import annotations
 import io
 from typing import Any
 
+from ..model import Range
+from ..project import Project
 from ..source import SourceText
 from .located import Located
+from .problems import DeclarationProblem
 
 
 class YamlError(ValueError):
@@ -80,3 +83,25 @@ def item_position(sequence: Any, index: int) -> tuple[int, int] | None:
     except (AttributeError, KeyError, TypeError, IndexError):
         return None
     return (position[0], position[1]) if position else None
+
+
+def read_yaml_file(
+    project: Project, relpath: str, problems: list[DeclarationProblem], server: str
+) -> tuple[SourceText, Any] | None:
+    """A deploy file's text and YAML document, or None: an unreadable file says nothing and
+    invalid YAML becomes a problem for `server` (the declarations it would hold are lost)."""
+    source = project.source(relpath)
+    if source is None:
+        return None
+    try:
+        return source, load_yaml(source.text)
+    except YamlError as error:
+        problems.append(
+            DeclarationProblem(
+                relpath,
+                Range.line_start(error.line),
+                server,
+                f"{relpath} is not valid YAML: {error}",
+            )
+        )
+        return None
