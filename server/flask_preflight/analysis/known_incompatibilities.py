@@ -33,6 +33,15 @@ class Incompatibility:
     def other_specifier(self) -> SpecifierSet:
         return SpecifierSet(self.other_versions)
 
+    def breaks(self, package_version: Version | str | None, other: Version | str | None) -> bool:
+        """Whether these installed versions of `package` and `other` are the broken pair."""
+        return (
+            package_version is not None
+            and other is not None
+            and self.package_specifier.contains(package_version, prereleases=True)
+            and self.other_specifier.contains(other, prereleases=True)
+        )
+
 
 _WERKZEUG_3 = "https://werkzeug.palletsprojects.com/en/stable/changes/#version-3-0-0"
 _WERKZEUG_21 = "https://werkzeug.palletsprojects.com/en/stable/changes/#version-2-1-0"

@@ -314,11 +314,9 @@ def check_known_incompatibilities(project: Project) -> Iterator[Finding]:
     declared = declared_requirements(project)
     for entry in INCOMPATIBILITIES:
         package, other = env.get(entry.package), env.get(entry.other)
-        if package is None or other is None or package.version is None or other.version is None:
+        if package is None or other is None or other.version is None:
             continue
-        if not entry.package_specifier.contains(package.version, prereleases=True):
-            continue
-        if not entry.other_specifier.contains(other.version, prereleases=True):
+        if not entry.breaks(package.version, other.version):
             continue
         where = _location(project, declared, entry.package, entry.other)
         if where is None:

@@ -80,13 +80,12 @@ def _known_pair(
         if entry.package != importer or entry.other != lacking:
             continue
         package, other = env.get(entry.package), env.get(entry.other)
-        if package is None or other is None or package.version is None or other.version is None:
-            continue
-        if not entry.package_specifier.contains(package.version, prereleases=True):
-            continue
-        if not entry.other_specifier.contains(other.version, prereleases=True):
-            continue
-        return entry
+        if (
+            package is not None
+            and other is not None
+            and entry.breaks(package.version, other.version)
+        ):
+            return entry
     return None
 
 

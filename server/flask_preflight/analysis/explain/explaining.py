@@ -10,9 +10,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from packaging.specifiers import SpecifierSet
-from packaging.version import Version
-
 from ..checks.dependencies import IMPORT_TO_DISTRIBUTION
 from ..environment import Environment, read_environment
 from ..known_incompatibilities import INCOMPATIBILITIES
@@ -454,8 +451,7 @@ def _explain_cannot_import(ctx: _Context, info: dict[str, str]) -> Explanation:
                 entry.package == raiser.name
                 and entry.other == lacking_dist.name
                 and f"'{name}'" in entry.error
-                and _version_in(raiser.parsed_version, entry.package_specifier)
-                and _version_in(lacking_dist.parsed_version, entry.other_specifier)
+                and entry.breaks(raiser.parsed_version, lacking_dist.parsed_version)
             ):
                 known = entry
                 break
@@ -496,10 +492,6 @@ def _explain_cannot_import(ctx: _Context, info: dict[str, str]) -> Explanation:
             explanation.fixes.insert(0, rerun)
     explanation.summary = summary
     return explanation
-
-
-def _version_in(version: Version | None, specifier: SpecifierSet) -> bool:
-    return version is not None and specifier.contains(version, prereleases=True)
 
 
 def _startup_import_explanation(
