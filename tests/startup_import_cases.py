@@ -147,6 +147,16 @@ CASES: list[Case] = [
         "from flask_restplus import Api\n",
         True,
     ),
+    Case(
+        # `from inspect import getargspec` at module level: the name Python 3.11 removed
+        "parsimonious-on-3.11",
+        "li-parsimonious081",
+        ("parsimonious==0.8.1",),
+        (),
+        "from parsimonious import Grammar\n",
+        True,
+        python="3.11",
+    ),
     # --- working ---------------------------------------------------------------------------
     Case(
         "flask3-app",
@@ -193,6 +203,15 @@ CASES: list[Case] = [
             "certifi==2017.11.5",
         ),
         "import requests\n",
+        False,
+        python="3.9",
+    ),
+    Case(
+        "parsimonious-on-3.9",
+        "li-parsimonious081",
+        ("parsimonious==0.8.1",),
+        (),
+        "from parsimonious import Grammar\n",
         False,
         python="3.9",
     ),

@@ -123,6 +123,41 @@ def test_a_bounded_module_getattr_adds_its_names_and_an_open_one_makes_the_modul
     assert facts("import enum\n@enum.global_enum\nclass F(enum.IntFlag):\n    A = 1\n").open
 
 
+def test_namespace_writes_are_read_as_precisely_as_their_keys_allow() -> None:
+    # inspect.py: `mod_dict = globals()` then `mod_dict["CO_" + v] = k` in a loop
+    prefixed = facts(
+        """
+        import dis
+        mod_dict = globals()
+        for k, v in dis.COMPILER_FLAG_NAMES.items():
+            mod_dict["CO_" + v] = k
+        globals()[f"TP_{1}"] = 1
+        globals()["LITERAL"] = 2
+        del k, v, mod_dict
+        """
+    )
+    assert not prefixed.open and prefixed.open_prefixes == ["CO_", "TP_"]
+    assert "LITERAL" in prefixed.defined
+    assert prefixed.may_define("CO_NESTED") and not prefixed.may_define("getargspec")
+    # a key we cannot bound, or the namespace handed to code we do not follow: anything
+    assert facts("def f(name):\n    globals()[name] = 1\n").open
+    assert facts("ns = globals()\nregister(ns)\n").open
+    assert facts("import sys\ndef f(name, v):\n    setattr(sys.modules[__name__], name, v)\n").open
+    assert facts("import sys\nsys.modules['me'] = object()\n").open
+    # another object's namespace, another module read by reflection: not this module's
+    assert not facts("def f(obj):\n    return dict(vars(obj))\n").open
+    assert not facts("import sys\ndef f(obj):\n    return sys.modules[obj.__module__]\n").open
+
+
+def test_a_name_outside_the_computed_prefixes_is_missing(tmp_path: Path) -> None:
+    lib = 'ns = globals()\nfor n in ("A", "B"):\n    ns["CO_" + n] = n\n'
+    assert predict(tmp_path / "a", "from lib import CO_A\n", {"lib.py": lib}) == ()
+    (failure,) = predict(
+        tmp_path / "b", "import ext\n", {"ext.py": "from lib import getargspec\n", "lib.py": lib}
+    )
+    assert failure.error.startswith("ImportError: cannot import name 'getargspec' from 'lib'")
+
+
 def test_a_module_that_cannot_parse_has_no_claims() -> None:
     found = facts("print 'hello'\n")
     assert found.open and found.syntax_error and found.syntax_error.startswith("SyntaxError")
@@ -240,6 +275,40 @@ def test_facts_are_cached_on_disk_by_path_size_and_mtime(tmp_path: Path) -> None
     fixed = FactsCache(str(tmp_path / "cache"))
     after = predict_startup_failures(Project(root, interpreter=python), fixed, ["app.py"])
     assert after is not None and after.failures == () and fixed.computed == 1
+
+
+def test_a_warm_recheck_reuses_the_replay_until_something_it_read_changes(
+    tmp_path: Path,
+) -> None:
+    python = fake_venv(tmp_path, {"ext/__init__.py": "from lib import gone\n", "lib.py": "X = 1\n"})
+    root = write_tree(tmp_path / "project", {"app.py": "import ext\n", "other.py": ""})
+    cache = FactsCache(str(tmp_path / "cache"))
+
+    def failures() -> tuple[str, ...]:
+        found = predict_startup_failures(Project(root, interpreter=python), cache, ["app.py"])
+        assert found is not None
+        return tuple(f.error for f in found.failures)
+
+    broken = ("ImportError: cannot import name 'gone' from 'lib' (",)
+    assert [e[: len(broken[0])] for e in failures()] == list(broken)
+    computed = cache.computed
+    assert [e[: len(broken[0])] for e in failures()] == list(broken)
+    assert cache.reused == 1 and cache.computed == computed  # nothing replayed or read
+    # an installed file edited in place (the site-packages directory does not change)
+    site = next((Path(python).parent.parent / "lib").glob("python*/site-packages"))
+    (site / "lib.py").write_text("X = 1\ngone = 2\n")
+    assert failures() == ()
+    (site / "lib.py").write_text("X = 1\n")
+    assert len(failures()) == 1
+    # a project module that now shadows the installed one
+    (root / "lib.py").write_text("gone = 1\n")
+    assert failures() == ()
+    (root / "lib.py").unlink()
+    assert len(failures()) == 1
+    # the app's own import changed
+    (root / "app.py").write_text("import os\n")
+    assert failures() == ()
+    assert cache.reused == 1
 
 
 def test_the_cache_directory_comes_from_the_environment(

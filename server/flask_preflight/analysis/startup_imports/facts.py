@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any, Union
 
 #: Bump when the extraction changes: cached facts of another version are ignored.
-FACTS_VERSION = 6
+FACTS_VERSION = 7
 
 _IMPORT_ERRORS = frozenset({"ImportError", "ModuleNotFoundError", "Exception", "BaseException"})
 _ATTRIBUTE_ERRORS = frozenset({"AttributeError", "Exception", "BaseException"})
@@ -89,6 +89,9 @@ class ModuleFacts:
     injected: list[str] = field(default_factory=list)
     #: the module changes how imports are found (sys.meta_path, sys.modules[expr], __path__)
     custom_import: bool = False
+    #: names written through `globals()` by a computed key with a literal prefix
+    #: (`globals()["CO_" + name] = ...`): a name with such a prefix may be defined
+    open_prefixes: list[str] = field(default_factory=list)
     syntax_error: str | None = None
 
     def to_json(self) -> dict[str, Any]:
@@ -103,6 +106,7 @@ class ModuleFacts:
             "injected": self.injected,
             "custom_import": self.custom_import,
             "syntax_error": self.syntax_error,
+            "open_prefixes": self.open_prefixes,
         }
 
     @classmethod
@@ -119,7 +123,12 @@ class ModuleFacts:
             injected=list(data["injected"]),
             custom_import=data["custom_import"],
             syntax_error=data["syntax_error"],
+            open_prefixes=[str(p) for p in data["open_prefixes"]],
         )
+
+    def may_define(self, name: str) -> bool:
+        """True when a computed write to the namespace may bind `name`."""
+        return any(name.startswith(prefix) for prefix in self.open_prefixes)
 
 
 def parse_source(text: str | bytes, filename: str = "<module>") -> ast.Module | str:
@@ -197,6 +206,9 @@ class _Extractor:
         self._in_function = False
         self._top_nodes: list[ast.AST] = []
         self._walrus = ":=" in text
+        #: names bound to the module's namespace (`mod_dict = globals()`)
+        self.namespace_aliases: set[str] = set()
+        self._written: set[int] = set()  # alias Name nodes whose write was read precisely
 
     # --- driver ---------------------------------------------------------------------------
 
@@ -204,10 +216,14 @@ class _Extractor:
         self._count_bindings(tree)
         self._definitions(tree.body)
         self._statements(tree.body, guarded_import=False, guarded_attr=False, conditional=False)
+        markers = _DYNAMIC_MARKERS
+        if "globals()" in self.text or "vars()" in self.text or "locals()" in self.text:
+            self.namespace_aliases = _namespace_aliases(tree)
+            markers = (*markers, *self.namespace_aliases)
         for node in self._top_nodes:
             if type(node) in _DYNAMIC_TYPES:
                 self._dynamic(node)
-        if any(marker in self.text for marker in _DYNAMIC_MARKERS):
+        if any(marker in self.text for marker in markers):
             # Code in functions runs only when called: it may fill the namespace (an
             # `_init()` writing globals()), but an import hook counts only at module level.
             seen = {id(node) for node in self._top_nodes}
@@ -215,7 +231,7 @@ class _Extractor:
             for stmt in tree.body:
                 first, last = stmt.lineno - 1, (stmt.end_lineno or stmt.lineno)
                 text = "\n".join(self.lines[first:last])
-                if not any(m in text for m in _DYNAMIC_MARKERS):
+                if not any(m in text for m in markers):
                     continue
                 for node in ast.walk(stmt):
                     if id(node) not in seen and type(node) in _DYNAMIC_TYPES:
@@ -368,8 +384,19 @@ class _Extractor:
             self.facts.open = True
         if isinstance(node, ast.Name) and node.id in _NAMESPACE_WRITERS:
             self.facts.open = True
-        if isinstance(node, ast.Subscript) and _is_sys_modules(node.value, self.sys_names):
-            self.facts.open = True  # the module object itself is handed around
+        if (
+            isinstance(node, ast.Name)
+            and node.id in self.namespace_aliases
+            and isinstance(node.ctx, ast.Load)
+            and id(node) not in self._written
+        ):
+            self.facts.open = True  # the namespace handed around or written through
+        if (
+            isinstance(node, ast.Subscript)
+            and _is_sys_modules(node.value, self.sys_names)
+            and not (isinstance(node.ctx, ast.Load) and _other_module_key(node.slice))
+        ):
+            self.facts.open = True  # the module object itself may be handed around
         if isinstance(node, ast.Call) and _grows_import_path(node.func):
             # sys.meta_path.append(...): an import hook, usually installed by a function the
             # module calls (`VendorImporter(...).install()`), so it counts wherever it is
@@ -393,7 +420,14 @@ class _Extractor:
 
     def _assignment_target(self, target: ast.expr) -> None:
         if isinstance(target, ast.Subscript) and _is_namespace_call(target.value):
-            self.facts.open = True
+            self._namespace_write(target.slice)
+        elif (
+            isinstance(target, ast.Subscript)
+            and isinstance(target.value, ast.Name)
+            and target.value.id in self.namespace_aliases
+        ):
+            self._written.add(id(target.value))
+            self._namespace_write(target.slice)
         elif isinstance(target, ast.Subscript) and _is_sys_modules(target.value, self.sys_names):
             key = target.slice
             if isinstance(key, ast.Constant) and isinstance(key.value, str):
@@ -406,6 +440,19 @@ class _Extractor:
             if module is not None:
                 self.facts.patches.append((module, target.attr))
         elif isinstance(target, ast.Name) and target.id in ("__getattr__",):
+            self.facts.open = True
+
+    def _namespace_write(self, key: ast.expr) -> None:
+        """`globals()[key] = ...`: a literal key defines that name, a key with a literal
+        prefix may define any name with it; anything else may define any name."""
+        if isinstance(key, ast.Constant) and isinstance(key.value, str):
+            self.facts.defined.add(key.value)
+            return
+        prefix = _literal_prefix(key)
+        if prefix:
+            if prefix not in self.facts.open_prefixes:
+                self.facts.open_prefixes.append(prefix)
+        else:
             self.facts.open = True
 
     def _module_of(self, node: ast.expr) -> str | None:
@@ -837,12 +884,44 @@ def _grows_import_path(func: ast.expr) -> bool:
 
 
 def _is_namespace_call(node: ast.expr) -> bool:
-    """`globals()` / `vars()`: handed to a function, or written through, it may gain names."""
+    """`globals()` / `vars()`: handed to a function, or written through, it may gain names
+    (`vars(obj)` is another object's namespace)."""
     return (
         isinstance(node, ast.Call)
         and isinstance(node.func, ast.Name)
-        and node.func.id in ("globals", "vars", "locals")
+        and (node.func.id in ("globals", "locals") or (node.func.id == "vars" and not node.args))
     )
+
+
+def _namespace_aliases(tree: ast.Module) -> set[str]:
+    """Names bound to the namespace itself anywhere (`mod_dict = globals()`)."""
+    found: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Assign) and _is_namespace_call(node.value):
+            found.update(t.id for t in node.targets if isinstance(t, ast.Name))
+    return found
+
+
+def _literal_prefix(key: ast.expr) -> str | None:
+    """ "CO_" for `"CO_" + name` or `f"CO_{name}"`."""
+    if isinstance(key, ast.BinOp) and isinstance(key.op, ast.Add):
+        left = key.left
+        if isinstance(left, ast.Constant) and isinstance(left.value, str):
+            return left.value
+        return _literal_prefix(left)
+    if isinstance(key, ast.JoinedStr) and key.values:
+        first = key.values[0]
+        if isinstance(first, ast.Constant) and isinstance(first.value, str):
+            return first.value
+    return None
+
+
+def _other_module_key(key: ast.expr) -> bool:
+    """`sys.modules['__main__']`, `sys.modules[obj.__module__]`: reading another module
+    (reflection), not this module handing itself around."""
+    if isinstance(key, ast.Constant):
+        return True
+    return isinstance(key, ast.Attribute) and key.attr == "__module__"
 
 
 def _bounded_getattr(func: ast.FunctionDef | ast.AsyncFunctionDef) -> set[str] | None:

@@ -18,6 +18,8 @@ from .facts import FACTS_VERSION, ModuleFacts, Target, extract_facts
 
 #: Facts of this many files stay in memory (a few KB each at most).
 MEMORY_ENTRIES = 20_000
+#: Replay results kept for warm re-checks (one per start module and environment).
+LINK_ENTRIES = 64
 
 CACHE_ENV = "FLASK_PREFLIGHT_CACHE_DIR"
 
@@ -43,8 +45,10 @@ class FactsCache:
         self._db: Any = None
         self._db_failed = False
         self._pending: list[tuple[str, int, int, str, str]] = []
+        self._links: OrderedDict[tuple[Any, ...], tuple[Any, Any, Any]] = OrderedDict()
         self.computed = 0  # files parsed (for tests and the bench)
         self.loaded = 0  # files read from disk
+        self.reused = 0  # replays answered from memory (nothing they read had changed)
 
     # --- disk -------------------------------------------------------------------------------
 
@@ -108,11 +112,21 @@ class FactsCache:
 
     def facts(self, path: str, target: Target) -> ModuleFacts | None:
         """The facts of the source file at `path` for `target`; None when it cannot be read."""
+        return self.facts_and_stamp(path, target)[0]
+
+    def facts_and_stamp(
+        self, path: str, target: Target
+    ) -> tuple[ModuleFacts | None, tuple[int, int] | None]:
+        """The facts, and the (size, mtime in ns) they were read at (None: unreadable)."""
         try:
             info = os.stat(path)
         except OSError:
-            return None
-        key: Key = (path, info.st_size, info.st_mtime_ns, target.key)
+            return None, None
+        stamp = (info.st_size, info.st_mtime_ns)
+        return self._facts(path, stamp, target), stamp
+
+    def _facts(self, path: str, stamp: tuple[int, int], target: Target) -> ModuleFacts | None:
+        key: Key = (path, stamp[0], stamp[1], target.key)
         with self._lock:
             found = self._memory.get(key)
             if found is not None:
@@ -142,6 +156,28 @@ class FactsCache:
     def clear_memory(self) -> None:
         with self._lock:
             self._memory.clear()
+            self._links.clear()
+
+    # --- replay results ---------------------------------------------------------------------
+
+    def link_result(self, search: object, key: tuple[Any, ...]) -> tuple[Any, Any] | None:
+        """(result, inputs) of the last replay of `key` over this very search path (the
+        search path object lives as long as its environment is unchanged)."""
+        with self._lock:
+            found = self._links.get((id(search), *key))
+            if found is None or found[0] is not search:
+                return None
+            self._links.move_to_end((id(search), *key))
+            return found[1], found[2]
+
+    def keep_link_result(
+        self, search: object, key: tuple[Any, ...], result: Any, inputs: Any
+    ) -> None:
+        with self._lock:
+            self._links[(id(search), *key)] = (search, result, inputs)
+            self._links.move_to_end((id(search), *key))
+            while len(self._links) > LINK_ENTRIES:
+                self._links.popitem(last=False)
 
 
 _shared: FactsCache | None = None

@@ -70,13 +70,60 @@ class _Module:
         """Read on first use: most standard library modules are only ever located."""
         if self.loaded is None:
             assert self.linker is not None
-            found = self.linker.cache.facts(self.path, self.linker.target)
+            found, stamp = self.linker.cache.facts_and_stamp(self.path, self.linker.target)
+            self.linker.inputs.files[self.path] = stamp
             self.loaded = found if found is not None else ModuleFacts(open=True)
             self.linker._absorb(self.name, self.loaded)
         return self.loaded
 
 
 Found = Union[_Module, Located, None]
+
+
+@dataclass
+class LinkInputs:
+    """What one replay read, to tell later whether replaying again could change its result:
+    the installed files' (size, mtime) and the project's files, facts and directories.
+    (Which modules the search path holds is fixed for its environment, re-read when a
+    site-packages directory changes.)"""
+
+    files: dict[str, tuple[int, int] | None] = field(default_factory=dict)
+    project_facts: dict[str, ModuleFacts | None] = field(default_factory=dict)
+    project_files: dict[tuple[str, str], str | None] = field(default_factory=dict)
+    directories: dict[str, bool] = field(default_factory=dict)
+    tops: dict[str, frozenset[str]] = field(default_factory=dict)
+
+    def unchanged(
+        self,
+        project: Project,
+        project_facts: Callable[[str], ModuleFacts | None],
+        stamp: Callable[[str], tuple[int, int] | None],
+    ) -> bool:
+        for root, tops in self.tops.items():
+            if _project_tops(project, root) != tops:
+                return False
+        for (root, dotted), relpath in self.project_files.items():
+            if module_file(project, root, dotted) != relpath:
+                return False
+        for directory, present in self.directories.items():
+            if os.path.isdir(project.abspath(directory)) != present:
+                return False
+        for relpath, facts in self.project_facts.items():
+            if project_facts(relpath) != facts:
+                return False
+        return all(stamp(path) == known for path, known in self.files.items())
+
+
+def _project_tops(project: Project, root: str) -> frozenset[str]:
+    """Top-level names the project's Python files give under `root` (a quick filter
+    before asking the project for exact files)."""
+    prefix = f"{root}/" if root else ""
+    names = set()
+    for path in project.python_files():
+        if path.startswith(prefix):
+            first = path[len(prefix) :].split("/", 1)[0]
+            names.add(first[:-3] if first.endswith(".py") else first)
+    return frozenset(names)
 
 
 @dataclass
@@ -95,6 +142,7 @@ class Linker:
     _custom: set[str] = field(default_factory=set)  # top-level packages with custom finders
     modules_read: int = 0
     _tops: dict[str, frozenset[str]] = field(default_factory=dict)
+    inputs: LinkInputs = field(default_factory=LinkInputs)
 
     # --- resolution -------------------------------------------------------------------------
 
@@ -107,8 +155,10 @@ class Linker:
             if top not in self._project_tops(root):
                 continue
             relpath = module_file(self.project, root, dotted)
+            self.inputs.project_files[(root, dotted)] = relpath
             if relpath is not None:
                 facts = self.project_facts(relpath)
+                self.inputs.project_facts[relpath] = facts
                 if facts is not None:
                     found = _Module(
                         dotted, facts, relpath, relpath.endswith("/__init__.py"), True, "project"
@@ -134,17 +184,9 @@ class Linker:
         return found
 
     def _project_tops(self, root: str) -> frozenset[str]:
-        """Top-level names the project's Python files give under `root` (a quick filter
-        before asking the project for exact files)."""
         tops = self._tops.get(root)
         if tops is None:
-            prefix = f"{root}/" if root else ""
-            names = set()
-            for path in self.project.python_files():
-                if path.startswith(prefix):
-                    first = path[len(prefix) :].split("/", 1)[0]
-                    names.add(first[:-3] if first.endswith(".py") else first)
-            tops = self._tops[root] = frozenset(names)
+            tops = self._tops[root] = self.inputs.tops[root] = _project_tops(self.project, root)
         return tops
 
     def _project_namespace(self, dotted: str) -> Located | None:
@@ -155,7 +197,10 @@ class Linker:
             if parts[0] not in self._project_tops(root):
                 continue
             directory = posixpath.join(root, *parts)
-            if os.path.isdir(self.project.abspath(directory)):
+            present = self.inputs.directories[directory] = os.path.isdir(
+                self.project.abspath(directory)
+            )
+            if present:
                 return Located(dotted, "namespace", None, (), "project")
         return None
 
@@ -319,6 +364,8 @@ class Linker:
             return None
         if name in facts.defined or (dotted, name) in self._patches:
             return True
+        if facts.may_define(name):
+            return None
         unknown = False
         for event in facts.events:
             if event.kind != "from" or "*" not in event.names:
@@ -385,12 +432,19 @@ def link_module(
         facts = extract_facts(text, target, path)
         return project.keep_derived(key, facts, [path])  # type: ignore[no-any-return]
 
+    # Warm: the same start over the same environment, nothing it read has changed (the
+    # re-check after a save or an unrelated edit) -> the previous result, without replaying.
+    memo_key = (relpath, tuple(roots), target.key)
+    remembered = cache.link_result(search, memo_key)
+    if remembered is not None:
+        result, inputs = remembered
+        if inputs.unchanged(project, project_facts, stamp_of):
+            cache.reused += 1
+            return result  # type: ignore[no-any-return]
     linker = Linker(project, search, target, cache, stdlib_names, roots, project_facts)
     start = Frame(relpath, 1, f"import {dotted}", dotted, True)
     failure = linker.import_module(dotted, ())
-    if failure is None:
-        return None
-    if not failure.frames or not failure.frames[0].in_project:
+    if failure is not None and (not failure.frames or not failure.frames[0].in_project):
         failure = StartupFailure(
             (start, *failure.frames),
             failure.exception,
@@ -399,7 +453,17 @@ def link_module(
             failure.name,
             failure.module_path,
         )
+    cache.keep_link_result(search, memo_key, failure, linker.inputs)
     return failure
+
+
+def stamp_of(path: str) -> tuple[int, int] | None:
+    """(size, mtime in ns) of a file, None when it cannot be read."""
+    try:
+        info = os.stat(path)
+    except OSError:
+        return None
+    return info.st_size, info.st_mtime_ns
 
 
 def relative_to_site(path: str, search: SearchPath) -> str:
