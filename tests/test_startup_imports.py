@@ -311,6 +311,51 @@ def test_a_warm_recheck_reuses_the_replay_until_something_it_read_changes(
     assert cache.reused == 1
 
 
+def test_the_linker_starts_from_every_root_of_the_apps_code(tmp_path: Path) -> None:
+    python = fake_venv(
+        tmp_path,
+        {
+            "flask/__init__.py": "class Flask:\n    def __init__(self, name): pass\n",
+            "ext.py": "from lib import gone\n",
+            "lib.py": "X = 1\n",
+        },
+    )
+    files = {
+        "site_app.py": "from flask import Flask\napp = Flask(__name__)\n",
+        # a launcher a server finds by its name: it defines no app, it re-exports one
+        "wsgi.py": "import os\nimport ext\nfrom site_app import app\n",
+        # imported only inside a function: does not run at start
+        "jobs.py": "def run():\n    import ext\n",
+        "tools/report.py": "import ext\n",  # a script the app never imports
+    }
+    root = write_tree(tmp_path / "project", files)
+    project = Project(root, interpreter=python)
+    prediction = predict_startup_failures(project, FactsCache(str(tmp_path / "cache")))
+    assert prediction is not None
+    assert [
+        (f.frames[0].path, f.frames[0].line, f.module, f.name) for f in prediction.failures
+    ] == [("wsgi.py", 2, "lib", "gone")]
+
+
+def test_a_big_source_is_read_in_a_child_process_with_the_same_facts(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from flask_preflight.analysis.startup_imports import facts_cache
+
+    source = tmp_path / "big.py"
+    text = "import os\nfrom a.b import c as d\nmod_dict = globals()\nmod_dict['CO_' + d] = 1\n"
+    source.write_text(text)
+    expected = extract_facts(text, TARGET, str(source))
+
+    def in_process(*args: object) -> None:
+        raise AssertionError("parsed in the server's process")
+
+    monkeypatch.setattr(facts_cache, "BIG_SOURCE", 10)
+    monkeypatch.setattr(facts_cache, "extract_facts", in_process)
+    found = FactsCache(str(tmp_path / "cache")).facts(str(source), TARGET)
+    assert found == expected and found is not None and found.open_prefixes == ["CO_"]
+
+
 def test_the_cache_directory_comes_from_the_environment(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

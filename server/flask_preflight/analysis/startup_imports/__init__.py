@@ -50,8 +50,10 @@ def _stdlib_names(env: Environment) -> frozenset[str]:
 
 
 def start_modules(project: Project) -> list[str]:
-    """Root-relative modules the app starts from: those defining apps, and the modules
-    declared entry points import."""
+    """Root-relative modules the app starts from: those defining apps, the modules declared
+    entry points import, and the other roots of the app's code (a `wsgi.py` that starts or
+    re-exports the app). What they import runs only as far as module-level code reaches."""
+    from ..app_scope import app_scope, path_scope
     from ..entrypoints import find_declarations
     from ..entrypoints.discovery import project_apps
 
@@ -63,6 +65,9 @@ def start_modules(project: Project) -> list[str]:
         # the module is imported even when the attribute the server then looks up is wrong
         path = entry_module(project, declaration)
         if path and path.endswith(".py") and path not in found:
+            found.append(path)
+    for path in sorted(app_scope(project).roots):
+        if path.endswith(".py") and path_scope(path) is None and path not in found:
             found.append(path)
     return found
 

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import ast
 import re
+import sys
 import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any, Union
+from typing import Any, NamedTuple, Union
 
 #: Bump when the extraction changes: cached facts of another version are ignored.
 FACTS_VERSION = 7
@@ -35,14 +36,14 @@ class Target:
         return f"{'.'.join(map(str, self.version))}|{self.sys_platform}|{self.os_name}"
 
 
-@dataclass(frozen=True)
-class Event:
+class Event(NamedTuple):
     """Something module-level code does at import time that can fail.
 
     kind "import": `import module` (binds nothing we check); "from": `from module import
     names` (level > 0: relative); "attr": reading `module.names[0].names[1]...`.
     `guarded`: inside a try (or suppress) that catches the failure; `conditional`: inside a
     branch whose condition cannot be decided for the target (then nothing is claimed).
+    (A tuple: thousands of them stay in memory, a few words each.)
     """
 
     kind: str
@@ -69,7 +70,21 @@ class Event:
     @classmethod
     def from_json(cls, data: list[Any]) -> Event:
         kind, line, module, level, names, guarded, conditional, text = data
-        return cls(kind, line, module, level, tuple(names), guarded, conditional, text)
+        return cls(
+            _intern(kind),
+            line,
+            _intern(module),
+            level,
+            tuple(_intern(n) for n in names),
+            guarded,
+            conditional,
+            text,
+        )
+
+
+def _intern(text: str) -> str:
+    """Names repeat across thousands of modules (`os`, `sys`, `annotations`): one copy."""
+    return sys.intern(str(text))
 
 
 @dataclass
@@ -114,7 +129,7 @@ class ModuleFacts:
         if not isinstance(data, dict) or data.get("v") != FACTS_VERSION:
             return None
         return cls(
-            defined=set(data["defined"]),
+            defined={_intern(n) for n in data["defined"]},
             all_names=data["all"],
             all_dynamic=data["all_dynamic"],
             open=data["open"],
@@ -148,7 +163,14 @@ def extract_facts(text: str | bytes, target: Target, filename: str = "<module>")
     if isinstance(tree, str):
         return ModuleFacts(open=True, syntax_error=tree)
     lines = text.decode("utf-8", "replace") if isinstance(text, bytes) else text
-    return _Extractor(target, lines).run(tree)
+    facts = _Extractor(target, lines).run(tree)
+    # what is kept: shared copies of names, nothing that points back into the tree
+    facts.defined = {_intern(n) for n in facts.defined}
+    facts.events = [
+        e._replace(module=_intern(e.module), names=tuple(_intern(n) for n in e.names))
+        for e in facts.events
+    ]
+    return facts
 
 
 def _handler_names(handlers: list[ast.ExceptHandler]) -> set[str]:
@@ -216,7 +238,7 @@ class _Extractor:
         self._count_bindings(tree)
         self._definitions(tree.body)
         self._statements(tree.body, guarded_import=False, guarded_attr=False, conditional=False)
-        markers = _DYNAMIC_MARKERS
+        markers: tuple[str, ...] = _DYNAMIC_MARKERS
         if "globals()" in self.text or "vars()" in self.text or "locals()" in self.text:
             self.namespace_aliases = _namespace_aliases(tree)
             markers = (*markers, *self.namespace_aliases)
@@ -978,3 +1000,21 @@ def _literal_names(test: ast.expr, param: str) -> set[str] | None:
             found |= part
         return found
     return None
+
+
+def _main(argv: list[str]) -> int:
+    """`python facts.py PATH MAJOR MINOR MICRO SYS_PLATFORM OS_NAME`: the facts of one file as
+    JSON on stdout. A big file's tree is built in this short-lived process (its memory goes
+    with it), not in the language server. Needs the standard library only."""
+    import json
+
+    path, major, minor, micro, sys_platform, os_name = argv
+    with open(path, "rb") as handle:
+        data = handle.read()
+    target = Target((int(major), int(minor), int(micro)), sys_platform, os_name)
+    sys.stdout.write(json.dumps(extract_facts(data, target, path).to_json()))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(_main(sys.argv[1:]))

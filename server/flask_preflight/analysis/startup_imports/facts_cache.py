@@ -10,14 +10,22 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
+import sys
 import threading
 from collections import OrderedDict
 from typing import Any
 
+from . import facts as facts_module
 from .facts import FACTS_VERSION, ModuleFacts, Target, extract_facts
 
 #: Facts of this many files stay in memory (a few KB each at most).
 MEMORY_ENTRIES = 20_000
+#: Sources bigger than this are read in a short-lived child process: a tree takes about 45
+#: times its source in memory (a 400 KB module: 18 MB), which the server would keep as peak.
+BIG_SOURCE = 160_000
+#: Facts computed are written to disk in batches of this many.
+FLUSH_EVERY = 256
 #: Replay results kept for warm re-checks (one per start module and environment).
 LINK_ENTRIES = 64
 
@@ -141,12 +149,21 @@ class FactsCache:
                     data = handle.read()
             except OSError:
                 return None
-            found = extract_facts(data, target, path)
+            encoded = None
+            if len(data) > BIG_SOURCE:
+                encoded = _facts_in_child(path, target)
+            if encoded is None:
+                encoded = json.dumps(extract_facts(data, target, path).to_json())
+            # Kept: the facts as a warm session reads them, allocated after the tree was
+            # freed (facts built beside a tree pin its memory: a big venv's cold read would
+            # leave the server holding the trees' pages).
+            found = ModuleFacts.from_json(json.loads(encoded)) or ModuleFacts(open=True)
             self.computed += 1
             with self._lock:
-                self._pending.append(
-                    (path, key[1], key[2], target.key, json.dumps(found.to_json()))
-                )
+                self._pending.append((path, key[1], key[2], target.key, encoded))
+                full = len(self._pending) >= FLUSH_EVERY
+            if full:
+                self.flush()  # a cold read of a big venv holds a bounded batch, not all
         with self._lock:
             self._memory[key] = found
             while len(self._memory) > MEMORY_ENTRIES:
@@ -164,20 +181,40 @@ class FactsCache:
         """(result, inputs) of the last replay of `key` over this very search path (the
         search path object lives as long as its environment is unchanged)."""
         with self._lock:
-            found = self._links.get((id(search), *key))
+            found = self._links.get((id(search), key))
             if found is None or found[0] is not search:
                 return None
-            self._links.move_to_end((id(search), *key))
+            self._links.move_to_end((id(search), key))
             return found[1], found[2]
 
     def keep_link_result(
         self, search: object, key: tuple[Any, ...], result: Any, inputs: Any
     ) -> None:
         with self._lock:
-            self._links[(id(search), *key)] = (search, result, inputs)
-            self._links.move_to_end((id(search), *key))
+            self._links[(id(search), key)] = (search, result, inputs)
+            self._links.move_to_end((id(search), key))
             while len(self._links) > LINK_ENTRIES:
                 self._links.popitem(last=False)
+
+
+def _facts_in_child(path: str, target: Target) -> str | None:
+    """The facts of `path` as JSON, extracted by facts.py run as a script (it needs the
+    standard library only); None when that fails (the caller reads the file itself)."""
+    version = [str(part) for part in target.version]
+    argv = [sys.executable, "-S", "-E", facts_module.__file__ or "", path, *version]
+    argv += [target.sys_platform, target.os_name]
+    try:
+        done = subprocess.run(argv, capture_output=True, timeout=60, check=False)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    if done.returncode != 0:
+        return None
+    try:
+        text = done.stdout.decode("utf-8")
+        ModuleFacts.from_json(json.loads(text))
+    except ValueError:
+        return None
+    return text
 
 
 _shared: FactsCache | None = None
