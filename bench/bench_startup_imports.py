@@ -52,15 +52,21 @@ def measure(root: str, python: str) -> None:
 
     def once() -> tuple[float, float, int]:
         project = Project(Path(root), interpreter=python)
-        started, cpu = time.perf_counter(), time.process_time()
+        started, cpu = time.perf_counter(), _cpu()
         prediction = predict_startup_failures(project, modules=["app.py"])
-        elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu
+        elapsed, cpu = time.perf_counter() - started, _cpu() - cpu
         assert prediction is not None and prediction.failures == (), prediction
         return elapsed, cpu, shared_cache().computed
 
     first, first_cpu, computed = once()
     memory = min(once()[0] for _ in range(REPEAT))
     print(json.dumps({"first": first, "cpu": first_cpu, "computed": computed, "memory": memory}))
+
+
+def _cpu() -> float:
+    """CPU seconds of this process and its children (big sources are read in a child)."""
+    times = os.times()
+    return times.user + times.system + times.children_user + times.children_system
 
 
 def run_measure(root: Path, python: str, cache: str) -> dict[str, float]:
@@ -137,7 +143,9 @@ def main() -> int:
         verdict = "ok" if warm_ms <= WARM_MEMORY_TARGET_MS else "SLOWER THAN TARGET"
         failed |= warm_ms > WARM_MEMORY_TARGET_MS
         print(
-            f"warm in memory: {warm_ms:.1f} ms (target <= {WARM_MEMORY_TARGET_MS:.0f} ms) {verdict}"
+            f"warm in memory (re-check, site-packages unchanged): {warm_ms:.1f} ms = "
+            f"{warm_ms / WARM_MEMORY_TARGET_MS:.2f}x the {WARM_MEMORY_TARGET_MS:.0f} ms target, "
+            f"{warm_ms / (baseline * 1000):.3f}x the real import ({verdict})"
         )
     return 1 if failed else 0
 

@@ -240,7 +240,7 @@ class _Extractor:
         self._statements(tree.body, guarded_import=False, guarded_attr=False, conditional=False)
         markers: tuple[str, ...] = _DYNAMIC_MARKERS
         if "globals()" in self.text or "vars()" in self.text or "locals()" in self.text:
-            self.namespace_aliases = _namespace_aliases(tree)
+            self.namespace_aliases = self._namespace_aliases(tree)
             markers = (*markers, *self.namespace_aliases)
         for node in self._top_nodes:
             if type(node) in _DYNAMIC_TYPES:
@@ -260,6 +260,20 @@ class _Extractor:
                         self._dynamic(node)
             self._in_function = False
         return self.facts
+
+    def _namespace_aliases(self, tree: ast.Module) -> set[str]:
+        """Names bound to the namespace itself anywhere (`mod_dict = globals()`), found in
+        the top-level statements whose text calls for it."""
+        found: set[str] = set()
+        for stmt in tree.body:
+            first, last = stmt.lineno - 1, (stmt.end_lineno or stmt.lineno)
+            text = "\n".join(self.lines[first:last])
+            if "globals()" not in text and "vars()" not in text and "locals()" not in text:
+                continue
+            for node in ast.walk(stmt):
+                if isinstance(node, ast.Assign) and _is_namespace_call(node.value):
+                    found.update(t.id for t in node.targets if isinstance(t, ast.Name))
+        return found
 
     def _text(self, node: ast.stmt) -> str:
         index = node.lineno - 1
@@ -913,15 +927,6 @@ def _is_namespace_call(node: ast.expr) -> bool:
         and isinstance(node.func, ast.Name)
         and (node.func.id in ("globals", "locals") or (node.func.id == "vars" and not node.args))
     )
-
-
-def _namespace_aliases(tree: ast.Module) -> set[str]:
-    """Names bound to the namespace itself anywhere (`mod_dict = globals()`)."""
-    found: set[str] = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Assign) and _is_namespace_call(node.value):
-            found.update(t.id for t in node.targets if isinstance(t, ast.Name))
-    return found
 
 
 def _literal_prefix(key: ast.expr) -> str | None:
