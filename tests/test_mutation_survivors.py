@@ -245,11 +245,6 @@ GUARDED = (
 )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="known gap: an app bound only under the main guard is taken as loadable "
-    "(gunicorn imports the module, so the guard never runs): a missed SRV002",
-)
 def test_an_app_bound_only_under_the_main_guard_does_not_exist_for_a_server(
     tmp_path: Path,
 ) -> None:
