@@ -17,8 +17,9 @@ from packaging.version import Version
 
 from ..app_scope import app_scope
 from ..catalog import RULES
-from ..environment import Environment, project_environment
-from ..environment_commands import create_venv, install_requirements
+from ..environment.commands import create_venv, install_requirements
+from ..environment.model import Environment
+from ..environment.project_environment import project_environment
 from ..flask_apps import APP_CLASSES, CONVENTIONAL_FACTORIES, ModuleApps, find_flask_apps
 from ..import_sites import ImportSite, import_sites
 from ..known_incompatibilities import INCOMPATIBILITIES, REMOVED_FLASK_APIS, Incompatibility

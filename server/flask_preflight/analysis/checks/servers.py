@@ -17,7 +17,8 @@ from ..entrypoints import (
 from ..entrypoints.dockerfile import is_dockerfile, plain_base, read_stages
 from ..entrypoints.dotenv_files import DOTENV_NAMES, read_dotenv
 from ..entrypoints.launch_json import is_launch_json
-from ..environment import Environment, project_environment
+from ..environment.model import Environment
+from ..environment.project_environment import project_environment
 from ..flask_apps import find_flask_apps
 from ..model import Finding, Fix, Position, Range, TextEdit
 from ..project import Project

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 
 from ..catalog import RULES
 from ..entrypoints import find_declarations
-from ..environment import Environment
+from ..environment.model import Environment
 from ..known_incompatibilities import INCOMPATIBILITIES, REMOVED_FLASK_APIS, Incompatibility
 from ..model import Finding, Fix, Range
 from ..project import Project

@@ -84,7 +84,7 @@ def dotenv_loaded(project: Project, declaration: Declaration) -> bool:
     workspace interpreter for a local run, the declared requirements for a deployment)."""
     try:
         if declaration.context == "local":
-            from ..environment import project_environment
+            from ..environment.project_environment import project_environment
 
             env = project_environment(project)
             if env is not None and env.healthy and env.distributions:
