@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..checks.dependencies import IMPORT_TO_DISTRIBUTION
+from ..distribution_names import IMPORT_TO_DISTRIBUTION
 from ..environment.model import Environment
 from ..environment.reading import read_environment
 from ..known_incompatibilities import INCOMPATIBILITIES

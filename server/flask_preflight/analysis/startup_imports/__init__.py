@@ -46,7 +46,7 @@ def target_of(env: Environment) -> Target | None:
 
 
 def _stdlib_names(env: Environment) -> frozenset[str]:
-    from ..checks.dependencies import stdlib_modules
+    from ..stdlib_modules import stdlib_modules
 
     return stdlib_modules(env.version)
 
