@@ -13,7 +13,7 @@ from ..modules import module_file
 from ..project import Project
 from .bindings import module_bindings
 from .declarations import Declaration
-from .dotenv_files import dotenv_for
+from .formats.dotenv_files import dotenv_for
 from .reexports import MAX_DEPTH, explicit_origin, star_origin
 from .targets import Target, TargetError, parse_target
 

@@ -70,7 +70,7 @@ def _is_environ(node: ast.expr) -> bool:
 
 def _flask_reads(project: Project, path: str) -> bool:
     """Whether Flask or the app reads any key of this dotenv file."""
-    from ...entrypoints.dotenv_files import read_dotenv
+    from ...entrypoints.formats.dotenv_files import read_dotenv
 
     keys = set(read_dotenv(project, path))
     if any(k.startswith("FLASK_") for k in keys):
