@@ -10,13 +10,13 @@ from pathlib import Path
 
 import pytest
 
-from flask_preflight.analysis import environment
 from flask_preflight.analysis.edits import apply_edits
 from flask_preflight.analysis.entrypoints import (
     check_declaration,
     entrypoints_report,
     find_declarations,
 )
+from flask_preflight.analysis.environment import probe
 from flask_preflight.analysis.flask_apps import find_flask_apps
 from flask_preflight.analysis.project import Project
 from flask_preflight.analysis.registry import run_checks
@@ -170,7 +170,7 @@ def test_the_interpreter_probe_is_isolated(tmp_path: Path, monkeypatch: pytest.M
     python = tmp_path / "bin" / "python3"
     python.parent.mkdir()
     python.symlink_to(Path(getattr(sys, "_base_executable", sys.executable)).resolve())
-    facts = environment.ask_interpreter(str(python))
+    facts = probe.ask_interpreter(str(python))
     assert facts is not None
     assert not marker.exists()
     assert str(planted) not in [os.path.normpath(p) for p in facts.get("path", [])]

@@ -14,7 +14,7 @@ from ..project import Project
 from .bindings import module_bindings
 from .declarations import Declaration
 from .discovery import imported_apps
-from .dotenv_files import dotenv_for
+from .formats.dotenv_files import dotenv_for
 from .reexports import MAX_DEPTH, explicit_origin, star_origin
 from .targets import Target, TargetError, parse_target
 
@@ -85,7 +85,7 @@ def dotenv_loaded(project: Project, declaration: Declaration) -> bool:
     workspace interpreter for a local run, the declared requirements for a deployment)."""
     try:
         if declaration.context == "local":
-            from ..environment import project_environment
+            from ..environment.project_environment import project_environment
 
             env = project_environment(project)
             if env is not None and env.healthy and env.distributions:
