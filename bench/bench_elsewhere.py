@@ -23,9 +23,9 @@ sys.path.insert(0, str(REPO))
 
 from tests.venvs import make_venv, venv_python  # noqa: E402
 
-from flask_preflight.analysis import environment as environment_module  # noqa: E402
 from flask_preflight.analysis import installed_elsewhere  # noqa: E402
-from flask_preflight.analysis.environment import read_environment  # noqa: E402
+from flask_preflight.analysis.environment import probe, reading  # noqa: E402
+from flask_preflight.analysis.environment.reading import read_environment  # noqa: E402
 
 ENVIRONMENTS = 30
 COLD_TARGET_MS = 300.0
@@ -103,8 +103,8 @@ def timed(func: Callable[[], object], repeat: int = REPEAT) -> float:
 
 
 def clear_caches() -> None:
-    environment_module._env_cache.clear()
-    environment_module._probe_cache.clear()
+    reading._env_cache.clear()
+    probe._probe_cache.clear()
     installed_elsewhere._site_cache.clear()
     installed_elsewhere._env_cache.clear()
 

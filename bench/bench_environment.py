@@ -16,9 +16,9 @@ sys.path.insert(0, str(REPO))
 
 from tests.venvs import make_venv, venv_python  # noqa: E402
 
-from flask_preflight.analysis import environment as environment_module  # noqa: E402
 from flask_preflight.analysis.catalog import resolve_rule_ids  # noqa: E402
-from flask_preflight.analysis.environment import read_environment  # noqa: E402
+from flask_preflight.analysis.environment import probe, reading  # noqa: E402
+from flask_preflight.analysis.environment.reading import read_environment  # noqa: E402
 from flask_preflight.analysis.project import Project  # noqa: E402
 from flask_preflight.analysis.registry import run_checks  # noqa: E402
 
@@ -99,8 +99,8 @@ def timed(func: Callable[[], object], repeat: int = REPEAT) -> float:
 
 
 def clear_caches() -> None:
-    environment_module._env_cache.clear()
-    environment_module._probe_cache.clear()
+    reading._env_cache.clear()
+    probe._probe_cache.clear()
 
 
 def main() -> int:

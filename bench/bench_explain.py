@@ -9,7 +9,7 @@ import sys
 import time
 from typing import Callable
 
-from flask_preflight.analysis.environment import read_environment
+from flask_preflight.analysis.environment.reading import read_environment
 from flask_preflight.analysis.explain import TerminalRun, explain_run, parse_output
 from flask_preflight.lsp.terminal_runs import MAX_OUTPUT
 

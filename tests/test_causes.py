@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 from flask_preflight.analysis.causes import group_by_cause, install_plan, setup_command
-from flask_preflight.analysis.environment import Environment
+from flask_preflight.analysis.environment.model import Environment
 from flask_preflight.analysis.model import Severity
 from flask_preflight.analysis.project import Project
 from flask_preflight.analysis.registry import run_checks

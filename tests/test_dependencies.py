@@ -12,12 +12,12 @@ from pathlib import Path
 import pytest
 from packaging.utils import canonicalize_name
 
-from flask_preflight.analysis.checks.dependencies import stdlib_modules
 from flask_preflight.analysis.edits import apply_edits
-from flask_preflight.analysis.environment import read_environment
+from flask_preflight.analysis.environment.reading import read_environment
 from flask_preflight.analysis.model import Finding
 from flask_preflight.analysis.project import Project
 from flask_preflight.analysis.registry import run_checks
+from flask_preflight.analysis.stdlib_modules import stdlib_modules
 from tests.conftest import EXAMPLES, write_tree
 from tests.venvs import make_venv, venv_python
 

@@ -82,6 +82,9 @@ TWO_APPS = (
     APP.replace("app = Flask", "web = Flask").replace("@app.", "@web.")
     + "\nadmin = Flask('admin')\n"
 )
+# An app bound only under the main guard: `python app.py` has it, an importing server never.
+GUARDED_APP = APP + '\nif __name__ == "__main__":\n    application = Flask(__name__)\n'
+GUARDED_ONLY = 'from flask import Flask\n\nif __name__ == "__main__":\n    app = Flask(__name__)\n    app.run()\n'
 REEXPORT = "from .views import app\n\n__all__ = ['app']\n"
 
 
@@ -106,6 +109,13 @@ CASES = [
     Case("gunicorn-bare-module-application", {"app.py": APPLICATION}, "gunicorn", ["app"], True),
     Case("gunicorn-bare-module-without-application", {"app.py": APP}, "gunicorn", ["app"], False),
     Case("gunicorn-alias", {"app.py": ALIASED}, "gunicorn", ["app"], True),
+    Case(
+        "gunicorn-app-bound-under-main-guard",
+        {"app.py": GUARDED_APP},
+        "gunicorn",
+        ["app:application"],
+        False,
+    ),
     Case("gunicorn-proxyfix-keeps-app", {"app.py": PROXIED}, "gunicorn", ["app:app"], True),
     Case(
         "gunicorn-factory-without-call",
@@ -277,6 +287,13 @@ CASES = [
     ),
     # flask: --app grammar and Flask's own discovery
     Case("flask-app-module", {"app.py": APP}, "flask", ["--app", "app"], True),
+    Case(
+        "flask-app-only-under-main-guard",
+        {"app.py": GUARDED_ONLY},
+        "flask",
+        ["--app", "app"],
+        False,
+    ),
     Case("flask-app-module-name", {"app.py": APP}, "flask", ["--app", "app:app"], True),
     Case(
         "flask-factory-name",
@@ -665,6 +682,7 @@ NO_FIX = {
     "gunicorn-target-imports-a-moved-module",  # the import to repair is in wsgi.py
     "gunicorn-factory-missing-arg",
     "flask-factory-needs-args",
+    "flask-app-only-under-main-guard",  # the only app exists under `python app.py` alone
 }
 
 

@@ -17,8 +17,8 @@ from flask_preflight.analysis.entrypoints import (
     entrypoints_report,
     find_declarations,
 )
-from flask_preflight.analysis.entrypoints.shell_words import split_words
 from flask_preflight.analysis.entrypoints.targets import TargetError, parse_flask, parse_gunicorn
+from flask_preflight.analysis.entrypoints.text.shell_words import split_words
 from flask_preflight.analysis.project import Project
 from flask_preflight.analysis.registry import run_checks
 

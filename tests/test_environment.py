@@ -10,13 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from flask_preflight.analysis import environment as environment_module
-from flask_preflight.analysis.environment import (
-    environment_summary,
-    project_environment,
-    read_environment,
-    watch_paths,
-)
+from flask_preflight.analysis.environment import probe
+from flask_preflight.analysis.environment.project_environment import project_environment
+from flask_preflight.analysis.environment.reading import read_environment, watch_paths
+from flask_preflight.analysis.environment.summary import environment_summary
 from flask_preflight.analysis.project import Project
 from flask_preflight.analysis.registry import run_checks
 from tests.conftest import write_tree
@@ -157,7 +154,7 @@ def test_a_hanging_interpreter_times_out(tmp_path: Path, monkeypatch: pytest.Mon
     fake = tmp_path / "python3"
     fake.write_text("#!/bin/sh\nexec sleep 600\n")
     fake.chmod(0o755)
-    monkeypatch.setattr(environment_module, "EXEC_TIMEOUT", 0.5)
+    monkeypatch.setattr(probe, "EXEC_TIMEOUT", 0.5)
     env = read_environment(str(fake), allow_exec=True)
     assert not env.asked_interpreter
     assert any("did not answer" in note for note in env.notes)

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from flask_preflight.analysis.environment_commands import SELECT_INTERPRETER
+from flask_preflight.analysis.environment.commands import SELECT_INTERPRETER
 from flask_preflight.analysis.installed_elsewhere import (
     InstalledElsewhere,
     annotate_installed_elsewhere,

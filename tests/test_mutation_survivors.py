@@ -10,13 +10,13 @@ from pathlib import Path
 
 import pytest
 
-from flask_preflight.analysis import environment
 from flask_preflight.analysis.edits import apply_edits
 from flask_preflight.analysis.entrypoints import (
     check_declaration,
     entrypoints_report,
     find_declarations,
 )
+from flask_preflight.analysis.environment import probe
 from flask_preflight.analysis.flask_apps import find_flask_apps
 from flask_preflight.analysis.project import Project
 from flask_preflight.analysis.registry import run_checks
@@ -170,7 +170,7 @@ def test_the_interpreter_probe_is_isolated(tmp_path: Path, monkeypatch: pytest.M
     python = tmp_path / "bin" / "python3"
     python.parent.mkdir()
     python.symlink_to(Path(getattr(sys, "_base_executable", sys.executable)).resolve())
-    facts = environment.ask_interpreter(str(python))
+    facts = probe.ask_interpreter(str(python))
     assert facts is not None
     assert not marker.exists()
     assert str(planted) not in [os.path.normpath(p) for p in facts.get("path", [])]
@@ -245,11 +245,6 @@ GUARDED = (
 )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="known gap: an app bound only under the main guard is taken as loadable "
-    "(gunicorn imports the module, so the guard never runs): a missed SRV002",
-)
 def test_an_app_bound_only_under_the_main_guard_does_not_exist_for_a_server(
     tmp_path: Path,
 ) -> None:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from flask_preflight.analysis.environment import read_environment
+from flask_preflight.analysis.environment.reading import read_environment
 from flask_preflight.analysis.known_incompatibilities import INCOMPATIBILITIES, Incompatibility
 from flask_preflight.analysis.project import Project
 from flask_preflight.analysis.startup_imports import predict_startup_failures

@@ -13,7 +13,7 @@ from typing import Any, TextIO
 from . import __version__
 from .analysis.catalog import RULES, resolve_rule_ids
 from .analysis.engine import analyze
-from .analysis.environment import environment_summary
+from .analysis.environment.summary import environment_summary
 from .analysis.fixing import fix_project
 from .analysis.interpreters import choose_cli_interpreter
 from .analysis.project import Project

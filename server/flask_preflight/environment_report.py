@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from .analysis.checks.environment import requirements_for_install
-from .analysis.environment import project_environment, project_venvs
-from .analysis.environment_commands import create_venv, select_project_venv, shell_equivalent
+from .analysis.environment.commands import create_venv, select_project_venv, shell_equivalent
+from .analysis.environment.project_environment import project_environment, project_venvs
 from .analysis.project import Project
 
 _STATES = {

@@ -7,7 +7,7 @@ from typing import Any
 
 from . import __version__
 from .analysis.catalog import RULES
-from .analysis.environment_commands import shell_equivalent
+from .analysis.environment.commands import shell_equivalent
 from .analysis.model import Finding, Fix, Range, Severity
 
 _COLOURS = {

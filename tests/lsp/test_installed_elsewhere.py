@@ -13,7 +13,7 @@ import pytest
 import pytest_lsp
 from pytest_lsp import ClientServerConfig
 
-from flask_preflight.analysis.environment_commands import SELECT_INTERPRETER
+from flask_preflight.analysis.environment.commands import SELECT_INTERPRETER
 from tests.conftest import write_tree
 from tests.lsp.conftest import (
     SERVER,

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from lsprotocol import types
 from pygls.exceptions import JsonRpcException
 
 from flask_preflight.lsp.settings import plain_json
@@ -89,3 +90,29 @@ async def test_bad_params_are_refused_not_crashed(client: EditorClient, tmp_path
     # Still serving.
     result = await _explain(client, {"commandLine": "ls", "cwd": str(project), "output": ""})
     assert result["kind"] == "none"
+
+
+async def test_removing_the_folder_clears_its_terminal_failure(
+    client: EditorClient, tmp_path: Path
+) -> None:
+    project, python = _project(tmp_path)
+    await initialize(client, project, python=python)
+    await wait_until(lambda: client.statuses, "the first analysis")
+    bare = str(venv_python(bare_venv()))
+    code, output = run([bare, "app.py"], project)
+    await _explain(
+        client,
+        {"commandLine": f"{bare} app.py", "cwd": str(project), "exitCode": code, "output": output},
+    )
+    uri = (project / "app.py").as_uri()
+    await wait_until(lambda: "RUN001" in codes(client, uri), "RUN001 on app.py")
+    client.workspace_did_change_workspace_folders(
+        types.DidChangeWorkspaceFoldersParams(
+            event=types.WorkspaceFoldersChangeEvent(
+                added=[],
+                removed=[types.WorkspaceFolder(uri=project.as_uri(), name=project.name)],
+            )
+        )
+    )
+    # Nothing of the removed folder stays in the Problems panel, RUN001 included.
+    await wait_until(lambda: not client.diagnostics.get(uri), "app.py cleared")

@@ -22,14 +22,14 @@ from packaging.utils import canonicalize_name
 from packaging.version import InvalidVersion, Version
 
 from .catalog import RULES
-from .environment import (
-    Environment,
+from .environment.commands import create_venv, install_requirements
+from .environment.model import Environment
+from .environment.project_environment import (
     project_environment,
     project_venv_environment,
     project_venvs,
     venv_of_project_holding,
 )
-from .environment_commands import create_venv, install_requirements
 from .model import Finding, Fix, Range, Severity
 from .project import Project
 from .requirements import declared_requirements
@@ -389,7 +389,7 @@ def _headline_message(
 def _headline_fixes(cause: Cause, project: Project) -> tuple[Fix, ...]:
     root = str(project.root)
     if cause.venv:
-        from .environment_commands import select_project_venv
+        from .environment.commands import select_project_venv
 
         return (
             Fix(

@@ -9,7 +9,9 @@ from typing import Any
 
 from . import checks  # noqa: F401  (importing the package registers every check)
 from .causes import group_by_cause
-from .environment import environment_summary, project_environment, project_venvs, watch_paths
+from .environment.project_environment import project_environment, project_venvs
+from .environment.reading import watch_paths
+from .environment.summary import environment_summary
 from .flask_apps import AppDefinition, find_flask_apps
 from .installed_elsewhere import annotate_installed_elsewhere
 from .model import Finding

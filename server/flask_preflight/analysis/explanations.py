@@ -4,7 +4,7 @@ requirement there, or the app an entry-point target there loads (or why it fails
 from __future__ import annotations
 
 from .entrypoints import check_declaration, find_declarations
-from .environment import project_environment
+from .environment.project_environment import project_environment
 from .model import Position, Range
 from .project import Project
 from .requirements import declared_requirements

@@ -13,13 +13,11 @@ from pathlib import Path
 
 from packaging.utils import canonicalize_name
 
-from .environment import (
-    Environment,
-    project_environment,
-    read_distribution,
-    read_environment,
-)
-from .environment_commands import select_interpreter
+from .environment.commands import select_interpreter
+from .environment.distributions import read_distribution
+from .environment.model import Environment
+from .environment.project_environment import project_environment
+from .environment.reading import read_environment
 from .interpreters import venv_python
 from .model import Finding, Fix
 from .project import Project

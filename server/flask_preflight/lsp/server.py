@@ -46,8 +46,6 @@ class PreflightServer(LanguageServer):
         # the watched-files registration: its id and what it covers outside the folders
         self.watching: tuple[str, list[str]] | None = None
         self._watch_lock: asyncio.Lock | None = None
-        # uri -> diagnostics from commands run in the terminal (RUN001), merged into publishes
-        self.run_diagnostics: dict[str, list[types.Diagnostic]] = {}
 
     @property
     def watch_lock(self) -> asyncio.Lock:
@@ -123,8 +121,10 @@ class PreflightServer(LanguageServer):
         folder = self.folders.pop(uri.rstrip("/"), None) or self.folders.pop(uri, None)
         if folder is None:
             return
-        for published in folder.published.values():
-            self.publish(published.uri, [], None)
+        uris = {published.uri for published in folder.published.values()}
+        uris.update(folder.uri_of(path) for path in folder.run_diagnostics)
+        for uri_published in sorted(uris):
+            self.publish(uri_published, [], None)
         if not folder.loose:
             self._rescan_outer(folder)
         # documents still open move to whichever folder now holds them
@@ -409,7 +409,10 @@ class PreflightServer(LanguageServer):
             folder.scan_token = None
 
     def publish(self, uri: str, diagnostics: list[types.Diagnostic], version: int | None) -> None:
-        merged = [*diagnostics, *self.run_diagnostics.get(uri, [])]
+        # A failed start in the terminal (RUN001) stays with its folder's file until the next.
+        located = self.located(uri)
+        run = located[0].run_diagnostics.get(located[1], []) if located else []
+        merged = [*diagnostics, *run]
         self.text_document_publish_diagnostics(
             types.PublishDiagnosticsParams(uri=uri, diagnostics=merged, version=version)
         )

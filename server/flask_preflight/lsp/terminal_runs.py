@@ -81,10 +81,6 @@ def set_run_diagnostics(
     """Replace the folder's terminal-run diagnostics (merged into every publish)."""
     before = set(folder.run_diagnostics)
     folder.run_diagnostics = diagnostics
-    for path, items in diagnostics.items():
-        ls.run_diagnostics[folder.uri_of(path)] = items
-    for path in before - set(diagnostics):
-        ls.run_diagnostics.pop(folder.uri_of(path), None)
     _republish(ls, folder, before | set(diagnostics))
 
 

@@ -8,14 +8,14 @@ from collections.abc import Iterator
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
 
 from ..catalog import RULES
-from ..environment import (
-    Environment,
+from ..environment.commands import create_venv, select_project_venv
+from ..environment.model import Environment
+from ..environment.project_environment import (
     project_environment,
     project_venv_environment,
     project_venvs,
     venv_of_project_holding,
 )
-from ..environment_commands import create_venv, select_project_venv
 from ..flask_apps import find_flask_apps
 from ..model import Finding, Fix, Range, Severity
 from ..project import Project

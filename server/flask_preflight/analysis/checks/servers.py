@@ -14,10 +14,11 @@ from ..entrypoints import (
     declaration_problems,
     find_declarations,
 )
-from ..entrypoints.dockerfile import is_dockerfile, plain_base, read_stages
-from ..entrypoints.dotenv_files import DOTENV_NAMES, read_dotenv
-from ..entrypoints.launch_json import is_launch_json
-from ..environment import Environment, project_environment
+from ..entrypoints.formats.dockerfile import is_dockerfile, plain_base, read_stages
+from ..entrypoints.formats.dotenv_files import DOTENV_NAMES, read_dotenv
+from ..entrypoints.formats.launch_json import is_launch_json
+from ..environment.model import Environment
+from ..environment.project_environment import project_environment
 from ..flask_apps import find_flask_apps
 from ..model import Finding, Fix, Position, Range, TextEdit
 from ..project import Project
@@ -379,7 +380,7 @@ DO_APP_SPECS = (".do/app.yaml", ".do/deploy.template.yaml")
 def _routed_ports(project: Project) -> set[str]:
     """Ports a platform spec says it routes to besides $PORT: a DigitalOcean App Platform
     spec (.do/app.yaml) routes to each service's `http_port`, 8080 when none is given."""
-    from ..entrypoints.yaml_nodes import load_yaml
+    from ..entrypoints.text.yaml_nodes import load_yaml
 
     ports: set[str] = set()
     for path in DO_APP_SPECS:

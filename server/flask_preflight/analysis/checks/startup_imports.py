@@ -9,7 +9,7 @@ from collections.abc import Iterator
 
 from ..catalog import RULES
 from ..entrypoints import find_declarations
-from ..environment import Environment
+from ..environment.model import Environment
 from ..known_incompatibilities import INCOMPATIBILITIES, REMOVED_FLASK_APIS, Incompatibility
 from ..model import Finding, Fix, Range
 from ..project import Project
@@ -22,7 +22,7 @@ from ..startup_imports import (
     relative_to_site,
 )
 from ..startup_imports.search_path import SearchPath
-from .dependencies import _pin_fix
+from .dependencies.installing import pin_fix
 from .environment import describe
 
 #: Frames shown in a message before the middle of a long chain is elided.
@@ -166,7 +166,7 @@ def check_startup_imports(project: Project) -> Iterator[Finding]:
         if entry is not None:
             other = env.get(entry.other)
             if other is not None and other.version is not None:
-                fixes = _pin_fix(project, declared, entry, env, other.version)
+                fixes = pin_fix(project, declared, entry, env, other.version)
         data = {
             "error": failure.error,
             "module": failure.module,

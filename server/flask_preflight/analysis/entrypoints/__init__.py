@@ -4,6 +4,10 @@ uwsgi.ini, .flaskenv/.env, launch.json, systemd, app.yaml) and whether its targe
 Public API (used by the checks, the CLI and the language server):
 `find_declarations(project)`, `check_declaration(project, declaration)`,
 `entrypoints_report(project)` and `app_targets(project, app, cwd)`.
+
+Layout: `formats/` holds one reader per config-file format, `text/` the text helpers they
+share (shell words, JSONC, YAML nodes, located text); declarations, command lines, target
+grammars, resolution and fixes are the modules here.
 """
 
 from __future__ import annotations
@@ -18,11 +22,11 @@ from . import readers  # noqa: F401  (imports every format: each registers its s
 from .app_targets import app_targets
 from .declarations import Declaration
 from .discovery import project_apps
-from .gunicorn_conf import GunicornConfig, read_gunicorn_config
+from .formats.gunicorn_conf import GunicornConfig, read_gunicorn_config
+from .formats.systemd import project_dir_for
 from .import_chain import missing_import
 from .problems import DeclarationProblem
 from .resolve import Verdict, failed, resolve, search_path
-from .systemd import project_dir_for
 from .target_fixes import target_fixes
 from .templates import is_template, placeholder_in
 

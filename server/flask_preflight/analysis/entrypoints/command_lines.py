@@ -23,8 +23,8 @@ from ..model import Range
 from ..project import Project
 from ..source import SourceText
 from .declarations import Context, Declaration, Server
-from .located import Located
-from .shell_words import Word, split_words
+from .text.located import Located
+from .text.shell_words import Word, split_words
 
 GUNICORN_FLAGS = frozenset(
     {

@@ -8,16 +8,16 @@ import posixpath
 
 from ..model import Range
 from ..project import Project
-from .compose import ComposeProblem, compose_declarations
 from .declarations import Declaration
-from .dockerfile import dockerfile_declarations
-from .dotenv_files import dotenv_declarations
-from .launch_json import is_launch_json, launch_declarations
+from .formats.compose import ComposeProblem, compose_declarations
+from .formats.dockerfile import dockerfile_declarations
+from .formats.dotenv_files import dotenv_declarations
+from .formats.launch_json import is_launch_json, launch_declarations
+from .formats.procfile import procfile_declarations
+from .formats.scripts import standalone_script_declarations
+from .formats.systemd import project_dir_for, systemd_declarations
+from .formats.uwsgi_ini import uwsgi_ini_declarations
 from .problems import DeclarationProblem
-from .procfile import procfile_declarations
-from .scripts import standalone_script_declarations
-from .systemd import project_dir_for, systemd_declarations
-from .uwsgi_ini import uwsgi_ini_declarations
 
 
 def procfile(project: Project, path: str, problems: list[DeclarationProblem]) -> list[Declaration]:

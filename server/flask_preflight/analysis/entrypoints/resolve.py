@@ -7,13 +7,14 @@ import posixpath
 from dataclasses import dataclass, field, replace
 
 from ..catalog import RULES
-from ..flask_apps import AppDefinition, ModuleApps, find_flask_apps
+from ..flask_apps import AppDefinition, find_flask_apps
 from ..model import Fix
 from ..modules import module_file
 from ..project import Project
 from .bindings import module_bindings
 from .declarations import Declaration
-from .dotenv_files import dotenv_for
+from .discovery import imported_apps
+from .formats.dotenv_files import dotenv_for
 from .reexports import MAX_DEPTH, explicit_origin, star_origin
 from .targets import Target, TargetError, parse_target
 
@@ -84,7 +85,7 @@ def dotenv_loaded(project: Project, declaration: Declaration) -> bool:
     workspace interpreter for a local run, the declared requirements for a deployment)."""
     try:
         if declaration.context == "local":
-            from ..environment import project_environment
+            from ..environment.project_environment import project_environment
 
             env = project_environment(project)
             if env is not None and env.healthy and env.distributions:
@@ -224,7 +225,7 @@ def _attribute(
         return unknown(
             f"waitress looks up the dotted attribute {name!r}; only the first part is checked statically"
         )
-    apps = find_flask_apps(project, path) or ModuleApps(module)
+    apps = imported_apps(project, path, module)
     bindings = module_bindings(module)
     if name in apps.instances:
         app = apps.instances[name]
@@ -410,7 +411,7 @@ def _resolve_flask(project: Project, declaration: Declaration) -> Verdict:
         return unknown(f"{path} does not parse as Python, so what it defines is unknown")
     if target.name is None:
         return _best_app(project, dotted, path)
-    apps = find_flask_apps(project, path) or ModuleApps(module)
+    apps = imported_apps(project, path, module)
     name = target.name
     if name in apps.instances:
         return ok(apps.instances[name], path)
@@ -466,7 +467,7 @@ def _best_app(project: Project, dotted: str, path: str) -> Verdict:
     module = project.module(path)
     if module is None or module.tree is None:
         return unknown(f"{path} does not parse as Python, so what it defines is unknown")
-    apps = find_flask_apps(project, path) or ModuleApps(module)
+    apps = imported_apps(project, path, module)
     for name in ("app", "application"):
         if name in apps.instances:
             return ok(apps.instances[name], path)

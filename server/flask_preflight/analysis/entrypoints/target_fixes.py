@@ -13,7 +13,7 @@ from ..model import Fix, TextEdit
 from ..project import Project
 from .app_targets import dotted_name, expression, import_root
 from .declarations import Declaration
-from .discovery import project_apps
+from .discovery import served_apps
 from .resolve import Verdict, search_path
 
 _SHELL_SAFE = re.compile(r"^[A-Za-z0-9_.:/=,@%+-]+$")
@@ -86,7 +86,7 @@ def target_fixes(project: Project, declaration: Declaration, verdict: Verdict) -
                     (TextEdit(declaration.command_file, declaration.command_end, text),),
                 )
             ]
-    apps = [a for a in project_apps(project) if _usable(declaration, a)]
+    apps = [a for a in served_apps(project) if _usable(declaration, a)]
     if not apps:
         return []
     reachable: list[tuple[AppDefinition, str]] = []

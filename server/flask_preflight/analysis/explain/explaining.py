@@ -10,8 +10,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..checks.dependencies import IMPORT_TO_DISTRIBUTION
-from ..environment import Environment, read_environment
+from ..distribution_names import IMPORT_TO_DISTRIBUTION
+from ..environment.model import Environment
+from ..environment.reading import read_environment
 from ..known_incompatibilities import INCOMPATIBILITIES
 from ..startup_imports import explain_missing_name
 from .command_line import Command, command_port, read_command

@@ -8,7 +8,10 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..environment import Distribution, Environment, project_venvs, read_environment
+from ..environment.distributions import Distribution
+from ..environment.model import Environment
+from ..environment.project_environment import project_venvs
+from ..environment.reading import read_environment
 from ..installed_elsewhere import InstalledElsewhere, find_installed_elsewhere
 from ..interpreters import venv_python
 from ..project import Project

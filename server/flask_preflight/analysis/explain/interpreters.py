@@ -9,7 +9,8 @@ import shutil
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from ..environment import Environment, read_environment
+from ..environment.model import Environment
+from ..environment.reading import read_environment
 from ..interpreters import venv_python
 from .command_line import Command
 from .output import CommandOutput

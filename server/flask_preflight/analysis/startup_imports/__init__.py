@@ -13,7 +13,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..entrypoints.declarations import Declaration
-from ..environment import Environment, project_environment, read_environment
+from ..environment.model import Environment
+from ..environment.project_environment import project_environment
+from ..environment.reading import read_environment
 from ..project import Project
 from .facts import Target
 from .facts_cache import FactsCache, shared_cache
@@ -44,7 +46,7 @@ def target_of(env: Environment) -> Target | None:
 
 
 def _stdlib_names(env: Environment) -> frozenset[str]:
-    from ..checks.dependencies import stdlib_modules
+    from ..stdlib_modules import stdlib_modules
 
     return stdlib_modules(env.version)
 

@@ -12,7 +12,8 @@ import os
 import re
 from dataclasses import dataclass, field
 
-from ..environment import Environment, read_pyvenv_cfg
+from ..environment.layout import read_pyvenv_cfg
+from ..environment.model import Environment
 
 _EXTENSION = re.compile(r"^(?P<name>[A-Za-z_][A-Za-z0-9_]*)(\.[^.]+)?\.(so|pyd|dylib)$")
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 import posixpath
 import re
 
-from ..project import Project
-from .command_lines import CommandSite, declarations_from_shell
-from .declarations import Declaration
-from .located import Located
-from .shell_words import split_words
+from ...project import Project
+from ..command_lines import CommandSite, declarations_from_shell
+from ..declarations import Declaration
+from ..text.located import Located
+from ..text.shell_words import split_words
 
 _KEY = re.compile(r"^[ \t]*([A-Za-z]+)[ \t]*=[ \t]*(.*?)[ \t]*$")
 _SECTION = re.compile(r"^[ \t]*\[([^\]]*)\]")

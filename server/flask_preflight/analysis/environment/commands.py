@@ -5,8 +5,8 @@ from __future__ import annotations
 import os
 import shlex
 
-from .interpreters import venv_python
-from .model import FixCommand
+from ..interpreters import venv_python
+from ..model import FixCommand
 
 SELECT_PROJECT_VENV = "flaskPreflight.selectProjectVenv"
 CREATE_VENV = "flaskPreflight.createVenv"

@@ -8,13 +8,13 @@ import re
 from collections.abc import Callable
 from dataclasses import replace
 
-from ..model import Range
-from ..project import Project
-from .command_lines import STARTED_FILE_READERS, CommandSite, uwsgi_declaration
-from .declarations import Declaration
-from .located import Located
-from .problems import DeclarationProblem
-from .shell_words import Word
+from ...model import Range
+from ...project import Project
+from ..command_lines import STARTED_FILE_READERS, CommandSite, uwsgi_declaration
+from ..declarations import Declaration
+from ..problems import DeclarationProblem
+from ..text.located import Located
+from ..text.shell_words import Word
 
 _KEY = re.compile(r"^[ \t]*([A-Za-z0-9_-]+)[ \t]*[=:][ \t]*(.*?)[ \t]*$")
 _SECTION = re.compile(r"^[ \t]*\[([^\]]*)\]")

@@ -5,8 +5,8 @@ from __future__ import annotations
 import ast
 from dataclasses import dataclass, field
 
-from ..model import Range
-from ..project import Project
+from ...model import Range
+from ...project import Project
 
 
 @dataclass

@@ -9,12 +9,12 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
-from ..project import Project
-from ..source import SourceText
-from .command_lines import CommandSite, declarations_from_shell, declarations_from_words
-from .declarations import Declaration
-from .located import Located
-from .shell_words import Word, split_words
+from ...project import Project
+from ...source import SourceText
+from ..command_lines import CommandSite, declarations_from_shell, declarations_from_words
+from ..declarations import Declaration
+from ..text.located import Located
+from ..text.shell_words import Word, split_words
 
 _INSTRUCTION = re.compile(r"^[ \t]*([A-Za-z]+)(?:[ \t]+|$)")
 _ESCAPE_DIRECTIVE = re.compile(r"^#\s*escape\s*=\s*(\S)", re.IGNORECASE)

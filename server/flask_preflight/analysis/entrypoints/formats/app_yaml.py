@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import posixpath
 
-from ..project import Project
-from .command_lines import CommandSite, declarations_from_shell
-from .declarations import Declaration
-from .located import Located
-from .problems import DeclarationProblem
-from .yaml_nodes import key_position, read_yaml_file, scalar_at, value_position
+from ...project import Project
+from ..command_lines import CommandSite, declarations_from_shell
+from ..declarations import Declaration
+from ..problems import DeclarationProblem
+from ..text.located import Located
+from ..text.yaml_nodes import key_position, read_yaml_file, scalar_at, value_position
 
 DEFAULT_ENTRYPOINT = "gunicorn -b :$PORT main:app"
 

@@ -16,12 +16,12 @@ import posixpath
 import re
 from dataclasses import replace
 
-from ..project import Project
-from ..source import SourceText
-from .command_lines import STARTED_FILE_READERS, CommandSite, _command, resolve_dir, split_commands
-from .declarations import Declaration
-from .located import Located
-from .shell_words import Word, split_words
+from ...project import Project
+from ...source import SourceText
+from ..command_lines import STARTED_FILE_READERS, CommandSite, _command, resolve_dir, split_commands
+from ..declarations import Declaration
+from ..text.located import Located
+from ..text.shell_words import Word, split_words
 from .systemd import project_dir_for
 
 _SHEBANG_SHELL = re.compile(r"^#!.*\b(sh|bash|dash|ash|zsh|busybox)\b")

@@ -7,14 +7,14 @@ import posixpath
 from dataclasses import replace
 from typing import Any
 
-from ..project import Project
-from ..source import SourceText
-from .command_lines import CommandSite, declarations_from_shell, declarations_from_words
-from .declarations import Declaration
+from ...project import Project
+from ...source import SourceText
+from ..command_lines import CommandSite, declarations_from_shell, declarations_from_words
+from ..declarations import Declaration
+from ..text.located import Located
+from ..text.shell_words import Word
+from ..text.yaml_nodes import YamlError, item_position, load_yaml, scalar_at, value_position
 from .dockerfile import Stage, container_dir_mapper, opaque_reason, project_packages, read_stages
-from .located import Located
-from .shell_words import Word
-from .yaml_nodes import YamlError, item_position, load_yaml, scalar_at, value_position
 
 
 def is_compose_file(relpath: str) -> bool:

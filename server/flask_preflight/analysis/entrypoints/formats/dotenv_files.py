@@ -10,9 +10,9 @@ import posixpath
 import re
 from dataclasses import dataclass
 
-from ..model import Range
-from ..project import Project
-from .declarations import Declaration
+from ...model import Range
+from ...project import Project
+from ..declarations import Declaration
 
 DOTENV_NAMES = (".flaskenv", ".env")
 _ASSIGNMENT = re.compile(

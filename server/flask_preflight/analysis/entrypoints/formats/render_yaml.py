@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import posixpath
 
-from ..project import Project
-from .command_lines import CommandSite, declarations_from_shell
-from .declarations import Declaration
-from .problems import DeclarationProblem
-from .yaml_nodes import read_yaml_file, scalar_at, value_position
+from ...project import Project
+from ..command_lines import CommandSite, declarations_from_shell
+from ..declarations import Declaration
+from ..problems import DeclarationProblem
+from ..text.yaml_nodes import read_yaml_file, scalar_at, value_position
 
 
 def render_declarations(

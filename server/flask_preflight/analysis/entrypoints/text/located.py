@@ -5,8 +5,8 @@ from __future__ import annotations
 import bisect
 from dataclasses import dataclass
 
-from ..model import Position, Range
-from ..source import SourceText
+from ...model import Position, Range
+from ...source import SourceText
 
 
 @dataclass(frozen=True)

@@ -9,11 +9,11 @@ from __future__ import annotations
 import io
 from typing import Any
 
-from ..model import Range
-from ..project import Project
-from ..source import SourceText
+from ...model import Range
+from ...project import Project
+from ...source import SourceText
+from ..problems import DeclarationProblem
 from .located import Located
-from .problems import DeclarationProblem
 
 
 class YamlError(ValueError):

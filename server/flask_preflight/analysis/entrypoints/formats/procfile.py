@@ -7,10 +7,10 @@ import posixpath
 import re
 from collections.abc import Callable
 
-from ..project import Project
-from .command_lines import STARTED_FILE_READERS, CommandSite, declarations_from_shell
-from .declarations import Context, Declaration
-from .located import Located
+from ...project import Project
+from ..command_lines import STARTED_FILE_READERS, CommandSite, declarations_from_shell
+from ..declarations import Context, Declaration
+from ..text.located import Located
 
 # Heroku's own process line grammar: a name, a colon, then the command.
 _LINE = re.compile(r"^[ \t]*([A-Za-z0-9_-]+)[ \t]*:[ \t]*(.*?)[ \t]*$")

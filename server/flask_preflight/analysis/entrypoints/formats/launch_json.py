@@ -5,15 +5,15 @@ from __future__ import annotations
 import posixpath
 import re
 
-from ..model import Range
-from ..project import Project
-from ..source import SourceText
-from .command_lines import CommandSite, declarations_from_words
-from .declarations import Declaration
-from .jsonc import JsoncError, Node, parse_jsonc
-from .located import Located
-from .problems import DeclarationProblem
-from .shell_words import Word
+from ...model import Range
+from ...project import Project
+from ...source import SourceText
+from ..command_lines import CommandSite, declarations_from_words
+from ..declarations import Declaration
+from ..problems import DeclarationProblem
+from ..text.jsonc import JsoncError, Node, parse_jsonc
+from ..text.located import Located
+from ..text.shell_words import Word
 
 _VARIABLE = re.compile(r"\$\{(workspaceFolder|workspaceRoot|fileDirname|cwd)(?::[^}]*)?\}")
 
