@@ -352,8 +352,16 @@ def test_a_big_source_is_read_in_a_child_process_with_the_same_facts(
 
     monkeypatch.setattr(facts_cache, "BIG_SOURCE", 10)
     monkeypatch.setattr(facts_cache, "extract_facts", in_process)
-    found = FactsCache(str(tmp_path / "cache")).facts(str(source), TARGET)
+    cache = FactsCache(str(tmp_path / "cache"))
+    found = cache.facts(str(source), TARGET)
     assert found == expected and found is not None and found.open_prefixes == ["CO_"]
+    again = tmp_path / "again.py"
+    again.write_text("from x import y\n")  # the same child answers the next one
+    child = cache._child._process
+    assert cache.facts(str(again), TARGET) == extract_facts("from x import y\n", TARGET)
+    assert child is not None and cache._child._process is child
+    cache.finish()  # the end of a run stops it
+    assert cache._child._process is None and child.poll() is not None
 
 
 def test_the_cache_directory_comes_from_the_environment(

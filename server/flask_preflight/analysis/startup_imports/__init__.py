@@ -138,7 +138,7 @@ def predict_startup_failures(
         if key not in seen:
             seen.add(key)
             failures.append(failure)
-    cache.flush()
+    cache.finish()
     prediction = StartupPrediction(tuple(failures), search, env, read)
     if remember:
         project.remember(memo_key, prediction)
@@ -172,6 +172,7 @@ def explain_missing_name(
         where = f" ({owner})" if owner else ""
         return f"No module named '{module}' is installed in {env.interpreter}{where}."
     defined = linker.has_name(module, name)
+    linker.cache.finish()
     if located.kind == "package" and search.find(f"{module}.{name}") is not None:
         return None
     if defined is not False:

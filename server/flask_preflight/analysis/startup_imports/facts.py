@@ -1007,19 +1007,26 @@ def _literal_names(test: ast.expr, param: str) -> set[str] | None:
     return None
 
 
-def _main(argv: list[str]) -> int:
-    """`python facts.py PATH MAJOR MINOR MICRO SYS_PLATFORM OS_NAME`: the facts of one file as
-    JSON on stdout. A big file's tree is built in this short-lived process (its memory goes
-    with it), not in the language server. Needs the standard library only."""
+def _serve(stdin: Any, stdout: Any) -> int:
+    """Run as a script (`python facts.py`): for each request line on stdin, `PATH\tMAJOR\t
+    MINOR\tMICRO\tSYS_PLATFORM\tOS_NAME`, one line of JSON facts (or `null`) on stdout. Big
+    files' trees are built in this child process (their memory goes with it), not in the
+    language server. Needs the standard library only."""
     import json
 
-    path, major, minor, micro, sys_platform, os_name = argv
-    with open(path, "rb") as handle:
-        data = handle.read()
-    target = Target((int(major), int(minor), int(micro)), sys_platform, os_name)
-    sys.stdout.write(json.dumps(extract_facts(data, target, path).to_json()))
+    for request in stdin:
+        try:
+            path, major, minor, micro, sys_platform, os_name = request.rstrip("\n").split("\t")
+            with open(path, "rb") as handle:
+                data = handle.read()
+            target = Target((int(major), int(minor), int(micro)), sys_platform, os_name)
+            answer = json.dumps(extract_facts(data, target, path).to_json())
+        except Exception:
+            answer = "null"
+        stdout.write(answer + "\n")
+        stdout.flush()
     return 0
 
 
 if __name__ == "__main__":
-    sys.exit(_main(sys.argv[1:]))
+    sys.exit(_serve(sys.stdin, sys.stdout))

@@ -57,6 +57,7 @@ class FactsCache:
         self.computed = 0  # files parsed (for tests and the bench)
         self.loaded = 0  # files read from disk
         self.reused = 0  # replays answered from memory (nothing they read had changed)
+        self._child = _ChildReader()
 
     # --- disk -------------------------------------------------------------------------------
 
@@ -100,6 +101,11 @@ class FactsCache:
             return ModuleFacts.from_json(json.loads(row[2]))
         except Exception:
             return None
+
+    def finish(self) -> None:
+        """The end of a run: write what was computed, stop the child reading big sources."""
+        self.flush()
+        self._child.stop()
 
     def flush(self) -> None:
         """Write the facts computed since the last flush (one transaction)."""
@@ -151,7 +157,7 @@ class FactsCache:
                 return None
             encoded = None
             if len(data) > BIG_SOURCE:
-                encoded = _facts_in_child(path, target)
+                encoded = self._child.facts_json(path, target)
             if encoded is None:
                 encoded = json.dumps(extract_facts(data, target, path).to_json())
             # Kept: the facts as a warm session reads them, allocated after the tree was
@@ -197,24 +203,75 @@ class FactsCache:
                 self._links.popitem(last=False)
 
 
-def _facts_in_child(path: str, target: Target) -> str | None:
-    """The facts of `path` as JSON, extracted by facts.py run as a script (it needs the
-    standard library only); None when that fails (the caller reads the file itself)."""
-    version = [str(part) for part in target.version]
-    argv = [sys.executable, "-S", "-E", facts_module.__file__ or "", path, *version]
-    argv += [target.sys_platform, target.os_name]
-    try:
-        done = subprocess.run(argv, capture_output=True, timeout=60, check=False)
-    except (OSError, subprocess.SubprocessError):
-        return None
-    if done.returncode != 0:
-        return None
-    try:
-        text = done.stdout.decode("utf-8")
-        ModuleFacts.from_json(json.loads(text))
-    except ValueError:
-        return None
-    return text
+class _ChildReader:
+    """facts.py run as a script in a child process, reading big sources on request; started
+    on the first one of a run and stopped at its end (`FactsCache.finish`)."""
+
+    def __init__(self) -> None:
+        self._process: subprocess.Popen[str] | None = None
+        self._failed = False
+        self._lock = threading.Lock()
+
+    def facts_json(self, path: str, target: Target) -> str | None:
+        """The facts of `path` as JSON; None when the child cannot answer (the caller then
+        reads the file itself)."""
+        if "\t" in path or "\n" in path:
+            return None
+        request = "\t".join([path, *map(str, target.version), target.sys_platform, target.os_name])
+        with self._lock:
+            process = self._start()
+            if process is None or process.stdin is None or process.stdout is None:
+                return None
+            try:
+                process.stdin.write(request + "\n")
+                process.stdin.flush()
+                answer = process.stdout.readline()
+            except (OSError, ValueError):
+                self._stop()
+                self._failed = True
+                return None
+        if not answer.strip() or answer.strip() == "null":
+            return None
+        try:
+            ModuleFacts.from_json(json.loads(answer))
+        except ValueError:
+            return None
+        return answer
+
+    def _start(self) -> subprocess.Popen[str] | None:
+        if self._process is None and not self._failed:
+            script = facts_module.__file__ or ""
+            try:
+                self._process = subprocess.Popen(
+                    [sys.executable, "-S", "-E", script],
+                    stdin=subprocess.PIPE,
+                    stdout=subprocess.PIPE,
+                    stderr=subprocess.DEVNULL,
+                    text=True,
+                    encoding="utf-8",
+                )
+            except (OSError, ValueError):
+                self._failed = True
+        return self._process
+
+    def _stop(self) -> None:
+        process, self._process = self._process, None
+        if process is None:
+            return
+        try:
+            if process.stdin is not None:
+                process.stdin.close()
+            process.wait(timeout=5)
+        except (OSError, subprocess.SubprocessError):
+            process.kill()
+            process.wait()
+        finally:
+            if process.stdout is not None:
+                process.stdout.close()
+
+    def stop(self) -> None:
+        with self._lock:
+            self._stop()
 
 
 _shared: FactsCache | None = None
