@@ -3,6 +3,7 @@ and turn findings into LSP diagnostics for the versions they were computed from.
 
 from __future__ import annotations
 
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -179,6 +180,27 @@ def run_batch(
         deferred=deferred,
         only=batch.only,
     )
+
+
+def run_batch_holding(
+    lock: AbstractContextManager[Any],
+    project: Project | None,
+    chosen: Interpreter | None,
+    batch: Batch,
+    codec: PositionCodec,
+) -> RunResult:
+    """`run_batch`, holding `lock` when the run changes the project (texts, files, a new
+    project). The deferred rules' follow-up only reads it (its batch carries no change: see
+    PreflightServer._take_batch), so it runs without the lock and requests that read the
+    project are answered while it goes on."""
+    if batch.only is not None and project is not None and not _changes(batch):
+        return run_batch(project, chosen, batch, codec)
+    with lock:
+        return run_batch(project, chosen, batch, codec)
+
+
+def _changes(batch: Batch) -> bool:
+    return bool(batch.texts or batch.disk or batch.rebuild)
 
 
 def uri_in(root: Path, path: str) -> str:

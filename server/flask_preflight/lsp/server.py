@@ -5,19 +5,20 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
+import threading
 import time
 import traceback
 import uuid
 from collections.abc import Coroutine
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any
+from typing import Any, Callable, TypeVar
 
 from lsprotocol import types
 from pygls.lsp.server import LanguageServer
 from pygls.uris import from_fs_path, to_fs_path
 
 from .. import __version__
-from .analysis_runs import DEFERRED_RULES, Batch, RunResult, run_batch
+from .analysis_runs import DEFERRED_RULES, Batch, RunResult, run_batch_holding
 from .folders import Folder, OpenDocument, Published, folder_root, relpath_in
 from .settings import FolderSettings, InitOptions, parse_settings
 from .status import STATUS_METHOD, count_by_severity, status_params
@@ -28,15 +29,25 @@ logger = logging.getLogger(__name__)
 #: Edits closer together than this (a burst) are coalesced into one run.
 DEBOUNCE_SECONDS = 0.015
 
+T = TypeVar("T")
+
 
 class PreflightServer(LanguageServer):
-    """Holds the folders; the engine runs on one analysis thread, never on the event loop."""
+    """Holds the folders; the engine runs on one analysis thread, never on the event loop.
+
+    Requests that read a project (hover, the run command, a terminal run's explanation) run
+    on a request thread of their own, holding `project_lock` as every run that changes a
+    project does. The deferred rules' follow-up run only reads its project and does not take
+    the lock: a request made while it runs (seconds on a large environment) is answered at
+    once, not after it."""
 
     def __init__(self) -> None:
         super().__init__("flask-preflight", __version__)
         self.folders: dict[str, Folder] = {}
         self.options = InitOptions()
         self.analysis_thread = ThreadPoolExecutor(1, thread_name_prefix="flask-preflight")
+        self.request_thread = ThreadPoolExecutor(1, thread_name_prefix="flask-preflight-request")
+        self.project_lock = threading.Lock()
         self._tasks: dict[str, asyncio.Task[None]] = {}
         self._dirty: set[str] = set()
         self._last_edit: dict[str, float] = {}
@@ -227,6 +238,16 @@ class PreflightServer(LanguageServer):
         if task is None or task.done():
             self._tasks[folder.uri] = asyncio.ensure_future(self._drain(folder, debounce))
 
+    async def read_project(self, work: Callable[..., T], *args: Any) -> T:
+        """Run `work(*args)` on the request thread, between the runs that change projects
+        (never queued behind the deferred rules' follow-up run)."""
+
+        def locked() -> T:
+            with self.project_lock:
+                return work(*args)
+
+        return await asyncio.get_running_loop().run_in_executor(self.request_thread, locked)
+
     def background(self, work: Coroutine[Any, Any, Any]) -> None:
         """Run `work` on the event loop without waiting; its failure is logged."""
         task = asyncio.ensure_future(work)
@@ -255,7 +276,13 @@ class PreflightServer(LanguageServer):
             loop = asyncio.get_running_loop()
             try:
                 result = await loop.run_in_executor(
-                    self.analysis_thread, run_batch, folder.project, folder.chosen, batch, codec
+                    self.analysis_thread,
+                    run_batch_holding,
+                    self.project_lock,
+                    folder.project,
+                    folder.chosen,
+                    batch,
+                    codec,
                 )
             except Exception:
                 self.log(

@@ -4,7 +4,6 @@ those when the app is started again."""
 
 from __future__ import annotations
 
-import asyncio
 import os
 from typing import TYPE_CHECKING, Any
 
@@ -128,8 +127,7 @@ async def explain_terminal_run(ls: PreflightServer, params: Any) -> dict[str, An
             diagnostics[finding.path] = [to_diagnostic(finding, lambda _: lines, None)]
         return explanation.to_json(), diagnostics
 
-    loop = asyncio.get_running_loop()
-    result, diagnostics = await loop.run_in_executor(ls.analysis_thread, work)
+    result, diagnostics = await ls.read_project(work)
     if diagnostics or (result["starts_app"] and result["kind"] != "none"):
         set_run_diagnostics(ls, folder, diagnostics)
     elif result["starts_app"] and exit_code == 0:
