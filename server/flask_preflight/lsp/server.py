@@ -19,6 +19,7 @@ from pygls.uris import from_fs_path, to_fs_path
 
 from .. import __version__
 from .analysis_runs import DEFERRED_RULES, Batch, RunResult, run_batch_holding
+from .conversions import with_version
 from .folders import Folder, OpenDocument, Published, folder_root, relpath_in
 from .settings import FolderSettings, InitOptions, parse_settings
 from .status import STATUS_METHOD, count_by_severity, status_params
@@ -359,12 +360,22 @@ class PreflightServer(LanguageServer):
             paths = {p for p in paths if p in current}
         for path in sorted(paths):
             # A document edited, opened or closed since the copy gets a newer run: publishing
-            # this one would show an older version's diagnostics over the newer text.
-            if current.get(path, -1) != batch.versions.get(path, -1):
+            # this one would show an older version's diagnostics over the newer text. One
+            # opened during the run with the text the run read is up to date: its diagnostics
+            # go out now, not after the run its opening queued.
+            opened_unchanged = (
+                path in current
+                and path not in batch.versions
+                and folder.pending_texts.get(path) is not None
+                and folder.pending_texts.get(path) == result.project.read_text(path)
+            )
+            if current.get(path, -1) != batch.versions.get(path, -1) and not opened_unchanged:
                 continue
             if path in batch.versions and path not in current:
                 continue
             diagnostics = result.diagnostics.get(path, [])
+            if opened_unchanged:
+                diagnostics = [with_version(d, current[path]) for d in diagnostics]
             if path in folder.published and (result.deferred or result.only is not None):
                 # keep what this run did not recompute: the deferred rules' last findings,
                 # or (a follow-up run) every other rule's
