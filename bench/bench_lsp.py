@@ -305,6 +305,10 @@ def _p95(values: list[float]) -> float:
     return statistics.quantiles(values, n=100)[94]
 
 
+def _met(value: float, target: float) -> str:
+    return "target met" if value <= target else "target NOT met"
+
+
 async def compare(servers: list[str], rounds: int, edits: int, starts: int) -> None:
     """Interleaved rounds over several server directories: same machine load for each."""
     results: dict[str, list[tuple[float, float, float]]] = {s: [] for s in servers}
@@ -324,13 +328,19 @@ async def compare(servers: list[str], rounds: int, edits: int, starts: int) -> N
                 f"p95 {_p95(latencies):.1f} ms = {ratio:.2f}x ast.parse p95 ({_p95(parse):.1f} ms)",
                 flush=True,
             )
+    start_target, ratio_target = (
+        TARGETS["start over import floor (s)"],
+        TARGETS["p95 over ast.parse p95"],
+    )
     for server, rows in results.items():
+        over = statistics.median(r[0] for r in rows)
+        over_cpu = statistics.median(r[2] for r in rows)
+        ratio = statistics.median(r[1] for r in rows)
         print(
-            f"{server}: start over floor {statistics.median(r[0] for r in rows):+.3f} s "
-            f"({statistics.median(r[2] for r in rows):+.3f} s CPU), "
-            f"p95/ast.parse p95 {statistics.median(r[1] for r in rows):.2f}x (medians of "
-            f"{len(rows)} rounds; targets +{TARGETS['start over import floor (s)']} s, "
-            f"{TARGETS['p95 over ast.parse p95']}x)"
+            f"{server}: start over floor {over:+.3f} s ({_met(over, start_target)}; "
+            f"{over_cpu:+.3f} s CPU, {_met(over_cpu, start_target)}), "
+            f"p95/ast.parse p95 {ratio:.2f}x ({_met(ratio, ratio_target)}) (medians of "
+            f"{len(rows)} rounds; targets +{start_target} s, {ratio_target}x)"
         )
 
 
@@ -349,11 +359,12 @@ async def main() -> None:
         floor = statistics.median(r[2] for r in rows)
         over = statistics.median(r[0] for r in rows)
         over_cpu = statistics.median(r[1] for r in rows)
+        start_target = TARGETS["start over import floor (s)"]
         print(f"import pygls.lsp.server:           {floor:.3f} s (median of 5, interleaved)")
         print(
-            f"start -> first diagnostics:        {over:+.3f} s over the import floor, "
-            f"{over_cpu:+.3f} s in CPU time (medians of 5; "
-            f"target <= +{TARGETS['start over import floor (s)']} s)"
+            f"start -> first diagnostics:        {over:+.3f} s over the import floor "
+            f"({_met(over, start_target)}), {over_cpu:+.3f} s in CPU time "
+            f"({_met(over_cpu, start_target)}) (medians of 5; target <= +{start_target} s)"
         )
         latencies, parse = await edit_latency(workdir, args.edits)
         engine = engine_latency(workdir, args.edits)
@@ -365,7 +376,8 @@ async def main() -> None:
         print(
             f"ast.parse of the same texts:       p50 {statistics.median(parse):.1f} ms, "
             f"p95 {_p95(parse):.1f} ms; server p95 is {_p95(latencies) / _p95(parse):.2f}x "
-            f"(target <= {TARGETS['p95 over ast.parse p95']:.1f}x)"
+            f"(target <= {TARGETS['p95 over ast.parse p95']:.1f}x: "
+            f"{_met(_p95(latencies) / _p95(parse), TARGETS['p95 over ast.parse p95'])})"
         )
         print(
             f"the engine alone, same edits:      p50 {statistics.median(engine):.1f} ms, "
@@ -375,7 +387,8 @@ async def main() -> None:
         elapsed, memory = await scan_memory(workdir, 5000)
         print(
             f"5,000-file workspace:              first scan published in {elapsed:.2f} s, "
-            f"server RSS {memory:.0f} MB (target <= {TARGETS['rss (MB)']:.0f} MB)"
+            f"server RSS {memory:.0f} MB (target <= {TARGETS['rss (MB)']:.0f} MB: "
+            f"{_met(memory, TARGETS['rss (MB)'])})"
         )
 
 
