@@ -303,9 +303,11 @@ class PreflightServer(LanguageServer):
 
     def _take_batch(self, folder: Folder) -> Batch:
         only = None
-        if folder.followup and not (
-            folder.pending_texts or folder.pending_disk or folder.rebuild or folder.full
-        ):
+        recheck: frozenset[str] = frozenset()
+        changes = folder.pending_texts or folder.pending_disk or folder.rebuild or folder.full
+        if folder.recheck and not changes:
+            recheck, folder.recheck = folder.recheck, frozenset()
+        elif folder.followup and not changes:
             only, folder.followup = DEFERRED_RULES, False
         batch = Batch(
             root=folder.root,
@@ -323,6 +325,10 @@ class PreflightServer(LanguageServer):
             folded=folder.folded,
             headline_path=folder.headline_path,
             only=only,
+            # The first run of a folder does not wait on the other environments: the files
+            # it found missing packages in are checked again right after.
+            elsewhere=folder.project is not None,
+            recheck=recheck,
         )
         folder.pending_texts, folder.pending_disk = {}, {}
         folder.rebuild = folder.full = False
@@ -405,7 +411,11 @@ class PreflightServer(LanguageServer):
         self.send_status(folder, result.environment)
         if result.deferred and covered is None:
             folder.followup = True  # a full run: the deferred rules run next, on their own
-        if folder.followup:
+        if result.recheck:
+            folder.recheck = result.recheck
+        elif covered is None and batch.elsewhere:
+            folder.recheck = frozenset()  # a full run that looked everywhere
+        if folder.followup or folder.recheck:
             self.schedule(folder)
 
     async def _scan_progress(self, folder: Folder) -> None:

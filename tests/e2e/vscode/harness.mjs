@@ -274,13 +274,16 @@ export async function clickSquiggle(page, kind = 'warning') {
 }
 
 /**
- * Hovers the first squiggle of `kind` until a hover holding `text` shows, measuring the
- * squiggle again each time (the lines may have moved under the pointer).
+ * Hovers the first squiggle of `kind` until a hover holding `text` (a string or a RegExp)
+ * shows, measuring the squiggle again each time (the lines may have moved under the pointer)
+ * and leaving it first (a new hover reads the diagnostic again: a later publish may add to
+ * its message).
  */
 export async function hoverSquiggle(page, text, kind = 'warning') {
   const hover = page.locator('.monaco-hover', { hasText: text }).first();
   await waitFor(`a hover with ${text} over the ${kind} squiggle`, async () => {
     const box = await squiggleBox(page, kind);
+    await page.mouse.move(0, 0);
     await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
     return hover.waitFor({ state: 'visible', timeout: 5000 }).then(() => true, () => false);
   });
