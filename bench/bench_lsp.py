@@ -324,7 +324,7 @@ async def compare(servers: list[str], rounds: int, edits: int, starts: int) -> N
             results[server].append((over, ratio, over_cpu))
             print(
                 f"round {round_no + 1} {server}: start {over:+.3f} s over the import floor "
-                f"({over_cpu:+.3f} s CPU), "
+                f"of {statistics.median(r[2] for r in rows):.3f} s ({over_cpu:+.3f} s CPU), "
                 f"p95 {_p95(latencies):.1f} ms = {ratio:.2f}x ast.parse p95 ({_p95(parse):.1f} ms)",
                 flush=True,
             )
