@@ -14,12 +14,9 @@ from . import __version__
 from .analysis.catalog import RULES, resolve_rule_ids
 from .analysis.engine import analyze
 from .analysis.environment.summary import environment_summary
-from .analysis.fixing import fix_project
 from .analysis.interpreters import choose_cli_interpreter
 from .analysis.project import Project
-from .environment_report import render_environment
 from .file_writes import FileChangedError, write_atomically
-from .reports import render_catalog, render_json, render_rule, render_sarif, render_text
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
@@ -163,6 +160,10 @@ def _report_internal_errors(project: Project, err: TextIO) -> bool:
 
 
 def cmd_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    # Each command imports what only it needs: `flask-preflight lsp` starts without them.
+    from .analysis.fixing import fix_project
+    from .reports import render_json, render_sarif, render_text
+
     root = _project_root(args.path)
     select, ignore = _rule_filters(args)
     project = workspace_project(root, args.python, tuple(args.exclude))
@@ -232,6 +233,8 @@ def cmd_entrypoints(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 
 def cmd_env(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from .environment_report import render_environment
+
     project = workspace_project(_project_root(args.path), args.python)
     summary = interpreter_summary(project, args.python)
     if args.format == "json":
@@ -266,6 +269,8 @@ def cmd_explain(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 
 def cmd_rules(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from .reports import render_catalog, render_rule
+
     if not args.rule:
         out.write(render_catalog())
         return EXIT_CLEAN

@@ -72,15 +72,17 @@ def _post_passes(
     severities: SeverityOverrides | None,
     carried: Sequence[Finding],
     group: bool,
+    installed_elsewhere: bool,
 ) -> list[Finding]:
     """Passes over all findings, after every check ran, in this order: say where else a
     missing package is installed, then fold what one root cause explains under its headline.
     `carried` are findings of files this run did not recompute (folded last time), so the
     headline still counts and links everything it explains."""
-    try:
-        findings = annotate_installed_elsewhere(findings, project)
-    except Exception as error:
-        project.record_error("looking for packages installed elsewhere", error)
+    if installed_elsewhere:
+        try:
+            findings = annotate_installed_elsewhere(findings, project)
+        except Exception as error:
+            project.record_error("looking for packages installed elsewhere", error)
     if not group:
         return findings
     again = [replace(f, cause=None) for f in carried]
@@ -100,6 +102,7 @@ def analyze(
     app_paths: Iterable[str] = (),
     carried: Sequence[Finding] = (),
     group_causes: bool = True,
+    installed_elsewhere: bool = True,
 ) -> Analysis:
     """Run the checks over `project` and gather what the front ends show.
 
@@ -107,7 +110,8 @@ def analyze(
     restricts per-module checks to those modules and every finding to those files (None:
     the whole project). `carried`: findings of files outside `paths` that an earlier run
     folded (see `_post_passes`); `group_causes=False` leaves root causes alone (a run of a
-    few rules only). Internal failures are recorded in `project.errors` and gathered in
+    few rules only); `installed_elsewhere=False` skips looking in the machine's other
+    environments (DEP001/DEP005 then do not say where else a package is installed). Internal failures are recorded in `project.errors` and gathered in
     `Analysis.errors` (and passed to `on_error`); the rest of the analysis goes on."""
     before = len(project.errors)
     findings = run_checks(project, select=select, ignore=ignore, severities=severities, paths=paths)
@@ -119,6 +123,7 @@ def analyze(
         severities=severities,
         carried=carried,
         group=group_causes,
+        installed_elsewhere=installed_elsewhere,
     )
     apps: dict[str, list[AppDefinition]] = {}
     for path in app_paths:

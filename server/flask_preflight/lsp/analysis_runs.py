@@ -3,6 +3,7 @@ and turn findings into LSP diagnostics for the versions they were computed from.
 
 from __future__ import annotations
 
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -44,6 +45,12 @@ class Batch:
     headline_path: str | None = None
     #: Run only these rules over the whole project (the follow-up of a full run).
     only: frozenset[str] | None = None
+    #: Look for missing packages in the machine's other environments (DEP001/DEP005 say where
+    #: else they are installed). A folder's first run skips it: see ELSEWHERE_RULES.
+    elsewhere: bool = True
+    #: Files to check again as if edited (those whose findings a first run left without the
+    #: other environments' answer).
+    recheck: frozenset[str] = frozenset()
 
 
 @dataclass
@@ -63,12 +70,19 @@ class RunResult:
     deferred: frozenset[str] = frozenset()
     #: The only rules this run checked: what was published for the others stays.
     only: frozenset[str] | None = None
+    #: Files whose findings lack the other environments' answer (this run skipped looking):
+    #: a run that checks them again follows.
+    recheck: frozenset[str] = frozenset()
 
 
 #: Rules too slow for the keystroke path (DEP009 reads the installed packages' sources):
 #: a full run (open, save, file events, environment change) publishes everything else first,
 #: then they run in a follow-up run of their own; typing keeps their last diagnostics.
 DEFERRED_RULES = frozenset({"DEP009"})
+#: The findings that say where else a missing package is installed. Looking through the
+#: machine's other environments (pyenv, conda, other venvs) is slow when nothing is cached
+#: yet, so a folder's first run publishes without it and these files are checked again.
+ELSEWHERE_RULES = frozenset({"DEP001", "DEP005"})
 
 
 def _build_project(batch: Batch, previous: Project | None) -> tuple[Project, Interpreter]:
@@ -117,7 +131,7 @@ def run_batch(
     elif not (batch.full or batch.rebuild or batch.disk):
         # Typing: the edited modules plus every non-Python project file (where cross-file
         # findings land); saving or a file event re-checks everything.
-        covered = {p for p in batch.texts if p.endswith(".py")}
+        covered = {p for p in (*batch.texts, *batch.recheck) if p.endswith(".py")}
         covered |= {p for p in project.files() if not p.endswith(".py")}
     deferred = frozenset() if batch.only is not None else DEFERRED_RULES
     if covered is not None and batch.headline_path is not None:
@@ -133,7 +147,11 @@ def run_batch(
         # the others, so the headline still counts and links everything it explains.
         carried=[f for f in batch.folded if covered is not None and f.path not in covered],
         group_causes=batch.only is None,
+        installed_elsewhere=batch.elsewhere,
     )
+    recheck: frozenset[str] = frozenset()
+    if not batch.elsewhere:
+        recheck = frozenset(f.path for f in analysis.findings if f.rule in ELSEWHERE_RULES)
     findings = analysis.shown
     if covered is not None:
         findings = [f for f in findings if f.path in covered]
@@ -178,7 +196,29 @@ def run_batch(
         headline_path=headline_path,
         deferred=deferred,
         only=batch.only,
+        recheck=recheck,
     )
+
+
+def run_batch_holding(
+    lock: AbstractContextManager[Any],
+    project: Project | None,
+    chosen: Interpreter | None,
+    batch: Batch,
+    codec: PositionCodec,
+) -> RunResult:
+    """`run_batch`, holding `lock` when the run changes the project (texts, files, a new
+    project). The deferred rules' follow-up only reads it (its batch carries no change: see
+    PreflightServer._take_batch), so it runs without the lock and requests that read the
+    project are answered while it goes on."""
+    if batch.only is not None and project is not None and not _changes(batch):
+        return run_batch(project, chosen, batch, codec)
+    with lock:
+        return run_batch(project, chosen, batch, codec)
+
+
+def _changes(batch: Batch) -> bool:
+    return bool(batch.texts or batch.disk or batch.rebuild)
 
 
 def uri_in(root: Path, path: str) -> str:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Mapping
 from typing import Any
 
@@ -48,11 +47,8 @@ async def get_run_command(ls: PreflightServer, argument: Any) -> dict[str, Any]:
     project = folder.project
     if project is None:
         raise RequestFailed("the workspace is still being read; try again in a moment")
-    loop = asyncio.get_running_loop()
     try:
-        return await loop.run_in_executor(
-            ls.analysis_thread, build_run_command, project, path, app, mode, port, interpreter
-        )
+        return await ls.read_project(build_run_command, project, path, app, mode, port, interpreter)
     except RunCommandError as error:
         raise RequestFailed(str(error)) from error
 

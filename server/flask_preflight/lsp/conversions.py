@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import re
 from collections.abc import Sequence
 from typing import Any
@@ -168,6 +169,16 @@ def to_diagnostic(
         source=SOURCE,
         data=data,
     )
+
+
+def with_version(diagnostic: types.Diagnostic, version: int | None) -> types.Diagnostic:
+    """The diagnostic computed from the text of document `version` (its quick fixes are then
+    offered for that version only)."""
+    if not isinstance(diagnostic.data, dict):
+        return diagnostic
+    copied = copy.copy(diagnostic)
+    copied.data = {**diagnostic.data, "version": version}
+    return copied
 
 
 def diagnostic_fixes(diagnostic: types.Diagnostic) -> tuple[str, int | None, list[Fix]]:

@@ -157,3 +157,4 @@ def register(server: PreflightServer) -> None:
         for task in ls._tasks.values():
             task.cancel()
         ls.analysis_thread.shutdown(wait=False, cancel_futures=True)
+        ls.request_thread.shutdown(wait=False, cancel_futures=True)

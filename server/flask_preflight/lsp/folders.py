@@ -73,6 +73,9 @@ class Folder:
     full: bool = True
     #: A full run deferred slow rules (DEP009): run them next, alone, before the next full run.
     followup: bool = False
+    #: Files a first run found missing packages in without asking the other environments
+    #: where else they are installed: checked again next, as if edited.
+    recheck: frozenset[str] = frozenset()
     published: dict[str, Published] = field(default_factory=dict)
     lenses: dict[str, list[AppLens]] = field(default_factory=dict)
     last_status: dict[str, Any] | None = None

@@ -3,7 +3,6 @@ entry-point target), with positions converted to the client's encoding."""
 
 from __future__ import annotations
 
-import asyncio
 from typing import TYPE_CHECKING, Any
 
 from lsprotocol import types
@@ -39,15 +38,9 @@ async def hover(ls: PreflightServer, params: types.HoverParams) -> types.Hover |
     project = folder.project
     if project is None:
         return None
-    loop = asyncio.get_running_loop()
     try:
-        return await loop.run_in_executor(
-            ls.analysis_thread,
-            hover_text,
-            project,
-            path,
-            params.position,
-            ls.workspace.position_codec,
+        return await ls.read_project(
+            hover_text, project, path, params.position, ls.workspace.position_codec
         )
     except Exception as error:
         ls.log(f"Flask Preflight: hover failed: {error!r}", types.MessageType.Warning)

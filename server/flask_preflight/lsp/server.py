@@ -5,19 +5,21 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
+import threading
 import time
 import traceback
 import uuid
 from collections.abc import Coroutine
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any
+from typing import Any, Callable, TypeVar
 
 from lsprotocol import types
 from pygls.lsp.server import LanguageServer
 from pygls.uris import from_fs_path, to_fs_path
 
 from .. import __version__
-from .analysis_runs import DEFERRED_RULES, Batch, RunResult, run_batch
+from .analysis_runs import DEFERRED_RULES, Batch, RunResult, run_batch_holding
+from .conversions import with_version
 from .folders import Folder, OpenDocument, Published, folder_root, relpath_in
 from .settings import FolderSettings, InitOptions, parse_settings
 from .status import STATUS_METHOD, count_by_severity, status_params
@@ -28,15 +30,25 @@ logger = logging.getLogger(__name__)
 #: Edits closer together than this (a burst) are coalesced into one run.
 DEBOUNCE_SECONDS = 0.015
 
+T = TypeVar("T")
+
 
 class PreflightServer(LanguageServer):
-    """Holds the folders; the engine runs on one analysis thread, never on the event loop."""
+    """Holds the folders; the engine runs on one analysis thread, never on the event loop.
+
+    Requests that read a project (hover, the run command, a terminal run's explanation) run
+    on a request thread of their own, holding `project_lock` as every run that changes a
+    project does. The deferred rules' follow-up run only reads its project and does not take
+    the lock: a request made while it runs (seconds on a large environment) is answered at
+    once, not after it."""
 
     def __init__(self) -> None:
         super().__init__("flask-preflight", __version__)
         self.folders: dict[str, Folder] = {}
         self.options = InitOptions()
         self.analysis_thread = ThreadPoolExecutor(1, thread_name_prefix="flask-preflight")
+        self.request_thread = ThreadPoolExecutor(1, thread_name_prefix="flask-preflight-request")
+        self.project_lock = threading.Lock()
         self._tasks: dict[str, asyncio.Task[None]] = {}
         self._dirty: set[str] = set()
         self._last_edit: dict[str, float] = {}
@@ -227,6 +239,16 @@ class PreflightServer(LanguageServer):
         if task is None or task.done():
             self._tasks[folder.uri] = asyncio.ensure_future(self._drain(folder, debounce))
 
+    async def read_project(self, work: Callable[..., T], *args: Any) -> T:
+        """Run `work(*args)` on the request thread, between the runs that change projects
+        (never queued behind the deferred rules' follow-up run)."""
+
+        def locked() -> T:
+            with self.project_lock:
+                return work(*args)
+
+        return await asyncio.get_running_loop().run_in_executor(self.request_thread, locked)
+
     def background(self, work: Coroutine[Any, Any, Any]) -> None:
         """Run `work` on the event loop without waiting; its failure is logged."""
         task = asyncio.ensure_future(work)
@@ -255,7 +277,13 @@ class PreflightServer(LanguageServer):
             loop = asyncio.get_running_loop()
             try:
                 result = await loop.run_in_executor(
-                    self.analysis_thread, run_batch, folder.project, folder.chosen, batch, codec
+                    self.analysis_thread,
+                    run_batch_holding,
+                    self.project_lock,
+                    folder.project,
+                    folder.chosen,
+                    batch,
+                    codec,
                 )
             except Exception:
                 self.log(
@@ -275,9 +303,11 @@ class PreflightServer(LanguageServer):
 
     def _take_batch(self, folder: Folder) -> Batch:
         only = None
-        if folder.followup and not (
-            folder.pending_texts or folder.pending_disk or folder.rebuild or folder.full
-        ):
+        recheck: frozenset[str] = frozenset()
+        changes = folder.pending_texts or folder.pending_disk or folder.rebuild or folder.full
+        if folder.recheck and not changes:
+            recheck, folder.recheck = folder.recheck, frozenset()
+        elif folder.followup and not changes:
             only, folder.followup = DEFERRED_RULES, False
         batch = Batch(
             root=folder.root,
@@ -295,6 +325,10 @@ class PreflightServer(LanguageServer):
             folded=folder.folded,
             headline_path=folder.headline_path,
             only=only,
+            # The first run of a folder does not wait on the other environments: the files
+            # it found missing packages in are checked again right after.
+            elsewhere=folder.project is not None,
+            recheck=recheck,
         )
         folder.pending_texts, folder.pending_disk = {}, {}
         folder.rebuild = folder.full = False
@@ -332,12 +366,22 @@ class PreflightServer(LanguageServer):
             paths = {p for p in paths if p in current}
         for path in sorted(paths):
             # A document edited, opened or closed since the copy gets a newer run: publishing
-            # this one would show an older version's diagnostics over the newer text.
-            if current.get(path, -1) != batch.versions.get(path, -1):
+            # this one would show an older version's diagnostics over the newer text. One
+            # opened during the run with the text the run read is up to date: its diagnostics
+            # go out now, not after the run its opening queued.
+            opened_unchanged = (
+                path in current
+                and path not in batch.versions
+                and folder.pending_texts.get(path) is not None
+                and folder.pending_texts.get(path) == result.project.read_text(path)
+            )
+            if current.get(path, -1) != batch.versions.get(path, -1) and not opened_unchanged:
                 continue
             if path in batch.versions and path not in current:
                 continue
             diagnostics = result.diagnostics.get(path, [])
+            if opened_unchanged:
+                diagnostics = [with_version(d, current[path]) for d in diagnostics]
             if path in folder.published and (result.deferred or result.only is not None):
                 # keep what this run did not recompute: the deferred rules' last findings,
                 # or (a follow-up run) every other rule's
@@ -367,7 +411,11 @@ class PreflightServer(LanguageServer):
         self.send_status(folder, result.environment)
         if result.deferred and covered is None:
             folder.followup = True  # a full run: the deferred rules run next, on their own
-        if folder.followup:
+        if result.recheck:
+            folder.recheck = result.recheck
+        elif covered is None and batch.elsewhere:
+            folder.recheck = frozenset()  # a full run that looked everywhere
+        if folder.followup or folder.recheck:
             self.schedule(folder)
 
     async def _scan_progress(self, folder: Folder) -> None:

@@ -4,15 +4,12 @@ those when the app is started again."""
 
 from __future__ import annotations
 
-import asyncio
 import os
 from typing import TYPE_CHECKING, Any
 
 from lsprotocol import types
 from pygls.uris import from_fs_path
 
-from ..analysis.explain import TerminalRun, explain_run, read_command
-from ..analysis.explain.findings import run_failure_finding
 from .commands import RequestFailed
 from .conversions import ClientLines, to_diagnostic
 from .settings import plain_json
@@ -98,6 +95,10 @@ async def explain_terminal_run(ls: PreflightServer, params: Any) -> dict[str, An
     if folder is None or not folder.trusted:
         # Untrusted: the terminal is not watched (the client does not ask either).
         return None
+    # The explainer is imported on first use: the first diagnostics do not wait on it.
+    from ..analysis.explain import TerminalRun, explain_run
+    from ..analysis.explain.findings import run_failure_finding
+
     run = TerminalRun(
         command_line, output[-MAX_OUTPUT:], cwd=cwd, exit_code=exit_code, environ=_environ(raw)
     )
@@ -122,8 +123,7 @@ async def explain_terminal_run(ls: PreflightServer, params: Any) -> dict[str, An
             diagnostics[finding.path] = [to_diagnostic(finding, lambda _: lines, None)]
         return explanation.to_json(), diagnostics
 
-    loop = asyncio.get_running_loop()
-    result, diagnostics = await loop.run_in_executor(ls.analysis_thread, work)
+    result, diagnostics = await ls.read_project(work)
     if diagnostics or (result["starts_app"] and result["kind"] != "none"):
         set_run_diagnostics(ls, folder, diagnostics)
     elif result["starts_app"] and exit_code == 0:
@@ -139,6 +139,8 @@ def terminal_run_started(ls: PreflightServer, params: Any) -> None:
     folder = _folder_of_run(ls, raw)
     if folder is None or not folder.run_diagnostics:
         return
+    from ..analysis.explain import read_command
+
     cwd = raw.get("cwd") if isinstance(raw.get("cwd"), str) else None
     if read_command(raw["commandLine"], cwd).starts_app:
         # A new start: the last failure is history; it comes back if this one fails too.

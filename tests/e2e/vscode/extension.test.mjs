@@ -110,10 +110,7 @@ describe('Flask Preflight in VS Code', () => {
     assert.match(squiggle.line, /^app\.run\(debug=True, port=5000\)$/);
 
     // The hover over the squiggle says which rule fired.
-    const box = await h.squiggleBox(page);
-    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
-    const hover = page.locator('.monaco-hover', { hasText: 'APP001' }).first();
-    await hover.waitFor({ state: 'visible', timeout: 30000 });
+    const hover = await h.hoverSquiggle(page, 'APP001');
     assert.match(await hover.innerText(), /APP001/);
     await h.screenshot(page, 'app001-hover');
 
@@ -124,10 +121,9 @@ describe('Flask Preflight in VS Code', () => {
     await h.screenshotStatusBar(page, 'status-no-venv-bar');
 
     // Quick fix from the lightbulb menu (Ctrl+.) on the flagged line. Code lenses may have
-    // moved the line since the hover, so find the squiggle again.
+    // moved the line since the hover (or while clicking): the click is checked.
     await page.keyboard.press('Escape');
-    const now = await h.squiggleBox(page);
-    await page.mouse.click(now.x + 5, now.y + now.height / 2);
+    await h.clickSquiggle(page);
     await page.keyboard.press('Control+.');
     const fix = page.locator('.action-widget .monaco-list-row', { hasText: /__main__|guard/i }).first();
     await fix.waitFor({ state: 'visible', timeout: 30000 });
@@ -318,8 +314,7 @@ describe('Flask Preflight in VS Code', () => {
     const page = await open(project);
     await h.openFile(page, 'requirements.txt');
     await h.waitFor('the DEP001 errors', async () => /Problems: [1-9]\d* error/.test((await h.flaskStatus(page)).label));
-    const box = await h.squiggleBox(page, 'error');
-    await page.mouse.click(box.x + 5, box.y + box.height / 2);
+    await h.clickSquiggle(page, 'error');
     await page.keyboard.press('Control+.');
     const fix = page.locator('.action-widget .monaco-list-row', { hasText: /install/i }).first();
     await fix.waitFor({ state: 'visible', timeout: 30000 });

@@ -50,8 +50,7 @@ describe('file kinds in VS Code', () => {
       assert.match(squiggle.line, /app:application/);
       await h.screenshot(page, 'compose-srv002');
 
-      const box = await h.squiggleBox(page, 'error');
-      await page.mouse.click(box.x + 2, box.y + box.height / 2);
+      await h.clickSquiggle(page, 'error');
       await page.keyboard.press('Control+.');
       const label = await h.applyCodeAction(page, /app:app\b/);
       assert.match(label, /app:app/);

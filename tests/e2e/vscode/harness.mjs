@@ -248,6 +248,48 @@ export async function squiggleBox(page, kind = 'warning') {
   return waitFor(`a ${kind} squiggle on screen`, () => page.locator(`.editor-instance .view-overlays .squiggly-${kind}`).first().boundingBox());
 }
 
+/** Whether the cursor's line (the current-line highlight) is the line of the first squiggle
+ * of `kind`. */
+async function cursorOnSquiggle(page, kind) {
+  return page.evaluate((cls) => {
+    const squiggle = document.querySelector(`.editor-instance .view-overlays .${cls}`);
+    const current = document.querySelector('.editor-instance .view-overlays .current-line');
+    if (!squiggle || !current) return false;
+    const top = (el) => parseFloat(el.parentElement.style.top);
+    return Math.abs(top(squiggle) - top(current)) < 1;
+  }, `squiggly-${kind}`);
+}
+
+/**
+ * Clicks on the first squiggle of `kind` and checks the cursor landed on its line, clicking
+ * again if not: a code lens or another widget that arrives between measuring the squiggle and
+ * clicking moves the lines down (a click one line off gets "No code actions available").
+ */
+export async function clickSquiggle(page, kind = 'warning') {
+  return waitFor(`the cursor on the ${kind} squiggle's line`, async () => {
+    const box = await squiggleBox(page, kind);
+    await page.mouse.click(box.x + 2, box.y + box.height / 2);
+    return (await cursorOnSquiggle(page, kind)) ? box : undefined;
+  });
+}
+
+/**
+ * Hovers the first squiggle of `kind` until a hover holding `text` (a string or a RegExp)
+ * shows, measuring the squiggle again each time (the lines may have moved under the pointer)
+ * and leaving it first (a new hover reads the diagnostic again: a later publish may add to
+ * its message).
+ */
+export async function hoverSquiggle(page, text, kind = 'warning') {
+  const hover = page.locator('.monaco-hover', { hasText: text }).first();
+  await waitFor(`a hover with ${text} over the ${kind} squiggle`, async () => {
+    const box = await squiggleBox(page, kind);
+    await page.mouse.move(0, 0);
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    return hover.waitFor({ state: 'visible', timeout: 5000 }).then(() => true, () => false);
+  });
+  return hover;
+}
+
 /**
  * Applies the code action whose label matches `pattern` from the open lightbulb menu, moving
  * the focus with the arrow keys (its rows take no pointer events from playwright).

@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from ..catalog import RULES
 from ..entrypoints import find_declarations
@@ -15,15 +16,16 @@ from ..model import Finding, Fix, Range
 from ..project import Project
 from ..registry import project_check
 from ..requirements import declared_requirements
-from ..startup_imports import (
-    StartupFailure,
-    entry_module,
-    predict_startup_failures,
-    relative_to_site,
-)
-from ..startup_imports.search_path import SearchPath
 from .dependencies.installing import pin_fix
 from .environment import describe
+
+if TYPE_CHECKING:
+    from ..startup_imports import StartupFailure
+    from ..startup_imports.search_path import SearchPath
+
+# The import-graph reader (`..startup_imports`) is imported by the functions that use it:
+# DEP009 runs after the first diagnostics of a language-server session, which do not wait on
+# loading it.
 
 #: Frames shown in a message before the middle of a long chain is elided.
 _SHOWN_FRAMES = 5
@@ -41,6 +43,8 @@ def _label(env: Environment, dist_name: str | None) -> str | None:
 
 
 def _frame_text(path: str, in_project: bool, search: SearchPath) -> str:
+    from ..startup_imports import relative_to_site
+
     return path if in_project else relative_to_site(path, search)
 
 
@@ -139,6 +143,8 @@ def _line_range(project: Project, path: str, line: int) -> Range:
 
 @project_check("DEP009")
 def check_startup_imports(project: Project) -> Iterator[Finding]:
+    from ..startup_imports import predict_startup_failures
+
     prediction = predict_startup_failures(project)
     if prediction is None:
         return
@@ -216,6 +222,8 @@ def _unparseable_entries(project: Project, env: Environment) -> Iterator[Finding
     process's parser is at least as new as the target's (then it accepts all it accepts)."""
     if env.version is None or env.version[0] < 3 or sys.version_info[:2] < env.version[:2]:
         return
+    from ..startup_imports import entry_module
+
     reported: set[str] = set()
     for declaration in find_declarations(project):
         path = entry_module(project, declaration)
