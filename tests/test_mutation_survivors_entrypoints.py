@@ -226,3 +226,74 @@ def test_an_escaped_quote_inside_double_quotes_is_kept() -> None:
         "gunicorn",
         'shop:create_app("x")',
     ]
+
+
+# --- scripts, uwsgi.ini and target fixes in subfolders ------------------------------------------
+
+
+def test_a_uwsgi_script_nothing_starts_is_listed_as_unstarted(tmp_path: Path) -> None:
+    write_tree(
+        tmp_path,
+        {"app.py": APP, "deploy/run_uwsgi.sh": "#!/bin/sh\nuwsgi --module app:app --http :8000\n"},
+    )
+    project, declaration = only(tmp_path)
+    assert (declaration.source, declaration.server, declaration.target) == (
+        "deploy/run_uwsgi.sh",
+        "uwsgi",
+        "app:app",
+    )
+    assert declaration.unstarted
+    assert check_declaration(project, declaration).status == "ok"
+
+
+def test_uwsgi_ini_expands_an_environment_variable_the_image_sets(tmp_path: Path) -> None:
+    write_tree(
+        tmp_path,
+        {
+            "src/app.py": APP,
+            "Dockerfile": "FROM python:3.12\nWORKDIR /app\nCOPY . .\nENV APP_MODULE=app:app\n"
+            'CMD ["uwsgi", "--ini", "uwsgi.ini"]\n',
+            "uwsgi.ini": "[uwsgi]\nchdir = src\nmodule = $(APP_MODULE)\nhttp = :8000\n",
+        },
+    )
+    project, declaration = only(tmp_path)
+    assert (declaration.source, declaration.target, declaration.cwd) == (
+        "uwsgi.ini",
+        "app:app",
+        "src",
+    )
+    assert check_declaration(project, declaration).status == "ok"
+    write_tree(tmp_path, {"uwsgi.ini": "[uwsgi]\nchdir = src\nmodule = ${APP_MODULE}\n"})
+    project, declaration = only(tmp_path)
+    assert check_declaration(project, declaration).status == "ok"
+
+
+def test_a_wrong_target_under_chdir_is_fixed_in_place(tmp_path: Path) -> None:
+    write_tree(tmp_path, {"src/app.py": APP, "Procfile": "web: gunicorn --chdir src wrong:app\n"})
+    [finding] = findings(tmp_path, "SRV001")
+    assert [f.title for f in finding.fixes] == ["Serve `app:app` instead"]
+    assert applied(tmp_path, finding) == {"Procfile": "web: gunicorn --chdir src app:app\n"}
+
+
+def test_a_wrong_target_under_a_chdir_that_holds_no_app_gets_no_second_chdir(
+    tmp_path: Path,
+) -> None:
+    write_tree(
+        tmp_path,
+        {
+            "web/app.py": APP,
+            "api/README.md": "api\n",
+            "Procfile": "web: gunicorn --chdir api wrong:app\n",
+        },
+    )
+    [finding] = findings(tmp_path, "SRV001")
+    assert finding.fixes == ()
+
+
+def test_gunicorn_given_no_target_gets_one_added(tmp_path: Path) -> None:
+    write_tree(tmp_path, {"app.py": APP, "Procfile": "web: gunicorn --bind 0.0.0.0:$PORT\n"})
+    [finding] = findings(tmp_path, "SRV004")
+    assert finding.message.endswith("gunicorn stops with: Error: No application module specified.")
+    assert applied(tmp_path, finding) == {
+        "Procfile": "web: gunicorn --bind 0.0.0.0:$PORT app:app\n"
+    }
