@@ -11,6 +11,7 @@ from flask_preflight.analysis.model import Finding
 from flask_preflight.analysis.project import Project
 from flask_preflight.analysis.registry import run_checks
 from tests.conftest import write_tree
+from tests.test_mutation_survivors import fake_venv
 
 APP = "from flask import Flask\n\napp = Flask(__name__)\n"
 
@@ -254,3 +255,76 @@ def test_app003_one_line_guard_gets_the_call_after_a_semicolon(tmp_path: Path) -
     assert applied(tmp_path, finding)["app.py"] == (
         APP + '\nif __name__ == "__main__": print("hi"); app.run()\n'
     )
+
+
+# --- DEP007 (checks/dependencies) ---------------------------------------------------------------
+
+
+def test_dep007_an_app_reading_the_env_file_with_dotenv_values_needs_python_dotenv(
+    tmp_path: Path,
+) -> None:
+    """The app reads .env itself with dotenv_values(): without python-dotenv installed that
+    fails; the fix appends python-dotenv to the requirements. A module that does not parse
+    is skipped, never a reason to stay silent."""
+    write_tree(
+        tmp_path,
+        {
+            "app.py": APP + "from dotenv import dotenv_values\n\nsettings = dotenv_values()\n",
+            "admin.py": "environment = (\n",  # read before app.py
+            ".env": "SECRET_KEY=abc\n",
+            "requirements.txt": "flask==3.1.3",
+        },
+    )
+    python = fake_venv(tmp_path, {"flask": "3.1.3"})
+    [finding] = findings(tmp_path, "DEP007", python)
+    assert finding.path == ".env"
+    assert applied(tmp_path, finding) == {"requirements.txt": "flask==3.1.3\npython-dotenv\n"}
+    write_tree(tmp_path, {"app.py": APP})
+    assert findings(tmp_path, "DEP007", python) == []
+
+
+# --- DEP006 (checks/dependencies: which receivers hold a Flask app) ------------------------------
+
+RECEIVERS = """\
+import flask
+from flask import Flask
+
+
+def make():
+    return Flask(__name__)
+
+
+def build():
+    app = flask.Flask(__name__)
+    app.json_encoder = None
+    return app
+
+
+def register(app: Flask):
+    app.json_encoder = None
+
+
+def configure():
+    site = make()
+    site.json_encoder = None
+
+
+def setup(app):
+    app.json_encoder = None
+"""
+
+
+def test_dep006_follows_apps_built_by_module_class_factory_and_annotation(
+    tmp_path: Path,
+) -> None:
+    """`flask.Flask(...)`, a parameter annotated `Flask`, the result of the module's own
+    factory: each holds an app, so its removed `json_encoder` is reported; a parameter merely
+    named `app` (Sphinx's setup) is not."""
+    write_tree(tmp_path, {"factory.py": RECEIVERS, "requirements.txt": "flask==3.1.3\n"})
+    python = fake_venv(tmp_path, {"flask": "3.1.3"})
+    found = findings(tmp_path, "DEP006", python)
+    assert [(f.range.start.line, f.data["api"]) for f in found] == [
+        (10, "app.json_encoder"),
+        (15, "app.json_encoder"),
+        (20, "site.json_encoder"),
+    ]
