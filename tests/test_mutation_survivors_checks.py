@@ -328,3 +328,52 @@ def test_dep006_follows_apps_built_by_module_class_factory_and_annotation(
         (15, "app.json_encoder"),
         (20, "site.json_encoder"),
     ]
+
+
+# --- second round (survivors of the seed-2 sample) -----------------------------------------------
+
+
+def test_app005_python_m_of_a_namespace_package_runs_its_main_module(tmp_path: Path) -> None:
+    """`python -m shop` with no shop/__init__.py runs shop/__main__.py: its guard runs."""
+    write_tree(
+        tmp_path,
+        {
+            "shop/__main__.py": GUARDED_DEBUG,
+            "Dockerfile": 'FROM python:3.12\nWORKDIR /app\nCOPY . .\nCMD ["python", "-m", "shop"]\n',
+        },
+    )
+    [finding] = findings(tmp_path, "APP005")
+    assert finding.path == "shop/__main__.py"
+
+
+def test_app003_names_the_file_to_run_and_app001_offers_the_wrap(tmp_path: Path) -> None:
+    write_tree(tmp_path, {"web/app.py": APP + '\nif __name__ == "__main__":\n    pass\n'})
+    [finding] = findings(tmp_path, "APP003")
+    assert finding.message.startswith(
+        "This main guard starts nothing: `python app.py` exits at once without serving."
+    )
+    write_tree(tmp_path, {"web/app.py": APP + "app.run()\n", "Procfile": "web: gunicorn app:app\n"})
+    [finding] = findings(tmp_path, "APP001")
+    assert '`if __name__ == "__main__":`. (Nothing imports this module' in finding.message
+    assert [f.title for f in finding.fixes] == ['Wrap in `if __name__ == "__main__":`']
+
+
+def test_srv008_a_positional_host_is_the_host(tmp_path: Path) -> None:
+    write_tree(
+        tmp_path,
+        {
+            "app.py": APP + '\nif __name__ == "__main__":\n    app.run("0.0.0.0")\n',
+            "Procfile": "web: python app.py\n",
+        },
+    )
+    [finding] = findings(tmp_path, "SRV008")
+    assert finding.message.startswith("The `web` process listens on 0.0.0.0:5000, not on $PORT")
+
+
+def test_srv008_waitress_gets_the_port_from_the_platform(tmp_path: Path) -> None:
+    write_tree(tmp_path, {"app.py": APP, "Procfile": "web: waitress-serve app:app\n"})
+    [finding] = findings(tmp_path, "SRV008")
+    assert [f.title for f in finding.fixes] == ["Listen on 0.0.0.0:$PORT"]
+    # `--port $PORT`, not `'--port=$PORT'`: the shell never expands a quoted $PORT, and waitress
+    # then stops on the port "$PORT".
+    assert applied(tmp_path, finding) == {"Procfile": "web: waitress-serve --port $PORT app:app\n"}
