@@ -297,3 +297,39 @@ def test_gunicorn_given_no_target_gets_one_added(tmp_path: Path) -> None:
     assert applied(tmp_path, finding) == {
         "Procfile": "web: gunicorn --bind 0.0.0.0:$PORT app:app\n"
     }
+
+
+# --- second round (survivors of the seed-2 sample) -----------------------------------------------
+
+
+def test_a_login_shell_command_string_is_read(tmp_path: Path) -> None:
+    write_tree(
+        tmp_path,
+        {"src/app.py": APP, "Procfile": "web: cd src && bash -lc 'gunicorn app:app'\n"},
+    )
+    project, declaration = only(tmp_path)
+    assert (declaration.server, declaration.target, declaration.cwd) == (
+        "gunicorn",
+        "app:app",
+        "src",
+    )
+    assert check_declaration(project, declaration).status == "ok"
+
+
+def test_a_python_script_entry_names_its_app_in_the_report(tmp_path: Path) -> None:
+    write_tree(tmp_path, {"app.py": APP, "Procfile": "web: python app.py\n"})
+    [entry] = entrypoints_report(Project(tmp_path))["entrypoints"]
+    assert (entry["server"], entry["status"], entry["app"]) == ("python", "ok", "app.py:app")
+
+
+def test_a_broken_launch_json_says_what_is_wrong_and_where(tmp_path: Path) -> None:
+    cases = {
+        '{"configurations": [\n': "unexpected end of file at line 2",
+        '{"configurations" [1]}\n': "expected ':' at line 1",
+        '{"configurations": ["bad \\q"]}\n': "bad string at line 1",
+    }
+    for text, reason in cases.items():
+        write_tree(tmp_path, {".vscode/launch.json": text})
+        [entry] = entrypoints_report(Project(tmp_path))["entrypoints"]
+        assert (entry["source"], entry["status"]) == (".vscode/launch.json", "unknown")
+        assert entry["reason"] == f".vscode/launch.json is not valid JSON: {reason}"
