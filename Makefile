@@ -31,4 +31,4 @@ clean:
 
 # Mutation testing of the engine (mutmut): slow, not part of `make test`. MUTATE=checks limits it.
 mutate:
-	@MUTATE="$(MUTATE)" scripts/mutate.sh
+	@MUTATE="$(MUTATE)" MUTATE_SAMPLE="$(MUTATE_SAMPLE)" MUTATE_SEED="$(MUTATE_SEED)" scripts/mutate.sh

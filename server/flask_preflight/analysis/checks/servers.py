@@ -266,7 +266,8 @@ def _listen_fix(declaration: Declaration, title: str) -> Fix | None:
         and declaration.append_at is not None
         and not declaration.has_option("port", "listen")
     ):
-        text = declaration.format_args(["--port=$PORT"])
+        # Two words: a shell line quotes "--port=$PORT" as one word, and then never expands it.
+        text = declaration.format_args(["--port", "$PORT"])
         if text is None or declaration.command_end is None:
             return None
         return Fix(title, (TextEdit(declaration.command_file, declaration.command_end, text),))

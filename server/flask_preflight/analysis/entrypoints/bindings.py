@@ -58,6 +58,8 @@ def module_bindings(module: PythonModule) -> ModuleBindings:
             targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
             value = stmt.value
             for target in targets:
+                if isinstance(target, ast.Subscript) and _calls_globals(target.value):
+                    result.dynamic = True  # globals()["app"] = ...
                 for node in ast.walk(target):
                     if isinstance(node, ast.Name):
                         result.names[node.id] = Binding(node.id, _value_kind(value), line)
@@ -71,8 +73,8 @@ def module_bindings(module: PythonModule) -> ModuleBindings:
                 for node in ast.walk(holder):
                     if isinstance(node, ast.Name):
                         result.names[node.id] = Binding(node.id, "value", line)
-        elif isinstance(stmt, ast.Expr) and "globals()" in ast.dump(stmt):
-            result.dynamic = True
+        elif isinstance(stmt, ast.Expr) and _calls_globals(stmt):
+            result.dynamic = True  # globals().update(...)
         for node in (
             ast.walk(stmt)
             if not isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))
@@ -81,6 +83,13 @@ def module_bindings(module: PythonModule) -> ModuleBindings:
             if isinstance(node, ast.NamedExpr) and isinstance(node.target, ast.Name):
                 result.names[node.target.id] = Binding(node.target.id, "value", line)
     return result
+
+
+def _calls_globals(node: ast.AST) -> bool:
+    return any(
+        isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and n.func.id == "globals"
+        for n in ast.walk(node)
+    )
 
 
 def _value_kind(value: ast.expr | None) -> Kind:

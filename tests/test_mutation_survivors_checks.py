@@ -1,0 +1,379 @@
+"""Tests for mutants of analysis/checks that survived a sampled `make mutate` run: each asserts
+what a user sees (a finding's presence, its message, a fix's edit) that the mutation changed.
+Every one was checked by running it against its mutant (mutmut's MUTANT_UNDER_TEST)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask_preflight.analysis.edits import apply_edits
+from flask_preflight.analysis.model import Finding
+from flask_preflight.analysis.project import Project
+from flask_preflight.analysis.registry import run_checks
+from tests.conftest import write_tree
+from tests.test_mutation_survivors import fake_venv
+
+APP = "from flask import Flask\n\napp = Flask(__name__)\n"
+
+
+def findings(root: Path, rule: str, interpreter: str | None = None) -> list[Finding]:
+    return [
+        f
+        for f in run_checks(Project(root, interpreter=interpreter), select={rule})
+        if f.rule == rule
+    ]
+
+
+def applied(root: Path, finding: Finding, index: int = 0) -> dict[str, str]:
+    """The files the fix changes, with the fix applied."""
+    fix = finding.fixes[index]
+    result = {}
+    for path in {edit.path for edit in fix.edits}:
+        file = root / path
+        text = file.read_text(encoding="utf-8") if file.exists() else ""
+        result[path] = apply_edits(text, [e for e in fix.edits if e.path == path])
+    return result
+
+
+# --- APP005 (checks/debug_mode) -----------------------------------------------------------------
+
+GUARDED_DEBUG = APP + '\nif __name__ == "__main__":\n    app.run(debug=True)\n'
+LAUNCH_APP_PY = (
+    '{"configurations": [{"type": "debugpy", "request": "launch", "program": "app.py"}]}\n'
+)
+
+
+def test_app005_a_local_launch_of_the_script_is_not_a_deployment(tmp_path: Path) -> None:
+    """Production runs gunicorn (the guard never runs there); VS Code runs `python app.py`
+    locally: the guarded debug=True reaches no deployment."""
+    write_tree(
+        tmp_path,
+        {
+            "app.py": GUARDED_DEBUG,
+            ".vscode/launch.json": LAUNCH_APP_PY,
+            "Procfile": "web: gunicorn app:app\n",
+        },
+    )
+    assert findings(tmp_path, "APP005") == []
+
+
+def test_app005_a_container_running_python_m_runs_the_guard(tmp_path: Path) -> None:
+    """A Dockerfile running `python -m app` runs the guarded app.run(debug=True) in
+    production, even when a local launch configuration is read first."""
+    write_tree(
+        tmp_path,
+        {
+            "app.py": GUARDED_DEBUG,
+            ".vscode/launch.json": LAUNCH_APP_PY,
+            "Procfile": "web: gunicorn app:app\n",
+            "Dockerfile": 'FROM python:3.12\nWORKDIR /app\nCOPY . .\nCMD ["python", "-m", "app"]\n',
+        },
+    )
+    [finding] = findings(tmp_path, "APP005")
+    assert finding.message.startswith("debug=True is hard-coded, and Dockerfile deploys")
+
+
+def test_app005_fix_reuses_an_existing_import_os(tmp_path: Path) -> None:
+    write_tree(
+        tmp_path,
+        {
+            "app.py": "import os\nfrom flask import Flask\n\napp = Flask(__name__)\n"
+            "app.run(debug=True)\n",
+            "Procfile": "web: gunicorn app:app\n",
+        },
+    )
+    [finding] = findings(tmp_path, "APP005")
+    assert applied(tmp_path, finding)["app.py"] == (
+        "import os\nfrom flask import Flask\n\napp = Flask(__name__)\n"
+        'app.run(debug=os.environ.get("FLASK_DEBUG") == "1")\n'
+    )
+
+
+def test_app005_fix_adds_import_os_when_os_is_imported_under_another_name(
+    tmp_path: Path,
+) -> None:
+    write_tree(
+        tmp_path,
+        {
+            "app.py": "import os as system\nfrom flask import Flask\n\napp = Flask(__name__)\n"
+            "app.run(debug=True)\n",
+            "Procfile": "web: gunicorn app:app\n",
+        },
+    )
+    [finding] = findings(tmp_path, "APP005")
+    assert applied(tmp_path, finding)["app.py"].startswith("import os\nimport os as system\n")
+
+
+def test_app005_ignores_a_debug_key_of_another_app_attribute(tmp_path: Path) -> None:
+    """`app.config["DEBUG"] = True` is debug mode; `app.extensions["DEBUG"] = True` is not."""
+    write_tree(
+        tmp_path,
+        {
+            "app.py": APP + 'app.extensions["DEBUG"] = True\n',
+            "Procfile": "web: gunicorn app:app\n",
+        },
+    )
+    assert findings(tmp_path, "APP005") == []
+    write_tree(tmp_path, {"app.py": APP + 'app.config["DEBUG"] = True\n'})
+    [finding] = findings(tmp_path, "APP005")
+    assert finding.message.startswith("Debug mode is switched on in code, and Procfile deploys")
+
+
+# --- SRV008 (checks/servers) ----------------------------------------------------------------------
+
+
+def test_srv008_names_the_host_a_python_web_process_listens_on(tmp_path: Path) -> None:
+    write_tree(
+        tmp_path,
+        {
+            "app.py": APP + '\nif __name__ == "__main__":\n    app.run(host="0.0.0.0")\n',
+            "Procfile": "web: python app.py\n",
+        },
+    )
+    [finding] = findings(tmp_path, "SRV008")
+    assert finding.message.startswith("The `web` process listens on 0.0.0.0:5000, not on $PORT")
+
+
+def test_srv008_a_digitalocean_spec_routes_its_http_port(tmp_path: Path) -> None:
+    """`.do/app.yaml` with its services under `spec:` routes to each http_port."""
+    files = {
+        "app.py": APP,
+        "Procfile": "web: gunicorn --bind 0.0.0.0:8000 app:app\n",
+    }
+    write_tree(tmp_path, files)
+    assert len(findings(tmp_path, "SRV008")) == 1
+    write_tree(
+        tmp_path, {".do/app.yaml": "spec:\n  services:\n  - name: web\n    http_port: 8000\n"}
+    )
+    assert findings(tmp_path, "SRV008") == []
+
+
+# --- SRV009 (checks/servers) ----------------------------------------------------------------------
+
+
+def test_srv009_a_windows_interpreter_is_known_by_its_exe(tmp_path: Path) -> None:
+    write_tree(tmp_path, {"app.py": APP, "Procfile": "web: gunicorn app:app\n"})
+    windows = "/mnt/c/Python311/python.exe"
+    [finding] = findings(tmp_path, "SRV009", windows)
+    # No requirements file yet: the fix creates one.
+    assert applied(tmp_path, finding) == {"requirements.txt": "waitress\n"}
+    assert findings(tmp_path, "SRV009", "/usr/bin/python3") == []
+
+
+# --- SRV010 (checks/servers) ----------------------------------------------------------------------
+
+FLASKENV = "FLASK_ENV=development\n"
+
+
+def test_srv010_an_old_flask_pinned_in_a_requirements_in_file_keeps_flask_env(
+    tmp_path: Path,
+) -> None:
+    write_tree(tmp_path, {"app.py": APP, ".flaskenv": FLASKENV})
+    assert len(findings(tmp_path, "SRV010")) == 1
+    write_tree(tmp_path, {"api/requirements.in": "flask==2.2.5\n"})
+    assert findings(tmp_path, "SRV010") == []
+
+
+def test_srv010_a_flask_3_pin_in_a_subfolder_is_not_old(tmp_path: Path) -> None:
+    write_tree(
+        tmp_path,
+        {"app.py": APP, ".flaskenv": FLASKENV, "api/requirements.txt": "flask==3.0.3\n"},
+    )
+    assert len(findings(tmp_path, "SRV010")) == 1
+
+
+def test_srv010_a_lower_bound_admitting_flask_3_ignores_flask_env(tmp_path: Path) -> None:
+    write_tree(tmp_path, {"app.py": APP, ".flaskenv": FLASKENV, "requirements.txt": "flask>=2.0\n"})
+    assert len(findings(tmp_path, "SRV010")) == 1
+    write_tree(tmp_path, {"requirements.txt": "flask<2.3\n"})
+    assert findings(tmp_path, "SRV010") == []
+
+
+def test_srv010_code_mentioning_flask_env_without_reading_it_does_not_silence(
+    tmp_path: Path,
+) -> None:
+    write_tree(
+        tmp_path,
+        {
+            "app.py": "import os\nfrom flask import Flask\n\n# FLASK_ENV is gone since Flask 2.3\n"
+            'app = Flask(__name__)\napp.secret_key = os.environ["SECRET_KEY"]\n',
+            ".flaskenv": FLASKENV,
+        },
+    )
+    assert len(findings(tmp_path, "SRV010")) == 1
+    write_tree(
+        tmp_path,
+        {"app.py": APP + 'import os\nMODE = os.environ["FLASK_ENV"]\n'},
+    )
+    assert findings(tmp_path, "SRV010") == []
+
+
+# --- APP006 (checks/shadowing) --------------------------------------------------------------------
+
+
+def test_app006_a_project_whose_own_name_differs_still_gets_the_shadow(tmp_path: Path) -> None:
+    write_tree(
+        tmp_path,
+        {
+            "pyproject.toml": '[project]\nname = "flask-shop.web"\n',
+            "app.py": APP,
+            "flask.py": "x = 1\n",
+        },
+    )
+    assert [f.path for f in findings(tmp_path, "APP006")] == ["flask.py"]
+    write_tree(tmp_path, {"pyproject.toml": '[project]\nname = "Flask"\n'})
+    assert findings(tmp_path, "APP006") == []
+
+
+# --- APP001 and APP003 (checks/main_guard) ------------------------------------------------------
+
+
+def test_app001_says_why_an_unguarded_run_blocks_and_moves_it_into_the_guard(
+    tmp_path: Path,
+) -> None:
+    write_tree(
+        tmp_path,
+        {
+            "app.py": APP + "app.run()\n\n"
+            'if __name__ == "__main__":\n    print("starting")\nelse:\n    print("imported")\n',
+            "Procfile": "web: gunicorn app:app\n",
+        },
+    )
+    [finding] = findings(tmp_path, "APP001")
+    assert finding.severity.name == "WARNING"
+    assert "app.run()" in finding.message and "Nothing imports this module" not in finding.message
+    [move] = [f for f in finding.fixes if f.title.startswith("Move into")]
+    assert applied(tmp_path, finding, finding.fixes.index(move))["app.py"] == (
+        APP + 'if __name__ == "__main__":\n    print("starting")\n    app.run()\n'
+        'else:\n    print("imported")\n'
+    )
+
+
+def test_app003_one_line_guard_gets_the_call_after_a_semicolon(tmp_path: Path) -> None:
+    write_tree(tmp_path, {"app.py": APP + '\nif __name__ == "__main__": print("hi")\n'})
+    [finding] = findings(tmp_path, "APP003")
+    assert applied(tmp_path, finding)["app.py"] == (
+        APP + '\nif __name__ == "__main__": print("hi"); app.run()\n'
+    )
+
+
+# --- DEP007 (checks/dependencies) ---------------------------------------------------------------
+
+
+def test_dep007_an_app_reading_the_env_file_with_dotenv_values_needs_python_dotenv(
+    tmp_path: Path,
+) -> None:
+    """The app reads .env itself with dotenv_values(): without python-dotenv installed that
+    fails; the fix appends python-dotenv to the requirements. A module that does not parse
+    is skipped, never a reason to stay silent."""
+    write_tree(
+        tmp_path,
+        {
+            "app.py": APP + "from dotenv import dotenv_values\n\nsettings = dotenv_values()\n",
+            "admin.py": "environment = (\n",  # read before app.py
+            ".env": "SECRET_KEY=abc\n",
+            "requirements.txt": "flask==3.1.3",
+        },
+    )
+    python = fake_venv(tmp_path, {"flask": "3.1.3"})
+    [finding] = findings(tmp_path, "DEP007", python)
+    assert finding.path == ".env"
+    assert applied(tmp_path, finding) == {"requirements.txt": "flask==3.1.3\npython-dotenv\n"}
+    write_tree(tmp_path, {"app.py": APP})
+    assert findings(tmp_path, "DEP007", python) == []
+
+
+# --- DEP006 (checks/dependencies: which receivers hold a Flask app) ------------------------------
+
+RECEIVERS = """\
+import flask
+from flask import Flask
+
+
+def make():
+    return Flask(__name__)
+
+
+def build():
+    app = flask.Flask(__name__)
+    app.json_encoder = None
+    return app
+
+
+def register(app: Flask):
+    app.json_encoder = None
+
+
+def configure():
+    site = make()
+    site.json_encoder = None
+
+
+def setup(app):
+    app.json_encoder = None
+"""
+
+
+def test_dep006_follows_apps_built_by_module_class_factory_and_annotation(
+    tmp_path: Path,
+) -> None:
+    """`flask.Flask(...)`, a parameter annotated `Flask`, the result of the module's own
+    factory: each holds an app, so its removed `json_encoder` is reported; a parameter merely
+    named `app` (Sphinx's setup) is not."""
+    write_tree(tmp_path, {"factory.py": RECEIVERS, "requirements.txt": "flask==3.1.3\n"})
+    python = fake_venv(tmp_path, {"flask": "3.1.3"})
+    found = findings(tmp_path, "DEP006", python)
+    assert [(f.range.start.line, f.data["api"]) for f in found] == [
+        (10, "app.json_encoder"),
+        (15, "app.json_encoder"),
+        (20, "site.json_encoder"),
+    ]
+
+
+# --- second round (survivors of the seed-2 sample) -----------------------------------------------
+
+
+def test_app005_python_m_of_a_namespace_package_runs_its_main_module(tmp_path: Path) -> None:
+    """`python -m shop` with no shop/__init__.py runs shop/__main__.py: its guard runs."""
+    write_tree(
+        tmp_path,
+        {
+            "shop/__main__.py": GUARDED_DEBUG,
+            "Dockerfile": 'FROM python:3.12\nWORKDIR /app\nCOPY . .\nCMD ["python", "-m", "shop"]\n',
+        },
+    )
+    [finding] = findings(tmp_path, "APP005")
+    assert finding.path == "shop/__main__.py"
+
+
+def test_app003_names_the_file_to_run_and_app001_offers_the_wrap(tmp_path: Path) -> None:
+    write_tree(tmp_path, {"web/app.py": APP + '\nif __name__ == "__main__":\n    pass\n'})
+    [finding] = findings(tmp_path, "APP003")
+    assert finding.message.startswith(
+        "This main guard starts nothing: `python app.py` exits at once without serving."
+    )
+    write_tree(tmp_path, {"web/app.py": APP + "app.run()\n", "Procfile": "web: gunicorn app:app\n"})
+    [finding] = findings(tmp_path, "APP001")
+    assert '`if __name__ == "__main__":`. (Nothing imports this module' in finding.message
+    assert [f.title for f in finding.fixes] == ['Wrap in `if __name__ == "__main__":`']
+
+
+def test_srv008_a_positional_host_is_the_host(tmp_path: Path) -> None:
+    write_tree(
+        tmp_path,
+        {
+            "app.py": APP + '\nif __name__ == "__main__":\n    app.run("0.0.0.0")\n',
+            "Procfile": "web: python app.py\n",
+        },
+    )
+    [finding] = findings(tmp_path, "SRV008")
+    assert finding.message.startswith("The `web` process listens on 0.0.0.0:5000, not on $PORT")
+
+
+def test_srv008_waitress_gets_the_port_from_the_platform(tmp_path: Path) -> None:
+    write_tree(tmp_path, {"app.py": APP, "Procfile": "web: waitress-serve app:app\n"})
+    [finding] = findings(tmp_path, "SRV008")
+    assert [f.title for f in finding.fixes] == ["Listen on 0.0.0.0:$PORT"]
+    # `--port $PORT`, not `'--port=$PORT'`: the shell never expands a quoted $PORT, and waitress
+    # then stops on the port "$PORT".
+    assert applied(tmp_path, finding) == {"Procfile": "web: waitress-serve --port $PORT app:app\n"}
