@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import sys
 import textwrap
+import time
 from pathlib import Path
 
 import pytest
@@ -362,6 +363,50 @@ def test_a_big_source_is_read_in_a_child_process_with_the_same_facts(
     assert child is not None and cache._child._process is child
     cache.finish()  # the end of a run stops it
     assert cache._child._process is None and child.poll() is not None
+
+
+@pytest.mark.skipif(os.name == "nt", reason="reading ahead polls a pipe: POSIX only")
+def test_modules_named_ahead_are_read_by_the_child_while_the_caller_goes_on(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from flask_preflight.analysis.startup_imports import facts_cache
+
+    texts = {f"m{i}.py": f"import os\nfrom pkg{i} import name{i}\nvalue{i} = 1\n" for i in range(4)}
+    for name, text in texts.items():
+        (tmp_path / name).write_text(text)
+    expected = {name: extract_facts(text, TARGET) for name, text in texts.items()}
+    cache = FactsCache(str(tmp_path / "cache"))
+    for name in reversed(list(texts)):  # the last named is wanted first
+        cache.prefetch(str(tmp_path / name), TARGET)
+    child = cache._child
+    assert child._process is not None and len(child._in_flight) == child.WINDOW
+    deadline = time.monotonic() + 60
+    while len(child._ready) < len(texts) and time.monotonic() < deadline:
+        with child._lock:
+            child._feed()  # what every lookup does: collect the answers, send the next wish
+        time.sleep(0.01)  # a poll interval while the condition is not met
+    assert len(child._ready) == len(texts)
+
+    def in_process(*args: object) -> None:
+        raise AssertionError("read again in the server's process")
+
+    monkeypatch.setattr(facts_cache, "extract_facts", in_process)
+    for name in texts:
+        assert cache.facts(str(tmp_path / name), TARGET) == expected[name]
+    assert cache.computed == len(texts)
+    cache.finish()
+
+
+def test_a_module_needed_before_the_child_read_it_is_read_here(tmp_path: Path) -> None:
+    source = tmp_path / "m.py"
+    source.write_text("from a import b\n")
+    cache = FactsCache(str(tmp_path / "cache"))
+    cache.prefetch(str(source), TARGET)
+    # Asked for at once: the answer is the same whoever read it, and nothing waits on it.
+    assert cache.facts(str(source), TARGET) == extract_facts("from a import b\n", TARGET)
+    assert not cache._child._wanted
+    cache.finish()
+    assert cache._child._process is None
 
 
 def test_the_cache_directory_comes_from_the_environment(

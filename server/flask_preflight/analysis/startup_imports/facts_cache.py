@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import json
 import os
+import select
 import subprocess
 import sys
 import threading
-from collections import OrderedDict
+from collections import OrderedDict, deque
 from typing import Any
 
 from . import facts as facts_module
@@ -155,15 +156,18 @@ class FactsCache:
                     data = handle.read()
             except OSError:
                 return None
-            encoded = None
-            if len(data) > BIG_SOURCE:
-                encoded = self._child.facts_json(path, target)
+            # Big sources always go to the child; others only when it was asked ahead.
+            encoded = self._child.facts_json(path, target, required=len(data) > BIG_SOURCE)
             if encoded is None:
                 encoded = json.dumps(extract_facts(data, target, path).to_json())
             # Kept: the facts as a warm session reads them, allocated after the tree was
             # freed (facts built beside a tree pin its memory: a big venv's cold read would
             # leave the server holding the trees' pages).
-            found = ModuleFacts.from_json(json.loads(encoded)) or ModuleFacts(open=True)
+            try:
+                found = ModuleFacts.from_json(json.loads(encoded)) or ModuleFacts(open=True)
+            except Exception:  # a garbled answer from the child: read it here
+                encoded = json.dumps(extract_facts(data, target, path).to_json())
+                found = ModuleFacts.from_json(json.loads(encoded)) or ModuleFacts(open=True)
             self.computed += 1
             with self._lock:
                 self._pending.append((path, key[1], key[2], target.key, encoded))
@@ -175,6 +179,24 @@ class FactsCache:
             while len(self._memory) > MEMORY_ENTRIES:
                 self._memory.popitem(last=False)
         return found
+
+    def prefetch(self, path: str, target: Target) -> None:
+        """`path` will be needed soon: have the child read it ahead unless it is known."""
+        try:
+            info = os.stat(path)
+        except OSError:
+            return
+        key: Key = (path, info.st_size, info.st_mtime_ns, target.key)
+        with self._lock:
+            if key in self._memory:
+                return
+        found = self._load(key)
+        if found is None:
+            self._child.prefetch(path, target)
+            return
+        self.loaded += 1
+        with self._lock:
+            self._memory[key] = found
 
     def clear_memory(self) -> None:
         with self._lock:
@@ -204,41 +226,134 @@ class FactsCache:
 
 
 class _ChildReader:
-    """facts.py run as a script in a child process, reading big sources on request; started
-    on the first one of a run and stopped at its end (`FactsCache.finish`)."""
+    """facts.py run as a script in a child process, reading sources on request; started on
+    the first one of a run and stopped at its end (`FactsCache.finish`).
+
+    Big sources are always read there (their trees never land in the server). On POSIX it
+    also reads ahead: `prefetch` names modules the replay will need soon, and the child reads
+    them on the second core while the replay goes on (at most `WINDOW` asked at a time, the
+    most recently named first: a replay goes depth first). A module the replay reaches before
+    the child was asked for it is read by the caller, and dropped from the wishes."""
+
+    #: Requests sent and not yet answered, at most.
+    WINDOW = 3
 
     def __init__(self) -> None:
-        self._process: subprocess.Popen[str] | None = None
+        self._process: subprocess.Popen[bytes] | None = None
         self._failed = False
         self._lock = threading.Lock()
+        self._buffer = b""
+        self._in_flight: deque[str] = deque()  # requests sent, in order, not yet answered
+        self._ready: dict[str, str] = {}  # request -> its answer, read before it was needed
+        self._wanted: list[str] = []  # requests to send, the last one first
 
-    def facts_json(self, path: str, target: Target) -> str | None:
-        """The facts of `path` as JSON; None when the child cannot answer (the caller then
-        reads the file itself)."""
+    @staticmethod
+    def _request(path: str, target: Target) -> str | None:
         if "\t" in path or "\n" in path:
             return None
-        request = "\t".join([path, *map(str, target.version), target.sys_platform, target.os_name])
+        return "\t".join([path, *map(str, target.version), target.sys_platform, target.os_name])
+
+    def prefetch(self, path: str, target: Target) -> None:
+        """Wish for `path` to be read ahead (POSIX only: reading ahead polls the pipe)."""
+        request = self._request(path, target)
+        if request is None or os.name == "nt":
+            return
         with self._lock:
-            process = self._start()
-            if process is None or process.stdin is None or process.stdout is None:
-                return None
-            try:
-                process.stdin.write(request + "\n")
-                process.stdin.flush()
-                answer = process.stdout.readline()
-            except (OSError, ValueError):
-                self._stop()
-                self._failed = True
-                return None
-        if not answer.strip() or answer.strip() == "null":
+            if self._failed or request in self._ready or request in self._in_flight:
+                return
+            self._wanted.append(request)
+            self._feed()
+
+    def facts_json(self, path: str, target: Target, required: bool = True) -> str | None:
+        """The facts of `path` as JSON: from the child (asked now when `required`, else only
+        when it was already asked); None when the child cannot answer (or, not `required`,
+        was not asked: the caller then reads the file itself)."""
+        request = self._request(path, target)
+        if request is None:
             return None
-        try:
-            ModuleFacts.from_json(json.loads(answer))
-        except ValueError:
+        with self._lock:
+            if request in self._wanted:
+                self._wanted.remove(request)
+            self._collect()
+            answer = self._ready.pop(request, None)
+            if answer is None and required:
+                if request not in self._in_flight and not self._send(request):
+                    return None
+                answer = self._answer_to(request)
+            # Not required and not read yet: the caller reads it (never idle waiting); the
+            # child's answer, if it comes, is dropped at the run's end.
+            self._feed()
+        if answer is None or not answer.strip() or answer.strip() == "null":
             return None
         return answer
 
-    def _start(self) -> subprocess.Popen[str] | None:
+    # --- under the lock ---------------------------------------------------------------------
+
+    def _feed(self) -> None:
+        """Collect the answers already written, and keep the child busy with the wishes."""
+        self._collect()
+        while self._wanted and len(self._in_flight) < self.WINDOW:
+            request = self._wanted.pop()
+            fresh = request not in self._ready and request not in self._in_flight
+            if fresh and not self._send(request):
+                return
+
+    def _send(self, request: str) -> bool:
+        process = self._start()
+        if process is None or process.stdin is None:
+            return False
+        try:
+            process.stdin.write(request.encode("utf-8") + b"\n")
+            process.stdin.flush()
+        except (OSError, ValueError):
+            self._broken()
+            return False
+        self._in_flight.append(request)
+        return True
+
+    def _answer_to(self, request: str) -> str | None:
+        """Read answers in order until `request`'s (keeping the others)."""
+        while self._in_flight:
+            line = self._read_line(block=True)
+            if line is None:
+                return None
+            answered = self._in_flight.popleft()
+            if answered == request:
+                return line
+            self._ready[answered] = line
+        return None
+
+    def _collect(self) -> None:
+        while self._in_flight:
+            line = self._read_line(block=False)
+            if line is None:
+                return
+            self._ready[self._in_flight.popleft()] = line
+
+    def _read_line(self, block: bool) -> str | None:
+        process = self._process
+        if process is None or process.stdout is None:
+            return None
+        descriptor = process.stdout.fileno()
+        while b"\n" not in self._buffer:
+            try:
+                if not block and not select.select([descriptor], [], [], 0)[0]:
+                    return None
+                chunk = os.read(descriptor, 1 << 16)
+            except (OSError, ValueError):
+                chunk = b""
+            if not chunk:
+                self._broken()
+                return None
+            self._buffer += chunk
+        line, _, self._buffer = self._buffer.partition(b"\n")
+        return line.decode("utf-8", "replace")
+
+    def _broken(self) -> None:
+        self._stop()
+        self._failed = True
+
+    def _start(self) -> subprocess.Popen[bytes] | None:
         if self._process is None and not self._failed:
             script = facts_module.__file__ or ""
             try:
@@ -247,8 +362,6 @@ class _ChildReader:
                     stdin=subprocess.PIPE,
                     stdout=subprocess.PIPE,
                     stderr=subprocess.DEVNULL,
-                    text=True,
-                    encoding="utf-8",
                 )
             except (OSError, ValueError):
                 self._failed = True
@@ -256,6 +369,10 @@ class _ChildReader:
 
     def _stop(self) -> None:
         process, self._process = self._process, None
+        self._buffer = b""
+        self._in_flight.clear()
+        self._ready.clear()
+        self._wanted.clear()
         if process is None:
             return
         try:

@@ -261,6 +261,7 @@ class Linker:
         facts = module.facts
         if facts.syntax_error is not None:
             return None
+        self._read_ahead(module, facts)
         for event in facts.events:
             if event.conditional or event.guarded:
                 continue
@@ -275,6 +276,27 @@ class Linker:
             if failure is not None:
                 return failure
         return None
+
+    def _read_ahead(self, module: _Module, facts: ModuleFacts) -> None:
+        """Name to the facts reader the installed modules this one imports, but the first
+        (read here, right away): the next ones are read on a second core meanwhile."""
+        ahead: list[str] = []
+        for event in facts.events:
+            if event.kind not in ("import", "from") or event.conditional or event.guarded:
+                continue
+            base = event.module if event.kind == "import" else self._absolute(module, event)
+            if base is None or base in self.imported:
+                continue
+            found = self._modules.get(base) if base in self._modules else self.locate(base)
+            if (
+                isinstance(found, _Module)
+                and found.loaded is None
+                and found.origin == "site"
+                and found.path not in ahead
+            ):
+                ahead.append(found.path)
+        for path in reversed(ahead[1:]):
+            self.cache.prefetch(path, self.target)
 
     def _absolute(self, module: _Module, event: Event) -> str | None:
         if not event.level:
