@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from flask_preflight.analysis.edits import apply_edits
 from flask_preflight.analysis.model import Finding
 from flask_preflight.analysis.project import Project
@@ -377,3 +379,124 @@ def test_srv008_waitress_gets_the_port_from_the_platform(tmp_path: Path) -> None
     # `--port $PORT`, not `'--port=$PORT'`: the shell never expands a quoted $PORT, and waitress
     # then stops on the port "$PORT".
     assert applied(tmp_path, finding) == {"Procfile": "web: waitress-serve --port $PORT app:app\n"}
+
+
+# --- DEP009 (checks/startup_imports) ------------------------------------------------------------
+
+
+def _dep009(tmp_path: Path, packages: dict[str, str], files: dict[str, str]) -> list[Finding]:
+    from tests.test_startup_imports import fake_venv as site_venv
+
+    python = site_venv(tmp_path, packages)
+    root = write_tree(tmp_path / "project", files)
+    project = Project(root, interpreter=python, settings={"interpreter_source": "explicit"})
+    return [f for f in run_checks(project, select={"DEP009"}) if f.rule == "DEP009"]
+
+
+def _dist(name: str, version: str) -> dict[str, str]:
+    return {
+        f"{name}-{version}.dist-info/METADATA": f"Name: {name}\nVersion: {version}\n",
+        f"{name}-{version}.dist-info/top_level.txt": f"{name}\n",
+    }
+
+
+def test_dep009_a_module_level_attribute_read_names_the_distribution_and_the_attribute(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("FLASK_PREFLIGHT_CACHE_DIR", str(tmp_path / "cache"))
+    packages = {
+        "ext.py": "import lib\nclass M(lib.Mapping):\n    pass\n",
+        "lib.py": "X = 1\n",
+        **_dist("lib", "2.0"),
+    }
+    [finding] = _dep009(tmp_path, packages, {"app.py": "import ext\n"})
+    assert "-> lib 2.0: module lib has no attribute Mapping: the app fails at start" in (
+        finding.message
+    )
+
+
+def test_dep009_a_known_pair_is_named_with_its_pin_and_upgrade(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Flask 2.2.2 with Werkzeug 3: the catalogued pair gives the pin, the upgrade and the
+    source, and the requirement line is left to DEP004."""
+    monkeypatch.setenv("FLASK_PREFLIGHT_CACHE_DIR", str(tmp_path / "cache"))
+    packages = {
+        "flask/__init__.py": "from werkzeug.urls import url_quote\nclass Flask: pass\n",
+        **_dist("flask", "2.2.2"),
+        "werkzeug/__init__.py": "",
+        "werkzeug/urls.py": "def quote(): pass\n",
+        **_dist("werkzeug", "3.0.1"),
+    }
+    files = {"app.py": APP, "requirements.txt": "flask==2.2.2\nwerkzeug==3.0.1\n"}
+    [finding] = _dep009(tmp_path, packages, files)
+    assert finding.path == "app.py"
+    assert "Pin `Werkzeug<3.0`, or upgrade to `Flask>=2.2.4`." in finding.message
+    assert finding.fixes
+
+
+def test_dep009_a_name_one_distribution_takes_from_another_advises_both_ways(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("FLASK_PREFLIGHT_CACHE_DIR", str(tmp_path / "cache"))
+    packages = {
+        "ext.py": "from lib import gone\n",
+        **_dist("ext", "1.0"),
+        "lib.py": "X = 1\n",
+        **_dist("lib", "2.0"),
+    }
+    [finding] = _dep009(tmp_path, packages, {"app.py": "import ext\n"})
+    assert finding.message.endswith(
+        "Upgrade ext to a release that no longer uses `lib.gone`, or install a lib release "
+        "older than 2.0 that still has it."
+    )
+
+
+def test_dep009_a_project_file_hiding_an_installed_module_is_left_to_app006(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The project's lib.py hides the installed lib: its missing name is APP006's cause, while
+    another failure of the same app is still reported."""
+    monkeypatch.setenv("FLASK_PREFLIGHT_CACHE_DIR", str(tmp_path / "cache"))
+    packages = {
+        "lib.py": "gone = 1\n",
+        **_dist("lib", "2.0"),
+        "ext.py": "from other import missing\n",
+        "other.py": "X = 1\n",
+    }
+    files = {"app.py": "from lib import gone\n", "wsgi.py": "import ext\n", "lib.py": "X = 1\n"}
+    found = _dep009(tmp_path, packages, files)
+    assert [f.data["module"] for f in found] == ["other"]
+
+
+def test_dep009_range_covers_the_import_line_without_its_indent_and_comment_space(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("FLASK_PREFLIGHT_CACHE_DIR", str(tmp_path / "cache"))
+    packages = {"ext.py": "from lib import gone\n", "lib.py": "X = 1\n"}
+    # the failing import is the last line, after a longer one
+    files = {"app.py": "import os  # the operating system module\nimport ext   \n"}
+    [finding] = _dep009(tmp_path, packages, files)
+    assert (finding.range.start.line, finding.range.start.character) == (1, 0)
+    assert (finding.range.end.line, finding.range.end.character) == (1, len("import ext"))
+
+
+def test_dep009_range_on_the_first_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("FLASK_PREFLIGHT_CACHE_DIR", str(tmp_path / "cache"))
+    packages = {"ext.py": "from lib import gone\n", "lib.py": "X = 1\n"}
+    [finding] = _dep009(tmp_path, packages, {"app.py": "import ext\nimport os\n"})
+    assert (finding.range.start.line, finding.range.start.character) == (0, 0)
+    assert (finding.range.end.line, finding.range.end.character) == (0, len("import ext"))
+
+
+@pytest.mark.parametrize(
+    ("source", "python2"),
+    [("print 'hello'\napp = 1\n", True), ("def broken(:\n    pass\napp = 1\n", False)],
+)
+def test_dep009_an_unparseable_entry_module_is_called_python_2_only_when_it_is(
+    tmp_path: Path, source: str, python2: bool
+) -> None:
+    files = {"Procfile": "web: gunicorn legacy:app\n", "legacy.py": source}
+    [finding] = _dep009(tmp_path, {}, files)
+    assert finding.path == "Procfile"
+    assert ("It is Python 2 code." in finding.message) is python2
