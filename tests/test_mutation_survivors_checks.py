@@ -500,3 +500,89 @@ def test_dep009_an_unparseable_entry_module_is_called_python_2_only_when_it_is(
     [finding] = _dep009(tmp_path, {}, files)
     assert finding.path == "Procfile"
     assert ("It is Python 2 code." in finding.message) is python2
+
+
+@pytest.mark.parametrize(
+    ("requirements", "fixed"),
+    [
+        # after the importer's line when a line follows it
+        ("flask==2.2.2\nitsdangerous\n", "flask==2.2.2\nWerkzeug<3.0\nitsdangerous\n"),
+        # appended at the end, with no blank line, when the importer is the last line
+        ("flask==2.2.2\n", "flask==2.2.2\nWerkzeug<3.0\n"),
+        ("flask==2.2.2", "flask==2.2.2\nWerkzeug<3.0\n"),
+    ],
+)
+def test_dep009_a_known_pair_adds_the_pin_next_to_the_importer(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, requirements: str, fixed: str
+) -> None:
+    monkeypatch.setenv("FLASK_PREFLIGHT_CACHE_DIR", str(tmp_path / "cache"))
+    packages = {
+        "flask/__init__.py": "from werkzeug.urls import url_quote\nclass Flask: pass\n",
+        **_dist("flask", "2.2.2"),
+        "werkzeug/__init__.py": "",
+        "werkzeug/urls.py": "def quote(): pass\n",
+        **_dist("werkzeug", "3.0.1"),
+    }
+    files = {"app.py": APP, "requirements.txt": requirements}
+    [finding] = _dep009(tmp_path, packages, files)
+    [fix] = finding.fixes
+    assert fix.title == "Add `Werkzeug<3.0` to the requirements" and fix.safe
+    assert applied(tmp_path / "project", finding) == {"requirements.txt": fixed}
+
+
+# --- round 3, other modules -----------------------------------------------------------------------
+
+
+def test_app005_a_positional_debug_true_in_a_deployed_module(tmp_path: Path) -> None:
+    """`app.run(host, port, True)` is debug=True: it was missed when the module never spelled
+    "debug" (a bug this test found)."""
+    dockerfile = 'FROM python:3.12\nWORKDIR /app\nCOPY . .\nCMD ["python", "-m", "app"]\n'
+    guard = '\nif __name__ == "__main__":\n    app.run("0.0.0.0", 5000, True)\n'
+    write_tree(tmp_path, {"app.py": APP + guard, "Dockerfile": dockerfile})
+    [finding] = findings(tmp_path, "APP005")
+    assert finding.range.start.line == 5 and finding.severity.name == "ERROR"
+    assert finding.message.startswith("debug=True with host='0.0.0.0'")
+    write_tree(tmp_path, {"app.py": APP + guard.replace("True", "False")})
+    assert findings(tmp_path, "APP005") == []
+
+
+def test_app001_message_names_the_call_and_the_guard(tmp_path: Path) -> None:
+    write_tree(tmp_path, {"app.py": APP + "app.run()\n", "Procfile": "web: gunicorn app:app\n"})
+    [finding] = findings(tmp_path, "APP001")
+    assert finding.message.startswith(
+        "app.run() runs on import, not only when you run this file: gunicorn, uWSGI and your "
+        "tests import this module to find the app, so they start a development server here "
+        "and block (only `flask run` skips the call, with a warning). Put it under "
+        '`if __name__ == "__main__":`.'
+    )
+
+
+def test_app001_a_long_callee_is_called_the_call(tmp_path: Path) -> None:
+    """Up to 39 characters the callee is quoted; from 40 on it is "the call"."""
+    thirty_nine = "a" * 35 + ".run"
+    forty = "a" * 36 + ".run"
+    for callee, start in ((thirty_nine, thirty_nine + "()"), (forty, "the call")):
+        app = f"from flask import Flask\n\n{callee[:-4]} = Flask(__name__)\n{callee}()\n"
+        write_tree(tmp_path, {"app.py": app, "Procfile": f"web: gunicorn app:{callee[:-4]}\n"})
+        [finding] = findings(tmp_path, "APP001")
+        assert finding.message.startswith(f"{start} runs on import"), finding.message
+
+
+def test_app001_a_helper_that_runs_the_server_names_the_guard(tmp_path: Path) -> None:
+    app = APP + "\ndef main():\n    app.run()\n\nmain()\n"
+    write_tree(tmp_path, {"app.py": app, "Procfile": "web: gunicorn app:app\n"})
+    [finding] = findings(tmp_path, "APP001")
+    assert finding.message.startswith(
+        "main() starts the development server (`app.run()` on line 6) and is called on import"
+    )
+    assert 'Call it under `if __name__ == "__main__":`.' in finding.message
+
+
+def test_srv007_an_ipv6_loopback_bind_in_a_container(tmp_path: Path) -> None:
+    dockerfile = (
+        "FROM python:3.12\nWORKDIR /app\nCOPY . .\nRUN pip install gunicorn\n"
+        'CMD ["gunicorn", "--bind", "[::1]:8000", "app:app"]\n'
+    )
+    write_tree(tmp_path, {"app.py": APP, "Dockerfile": dockerfile, "requirements.txt": "flask\ngunicorn\n"})
+    [finding] = findings(tmp_path, "SRV007")
+    assert finding.message.startswith("gunicorn listens on [::1]:8000 inside the container")
