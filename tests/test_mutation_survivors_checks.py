@@ -507,9 +507,11 @@ def test_dep009_an_unparseable_entry_module_is_called_python_2_only_when_it_is(
     [
         # after the importer's line when a line follows it
         ("flask==2.2.2\nitsdangerous\n", "flask==2.2.2\nWerkzeug<3.0\nitsdangerous\n"),
-        # appended at the end, with no blank line, when the importer is the last line
+        # appended at the end (no blank line) when the importer is the last line
         ("flask==2.2.2\n", "flask==2.2.2\nWerkzeug<3.0\n"),
         ("flask==2.2.2", "flask==2.2.2\nWerkzeug<3.0\n"),
+        # appended at the end of the main requirements file when the importer is not in it
+        ("itsdangerous\n", "itsdangerous\nWerkzeug<3.0\n"),
     ],
 )
 def test_dep009_a_known_pair_adds_the_pin_next_to_the_importer(
@@ -583,6 +585,154 @@ def test_srv007_an_ipv6_loopback_bind_in_a_container(tmp_path: Path) -> None:
         "FROM python:3.12\nWORKDIR /app\nCOPY . .\nRUN pip install gunicorn\n"
         'CMD ["gunicorn", "--bind", "[::1]:8000", "app:app"]\n'
     )
-    write_tree(tmp_path, {"app.py": APP, "Dockerfile": dockerfile, "requirements.txt": "flask\ngunicorn\n"})
+    write_tree(
+        tmp_path, {"app.py": APP, "Dockerfile": dockerfile, "requirements.txt": "flask\ngunicorn\n"}
+    )
     [finding] = findings(tmp_path, "SRV007")
     assert finding.message.startswith("gunicorn listens on [::1]:8000 inside the container")
+
+
+def test_srv005_a_project_without_requirements_gets_a_new_requirements_txt(
+    tmp_path: Path,
+) -> None:
+    python = fake_venv(tmp_path, {"flask": "3.1.0"})
+    launch = '{"configurations": [{"type": "debugpy", "module": "gunicorn", "args": ["app:app"]}]}'
+    write_tree(tmp_path, {"app.py": APP, ".vscode/launch.json": launch})
+    [finding] = findings(tmp_path, "SRV005", python)
+    [fix] = finding.fixes
+    assert fix.title == "Add gunicorn to requirements.txt"
+    [edit] = fix.edits
+    assert (edit.range.start.line, edit.range.start.character) == (0, 0)
+    assert applied(tmp_path, finding) == {"requirements.txt": "gunicorn\n"}
+
+
+def test_dep003_a_requirement_the_installed_version_meets_is_no_conflict(tmp_path: Path) -> None:
+    python = fake_venv(tmp_path, {"lib": "2.0"})
+    info = next((tmp_path / ".venv").glob("lib/python*/site-packages"))
+    write_tree(
+        info,
+        {
+            "ext-1.0.dist-info/METADATA": "Metadata-Version: 2.1\nName: ext\nVersion: 1.0\n"
+            "Requires-Dist: lib>=2\n",
+            "ext-1.0.dist-info/RECORD": "",
+        },
+    )
+    write_tree(tmp_path, {"app.py": APP, "requirements.txt": "ext==1.0\nlib==2.0\n"})
+    assert findings(tmp_path, "DEP003", python) == []
+    write_tree(tmp_path, {"requirements.txt": "ext==1.0\nlib==1.0\n"})
+    (info / "lib-2.0.dist-info").rename(info / "lib-1.0.dist-info")
+    (info / "lib-1.0.dist-info" / "METADATA").write_text(
+        "Metadata-Version: 2.1\nName: lib\nVersion: 1.0\n"
+    )
+    [finding] = findings(tmp_path, "DEP003", python)
+    assert "lib>=2" in finding.message
+
+
+@pytest.mark.parametrize(
+    "run",
+    [
+        'app.run(host="0.0.0.0", port=int(os.environ["PORT"]))',
+        'app.run("0.0.0.0", int(os.environ.get("PORT", 5000)))',
+    ],
+)
+def test_srv008_a_script_reading_port_by_keyword_or_position_listens_on_port(
+    tmp_path: Path, run: str
+) -> None:
+    app = "import os\n" + APP + f'\nif __name__ == "__main__":\n    {run}\n'
+    write_tree(tmp_path, {"app.py": app, "Procfile": "web: python app.py\n"})
+    assert findings(tmp_path, "SRV008") == []
+    write_tree(tmp_path, {"app.py": app.replace("PORT", "LISTEN_AT")})
+    [finding] = findings(tmp_path, "SRV008")
+    assert finding.message.startswith("The `web` process listens on 0.0.0.0:5000")
+
+
+def test_srv008_a_platform_spec_that_is_not_a_mapping_routes_nothing(tmp_path: Path) -> None:
+    files = {
+        "app.py": APP,
+        "Procfile": "web: gunicorn --bind 0.0.0.0:8000 app:app\n",
+        ".do/app.yaml": "- name: web\n  http_port: 8000\n",
+    }
+    write_tree(tmp_path, files)
+    assert len(findings(tmp_path, "SRV008")) == 1
+
+
+def test_srv010_a_flask_4_lower_bound_ignores_flask_env(tmp_path: Path) -> None:
+    write_tree(tmp_path, {"app.py": APP, ".flaskenv": FLASKENV, "requirements.txt": "flask>=4\n"})
+    assert len(findings(tmp_path, "SRV010")) == 1
+
+
+def test_srv010_a_test_file_listed_first_does_not_hide_the_apps_read(tmp_path: Path) -> None:
+    files = {
+        "app.py": APP,
+        "conftest.py": "import pytest\n",
+        "settings.py": 'import os\nMODE = os.environ["FLASK_ENV"]\n',
+        ".flaskenv": FLASKENV,
+    }
+    write_tree(tmp_path, files)
+    assert findings(tmp_path, "SRV010") == []
+
+
+def test_app006_a_poetry_project_named_like_the_module_is_not_shadowing(tmp_path: Path) -> None:
+    write_tree(
+        tmp_path,
+        {"pyproject.toml": '[tool.poetry]\nname = "Flask"\n', "app.py": APP, "flask.py": "x = 1\n"},
+    )
+    assert findings(tmp_path, "APP006") == []
+    write_tree(tmp_path, {"pyproject.toml": '[tool.poetry]\nname = "shop"\n'})
+    assert [f.path for f in findings(tmp_path, "APP006")] == ["flask.py"]
+
+
+# --- ENV003 (checks/environment) ------------------------------------------------------------------
+
+
+def _broken_venv(root: Path) -> Path:
+    """A venv whose base interpreter is gone: pyvenv.cfg's home and the python link point
+    nowhere."""
+    venv = root / ".venv"
+    (venv / "bin").mkdir(parents=True)
+    gone = root.parent / "gone-python" / "bin"
+    (venv / "pyvenv.cfg").write_text(f"home = {gone}\nversion = 3.12.0\n")
+    (venv / "bin" / "python").symlink_to(gone / "python3")
+    return venv
+
+
+@pytest.mark.parametrize(
+    ("files", "requirements"),
+    [
+        # a pyproject's runtime dependencies: installed with `pip install -e .`
+        (
+            {"pyproject.toml": '[project]\nname = "shop"\ndependencies = ["flask"]\n'},
+            "pyproject.toml",
+        ),
+        # a requirements.in alone is not what pip installs from
+        ({"requirements.in": "flask\n"}, None),
+    ],
+)
+def test_env003_recreates_the_venv_with_the_projects_requirements(
+    tmp_path: Path, files: dict[str, str], requirements: str | None
+) -> None:
+    root = write_tree(tmp_path / "proj", {"app.py": APP, **files})
+    venv = _broken_venv(root)
+    [finding] = findings(root, "ENV003", str(venv / "bin" / "python"))
+    [fix] = finding.fixes
+    assert fix.command is not None
+    assert fix.command.arguments == (str(root), requirements, str(venv))
+
+
+def test_srv009_a_windows_venv_layout_without_exe_is_windows(tmp_path: Path) -> None:
+    """A venv with Scripts/ and Lib/site-packages was made on Windows, even when its python is
+    named without `.exe` (a copied or mounted venv)."""
+    write_tree(
+        tmp_path,
+        {
+            "app.py": APP,
+            "Procfile": "web: gunicorn app:app\n",
+            "winvenv/pyvenv.cfg": "home = C:/Python311\nversion = 3.11.4\n",
+            "winvenv/Scripts/python": "",
+            "winvenv/Lib/site-packages/flask-3.1.0.dist-info/METADATA": (
+                "Name: flask\nVersion: 3.1.0\n"
+            ),
+        },
+    )
+    [finding] = findings(tmp_path, "SRV009", str(tmp_path / "winvenv" / "Scripts" / "python"))
+    assert finding.message.startswith("gunicorn does not run on Windows")
