@@ -358,6 +358,7 @@ def test_app003_names_the_file_to_run_and_app001_offers_the_wrap(tmp_path: Path)
     [finding] = findings(tmp_path, "APP001")
     assert '`if __name__ == "__main__":`. (Nothing imports this module' in finding.message
     assert [f.title for f in finding.fixes] == ['Wrap in `if __name__ == "__main__":`']
+    assert finding.fixes[0].safe  # the only fix, so the one `--fix` applies
 
 
 def test_srv008_a_positional_host_is_the_host(tmp_path: Path) -> None:
@@ -432,7 +433,10 @@ def test_dep009_a_known_pair_is_named_with_its_pin_and_upgrade(
     [finding] = _dep009(tmp_path, packages, files)
     assert finding.path == "app.py"
     assert "Pin `Werkzeug<3.0`, or upgrade to `Flask>=2.2.4`." in finding.message
-    assert finding.fixes
+    # the declared werkzeug line is changed in place
+    assert applied(tmp_path / "project", finding) == {
+        "requirements.txt": "flask==2.2.2\nwerkzeug<3.0\n"
+    }
 
 
 def test_dep009_a_name_one_distribution_takes_from_another_advises_both_ways(
@@ -477,6 +481,8 @@ def test_dep009_range_covers_the_import_line_without_its_indent_and_comment_spac
     # the failing import is the last line, after a longer one
     files = {"app.py": "import os  # the operating system module\nimport ext   \n"}
     [finding] = _dep009(tmp_path, packages, files)
+    # no distribution owns lib: the module is named, not a Python version
+    assert "-> lib has no name gone in lib: the app fails" in finding.message
     assert (finding.range.start.line, finding.range.start.character) == (1, 0)
     assert (finding.range.end.line, finding.range.end.character) == (1, len("import ext"))
 
@@ -500,6 +506,7 @@ def test_dep009_an_unparseable_entry_module_is_called_python_2_only_when_it_is(
     [finding] = _dep009(tmp_path, {}, files)
     assert finding.path == "Procfile"
     assert ("It is Python 2 code." in finding.message) is python2
+    assert finding.data["error"].startswith("SyntaxError") and finding.data["module"] == "legacy.py"
 
 
 @pytest.mark.parametrize(
@@ -512,6 +519,8 @@ def test_dep009_an_unparseable_entry_module_is_called_python_2_only_when_it_is(
         ("flask==2.2.2", "flask==2.2.2\nWerkzeug<3.0\n"),
         # appended at the end of the main requirements file when the importer is not in it
         ("itsdangerous\n", "itsdangerous\nWerkzeug<3.0\n"),
+        # one line follows the importer, with no newline at the end
+        ("flask==2.2.2\nitsdangerous", "flask==2.2.2\nWerkzeug<3.0\nitsdangerous"),
     ],
 )
 def test_dep009_a_known_pair_adds_the_pin_next_to_the_importer(
@@ -736,3 +745,77 @@ def test_srv009_a_windows_venv_layout_without_exe_is_windows(tmp_path: Path) -> 
     )
     [finding] = findings(tmp_path, "SRV009", str(tmp_path / "winvenv" / "Scripts" / "python"))
     assert finding.message.startswith("gunicorn does not run on Windows")
+
+
+def test_dep009_a_missing_submodule_advice_names_the_module(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("FLASK_PREFLIGHT_CACHE_DIR", str(tmp_path / "cache"))
+    packages = {
+        "ext.py": "from lib._compat import text_type\n",
+        **_dist("ext", "1.0"),
+        "lib/__init__.py": "",
+        **_dist("lib", "2.0"),
+    }
+    [finding] = _dep009(tmp_path, packages, {"app.py": "import ext\n"})
+    assert finding.message.endswith(
+        "Upgrade ext to a release that no longer uses `lib._compat`, or install a lib release "
+        "older than 2.0 that still has it."
+    )
+
+
+def _flask_werkzeug() -> dict[str, str]:
+    return {
+        "flask/__init__.py": "from werkzeug.urls import url_quote\nclass Flask: pass\n",
+        **_dist("flask", "2.2.2"),
+        "werkzeug/__init__.py": "",
+        "werkzeug/urls.py": "def quote(): pass\n",
+        **_dist("werkzeug", "3.0.1"),
+    }
+
+
+def test_dep009_a_known_pair_declared_in_pyproject_gets_the_pin_in_its_list(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("FLASK_PREFLIGHT_CACHE_DIR", str(tmp_path / "cache"))
+    pyproject = '[project]\nname = "shop"\ndependencies = ["flask==2.2.2"]\n'
+    files = {"app.py": APP, "pyproject.toml": pyproject}
+    [finding] = _dep009(tmp_path, _flask_werkzeug(), files)
+    [fix] = finding.fixes
+    assert fix.safe
+    assert applied(tmp_path / "project", finding) == {
+        "pyproject.toml": pyproject.replace('"flask==2.2.2"', '"flask==2.2.2", "Werkzeug<3.0"')
+    }
+
+
+def test_dep009_a_known_pair_already_pinned_reinstalls_from_that_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The requirements already exclude the installed Werkzeug: only the install is stale."""
+    monkeypatch.setenv("FLASK_PREFLIGHT_CACHE_DIR", str(tmp_path / "cache"))
+    files = {"app.py": APP, "requirements.txt": "flask==2.2.2\nwerkzeug<3\n"}
+    [finding] = _dep009(tmp_path, _flask_werkzeug(), files)
+    [fix] = finding.fixes
+    assert fix.command is not None and "requirements.txt" in fix.command.arguments
+
+
+def test_app001_an_unguarded_run_after_a_guarded_one(tmp_path: Path) -> None:
+    app = APP + '\nif __name__ == "__main__":\n    app.run()\n\napp.run(port=8000)\n'
+    write_tree(tmp_path, {"app.py": app, "Procfile": "web: gunicorn app:app\n"})
+    [finding] = findings(tmp_path, "APP001")
+    assert finding.range.start.line == 7
+
+
+def test_dep009_the_pin_goes_into_the_file_that_declares_the_importer(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("FLASK_PREFLIGHT_CACHE_DIR", str(tmp_path / "cache"))
+    files = {
+        "app.py": APP,
+        "requirements.txt": "-r requirements/base.txt\n",
+        "requirements/base.txt": "flask==2.2.2\n",
+    }
+    [finding] = _dep009(tmp_path, _flask_werkzeug(), files)
+    assert applied(tmp_path / "project", finding) == {
+        "requirements/base.txt": "flask==2.2.2\nWerkzeug<3.0\n"
+    }
