@@ -553,7 +553,9 @@ def test_app005_a_positional_debug_true_in_a_deployed_module(tmp_path: Path) -> 
     [finding] = findings(tmp_path, "APP005")
     assert finding.range.start.line == 5 and finding.severity.name == "ERROR"
     assert finding.message.startswith("debug=True with host='0.0.0.0'")
-    write_tree(tmp_path, {"app.py": APP + guard.replace("True", "False")})
+    # (another True in the module, so the text prefilter lets the check read the call)
+    off = APP + "app.testing = True\n" + guard.replace("True", "False")
+    write_tree(tmp_path, {"app.py": off})
     assert findings(tmp_path, "APP005") == []
 
 
