@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from flask_preflight.analysis.edits import apply_edits
 from flask_preflight.analysis.model import Finding
 from flask_preflight.analysis.project import Project
@@ -356,6 +358,7 @@ def test_app003_names_the_file_to_run_and_app001_offers_the_wrap(tmp_path: Path)
     [finding] = findings(tmp_path, "APP001")
     assert '`if __name__ == "__main__":`. (Nothing imports this module' in finding.message
     assert [f.title for f in finding.fixes] == ['Wrap in `if __name__ == "__main__":`']
+    assert finding.fixes[0].safe  # the only fix, so the one `--fix` applies
 
 
 def test_srv008_a_positional_host_is_the_host(tmp_path: Path) -> None:
@@ -377,3 +380,444 @@ def test_srv008_waitress_gets_the_port_from_the_platform(tmp_path: Path) -> None
     # `--port $PORT`, not `'--port=$PORT'`: the shell never expands a quoted $PORT, and waitress
     # then stops on the port "$PORT".
     assert applied(tmp_path, finding) == {"Procfile": "web: waitress-serve --port $PORT app:app\n"}
+
+
+# --- DEP009 (checks/startup_imports) ------------------------------------------------------------
+
+
+def _dep009(tmp_path: Path, packages: dict[str, str], files: dict[str, str]) -> list[Finding]:
+    from tests.test_startup_imports import fake_venv as site_venv
+
+    python = site_venv(tmp_path, packages)
+    root = write_tree(tmp_path / "project", files)
+    project = Project(root, interpreter=python, settings={"interpreter_source": "explicit"})
+    return [f for f in run_checks(project, select={"DEP009"}) if f.rule == "DEP009"]
+
+
+def _dist(name: str, version: str) -> dict[str, str]:
+    return {
+        f"{name}-{version}.dist-info/METADATA": f"Name: {name}\nVersion: {version}\n",
+        f"{name}-{version}.dist-info/top_level.txt": f"{name}\n",
+    }
+
+
+def test_dep009_a_module_level_attribute_read_names_the_distribution_and_the_attribute(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("FLASK_PREFLIGHT_CACHE_DIR", str(tmp_path / "cache"))
+    packages = {
+        "ext.py": "import lib\nclass M(lib.Mapping):\n    pass\n",
+        "lib.py": "X = 1\n",
+        **_dist("lib", "2.0"),
+    }
+    [finding] = _dep009(tmp_path, packages, {"app.py": "import ext\n"})
+    assert "-> lib 2.0: module lib has no attribute Mapping: the app fails at start" in (
+        finding.message
+    )
+
+
+def test_dep009_a_known_pair_is_named_with_its_pin_and_upgrade(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Flask 2.2.2 with Werkzeug 3: the catalogued pair gives the pin, the upgrade and the
+    source, and the requirement line is left to DEP004."""
+    monkeypatch.setenv("FLASK_PREFLIGHT_CACHE_DIR", str(tmp_path / "cache"))
+    packages = {
+        "flask/__init__.py": "from werkzeug.urls import url_quote\nclass Flask: pass\n",
+        **_dist("flask", "2.2.2"),
+        "werkzeug/__init__.py": "",
+        "werkzeug/urls.py": "def quote(): pass\n",
+        **_dist("werkzeug", "3.0.1"),
+    }
+    files = {"app.py": APP, "requirements.txt": "flask==2.2.2\nwerkzeug==3.0.1\n"}
+    [finding] = _dep009(tmp_path, packages, files)
+    assert finding.path == "app.py"
+    assert "Pin `Werkzeug<3.0`, or upgrade to `Flask>=2.2.4`." in finding.message
+    # the declared werkzeug line is changed in place
+    assert applied(tmp_path / "project", finding) == {
+        "requirements.txt": "flask==2.2.2\nwerkzeug<3.0\n"
+    }
+
+
+def test_dep009_a_name_one_distribution_takes_from_another_advises_both_ways(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("FLASK_PREFLIGHT_CACHE_DIR", str(tmp_path / "cache"))
+    packages = {
+        "ext.py": "from lib import gone\n",
+        **_dist("ext", "1.0"),
+        "lib.py": "X = 1\n",
+        **_dist("lib", "2.0"),
+    }
+    [finding] = _dep009(tmp_path, packages, {"app.py": "import ext\n"})
+    assert finding.message.endswith(
+        "Upgrade ext to a release that no longer uses `lib.gone`, or install a lib release "
+        "older than 2.0 that still has it."
+    )
+
+
+def test_dep009_a_project_file_hiding_an_installed_module_is_left_to_app006(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The project's lib.py hides the installed lib: its missing name is APP006's cause, while
+    another failure of the same app is still reported."""
+    monkeypatch.setenv("FLASK_PREFLIGHT_CACHE_DIR", str(tmp_path / "cache"))
+    packages = {
+        "lib.py": "gone = 1\n",
+        **_dist("lib", "2.0"),
+        "ext.py": "from other import missing\n",
+        "other.py": "X = 1\n",
+    }
+    files = {"app.py": "from lib import gone\n", "wsgi.py": "import ext\n", "lib.py": "X = 1\n"}
+    found = _dep009(tmp_path, packages, files)
+    assert [f.data["module"] for f in found] == ["other"]
+
+
+def test_dep009_range_covers_the_import_line_without_its_indent_and_comment_space(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("FLASK_PREFLIGHT_CACHE_DIR", str(tmp_path / "cache"))
+    packages = {"ext.py": "from lib import gone\n", "lib.py": "X = 1\n"}
+    # the failing import is the last line, after a longer one
+    files = {"app.py": "import os  # the operating system module\nimport ext   \n"}
+    [finding] = _dep009(tmp_path, packages, files)
+    # no distribution owns lib: the module is named, not a Python version
+    assert "-> lib has no name gone in lib: the app fails" in finding.message
+    assert (finding.range.start.line, finding.range.start.character) == (1, 0)
+    assert (finding.range.end.line, finding.range.end.character) == (1, len("import ext"))
+
+
+def test_dep009_range_on_the_first_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("FLASK_PREFLIGHT_CACHE_DIR", str(tmp_path / "cache"))
+    packages = {"ext.py": "from lib import gone\n", "lib.py": "X = 1\n"}
+    [finding] = _dep009(tmp_path, packages, {"app.py": "import ext\nimport os\n"})
+    assert (finding.range.start.line, finding.range.start.character) == (0, 0)
+    assert (finding.range.end.line, finding.range.end.character) == (0, len("import ext"))
+
+
+@pytest.mark.parametrize(
+    ("source", "python2"),
+    [("print 'hello'\napp = 1\n", True), ("def broken(:\n    pass\napp = 1\n", False)],
+)
+def test_dep009_an_unparseable_entry_module_is_called_python_2_only_when_it_is(
+    tmp_path: Path, source: str, python2: bool
+) -> None:
+    files = {"Procfile": "web: gunicorn legacy:app\n", "legacy.py": source}
+    [finding] = _dep009(tmp_path, {}, files)
+    assert finding.path == "Procfile"
+    assert ("It is Python 2 code." in finding.message) is python2
+    assert finding.data["error"].startswith("SyntaxError") and finding.data["module"] == "legacy.py"
+
+
+@pytest.mark.parametrize(
+    ("requirements", "fixed"),
+    [
+        # after the importer's line when a line follows it
+        ("flask==2.2.2\nitsdangerous\n", "flask==2.2.2\nWerkzeug<3.0\nitsdangerous\n"),
+        # appended at the end (no blank line) when the importer is the last line
+        ("flask==2.2.2\n", "flask==2.2.2\nWerkzeug<3.0\n"),
+        ("flask==2.2.2", "flask==2.2.2\nWerkzeug<3.0\n"),
+        # appended at the end of the main requirements file when the importer is not in it
+        ("itsdangerous\n", "itsdangerous\nWerkzeug<3.0\n"),
+        # one line follows the importer, with no newline at the end
+        ("flask==2.2.2\nitsdangerous", "flask==2.2.2\nWerkzeug<3.0\nitsdangerous"),
+    ],
+)
+def test_dep009_a_known_pair_adds_the_pin_next_to_the_importer(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, requirements: str, fixed: str
+) -> None:
+    monkeypatch.setenv("FLASK_PREFLIGHT_CACHE_DIR", str(tmp_path / "cache"))
+    packages = {
+        "flask/__init__.py": "from werkzeug.urls import url_quote\nclass Flask: pass\n",
+        **_dist("flask", "2.2.2"),
+        "werkzeug/__init__.py": "",
+        "werkzeug/urls.py": "def quote(): pass\n",
+        **_dist("werkzeug", "3.0.1"),
+    }
+    files = {"app.py": APP, "requirements.txt": requirements}
+    [finding] = _dep009(tmp_path, packages, files)
+    [fix] = finding.fixes
+    assert fix.title == "Add `Werkzeug<3.0` to the requirements" and fix.safe
+    assert applied(tmp_path / "project", finding) == {"requirements.txt": fixed}
+
+
+# --- round 3, other modules -----------------------------------------------------------------------
+
+
+def test_app005_a_positional_debug_true_in_a_deployed_module(tmp_path: Path) -> None:
+    """`app.run(host, port, True)` is debug=True: it was missed when the module never spelled
+    "debug" (a bug this test found)."""
+    dockerfile = 'FROM python:3.12\nWORKDIR /app\nCOPY . .\nCMD ["python", "-m", "app"]\n'
+    guard = '\nif __name__ == "__main__":\n    app.run("0.0.0.0", 5000, True)\n'
+    write_tree(tmp_path, {"app.py": APP + guard, "Dockerfile": dockerfile})
+    [finding] = findings(tmp_path, "APP005")
+    assert finding.range.start.line == 5 and finding.severity.name == "ERROR"
+    assert finding.message.startswith("debug=True with host='0.0.0.0'")
+    # (another True in the module, so the text prefilter lets the check read the call)
+    off = APP + "app.testing = True\n" + guard.replace("True", "False")
+    write_tree(tmp_path, {"app.py": off})
+    assert findings(tmp_path, "APP005") == []
+
+
+def test_app001_message_names_the_call_and_the_guard(tmp_path: Path) -> None:
+    write_tree(tmp_path, {"app.py": APP + "app.run()\n", "Procfile": "web: gunicorn app:app\n"})
+    [finding] = findings(tmp_path, "APP001")
+    assert finding.message.startswith(
+        "app.run() runs on import, not only when you run this file: gunicorn, uWSGI and your "
+        "tests import this module to find the app, so they start a development server here "
+        "and block (only `flask run` skips the call, with a warning). Put it under "
+        '`if __name__ == "__main__":`.'
+    )
+
+
+def test_app001_a_long_callee_is_called_the_call(tmp_path: Path) -> None:
+    """Up to 39 characters the callee is quoted; from 40 on it is "the call"."""
+    thirty_nine = "a" * 35 + ".run"
+    forty = "a" * 36 + ".run"
+    for callee, start in ((thirty_nine, thirty_nine + "()"), (forty, "the call")):
+        app = f"from flask import Flask\n\n{callee[:-4]} = Flask(__name__)\n{callee}()\n"
+        write_tree(tmp_path, {"app.py": app, "Procfile": f"web: gunicorn app:{callee[:-4]}\n"})
+        [finding] = findings(tmp_path, "APP001")
+        assert finding.message.startswith(f"{start} runs on import"), finding.message
+
+
+def test_app001_a_helper_that_runs_the_server_names_the_guard(tmp_path: Path) -> None:
+    app = APP + "\ndef main():\n    app.run()\n\nmain()\n"
+    write_tree(tmp_path, {"app.py": app, "Procfile": "web: gunicorn app:app\n"})
+    [finding] = findings(tmp_path, "APP001")
+    assert finding.message.startswith(
+        "main() starts the development server (`app.run()` on line 6) and is called on import"
+    )
+    assert 'Call it under `if __name__ == "__main__":`.' in finding.message
+
+
+def test_srv007_an_ipv6_loopback_bind_in_a_container(tmp_path: Path) -> None:
+    dockerfile = (
+        "FROM python:3.12\nWORKDIR /app\nCOPY . .\nRUN pip install gunicorn\n"
+        'CMD ["gunicorn", "--bind", "[::1]:8000", "app:app"]\n'
+    )
+    write_tree(
+        tmp_path, {"app.py": APP, "Dockerfile": dockerfile, "requirements.txt": "flask\ngunicorn\n"}
+    )
+    [finding] = findings(tmp_path, "SRV007")
+    assert finding.message.startswith("gunicorn listens on [::1]:8000 inside the container")
+
+
+def test_srv005_a_project_without_requirements_gets_a_new_requirements_txt(
+    tmp_path: Path,
+) -> None:
+    python = fake_venv(tmp_path, {"flask": "3.1.0"})
+    launch = '{"configurations": [{"type": "debugpy", "module": "gunicorn", "args": ["app:app"]}]}'
+    write_tree(tmp_path, {"app.py": APP, ".vscode/launch.json": launch})
+    [finding] = findings(tmp_path, "SRV005", python)
+    [fix] = finding.fixes
+    assert fix.title == "Add gunicorn to requirements.txt"
+    [edit] = fix.edits
+    assert (edit.range.start.line, edit.range.start.character) == (0, 0)
+    assert applied(tmp_path, finding) == {"requirements.txt": "gunicorn\n"}
+
+
+def test_dep003_a_requirement_the_installed_version_meets_is_no_conflict(tmp_path: Path) -> None:
+    python = fake_venv(tmp_path, {"lib": "2.0"})
+    info = next((tmp_path / ".venv").glob("lib/python*/site-packages"))
+    write_tree(
+        info,
+        {
+            "ext-1.0.dist-info/METADATA": "Metadata-Version: 2.1\nName: ext\nVersion: 1.0\n"
+            "Requires-Dist: lib>=2\n",
+            "ext-1.0.dist-info/RECORD": "",
+        },
+    )
+    write_tree(tmp_path, {"app.py": APP, "requirements.txt": "ext==1.0\nlib==2.0\n"})
+    assert findings(tmp_path, "DEP003", python) == []
+    write_tree(tmp_path, {"requirements.txt": "ext==1.0\nlib==1.0\n"})
+    (info / "lib-2.0.dist-info").rename(info / "lib-1.0.dist-info")
+    (info / "lib-1.0.dist-info" / "METADATA").write_text(
+        "Metadata-Version: 2.1\nName: lib\nVersion: 1.0\n"
+    )
+    [finding] = findings(tmp_path, "DEP003", python)
+    assert "lib>=2" in finding.message
+
+
+@pytest.mark.parametrize(
+    "run",
+    [
+        'app.run(host="0.0.0.0", port=int(os.environ["PORT"]))',
+        'app.run("0.0.0.0", int(os.environ.get("PORT", 5000)))',
+    ],
+)
+def test_srv008_a_script_reading_port_by_keyword_or_position_listens_on_port(
+    tmp_path: Path, run: str
+) -> None:
+    app = "import os\n" + APP + f'\nif __name__ == "__main__":\n    {run}\n'
+    write_tree(tmp_path, {"app.py": app, "Procfile": "web: python app.py\n"})
+    assert findings(tmp_path, "SRV008") == []
+    write_tree(tmp_path, {"app.py": app.replace("PORT", "LISTEN_AT")})
+    [finding] = findings(tmp_path, "SRV008")
+    assert finding.message.startswith("The `web` process listens on 0.0.0.0:5000")
+
+
+def test_srv008_a_platform_spec_that_is_not_a_mapping_routes_nothing(tmp_path: Path) -> None:
+    files = {
+        "app.py": APP,
+        "Procfile": "web: gunicorn --bind 0.0.0.0:8000 app:app\n",
+        ".do/app.yaml": "- name: web\n  http_port: 8000\n",
+    }
+    write_tree(tmp_path, files)
+    assert len(findings(tmp_path, "SRV008")) == 1
+
+
+def test_srv010_a_flask_4_lower_bound_ignores_flask_env(tmp_path: Path) -> None:
+    write_tree(tmp_path, {"app.py": APP, ".flaskenv": FLASKENV, "requirements.txt": "flask>=4\n"})
+    assert len(findings(tmp_path, "SRV010")) == 1
+
+
+def test_srv010_a_test_file_listed_first_does_not_hide_the_apps_read(tmp_path: Path) -> None:
+    files = {
+        "app.py": APP,
+        "conftest.py": "import pytest\n",
+        "settings.py": 'import os\nMODE = os.environ["FLASK_ENV"]\n',
+        ".flaskenv": FLASKENV,
+    }
+    write_tree(tmp_path, files)
+    assert findings(tmp_path, "SRV010") == []
+
+
+def test_app006_a_poetry_project_named_like_the_module_is_not_shadowing(tmp_path: Path) -> None:
+    write_tree(
+        tmp_path,
+        {"pyproject.toml": '[tool.poetry]\nname = "Flask"\n', "app.py": APP, "flask.py": "x = 1\n"},
+    )
+    assert findings(tmp_path, "APP006") == []
+    write_tree(tmp_path, {"pyproject.toml": '[tool.poetry]\nname = "shop"\n'})
+    assert [f.path for f in findings(tmp_path, "APP006")] == ["flask.py"]
+
+
+# --- ENV003 (checks/environment) ------------------------------------------------------------------
+
+
+def _broken_venv(root: Path) -> Path:
+    """A venv whose base interpreter is gone: pyvenv.cfg's home and the python link point
+    nowhere."""
+    venv = root / ".venv"
+    (venv / "bin").mkdir(parents=True)
+    gone = root.parent / "gone-python" / "bin"
+    (venv / "pyvenv.cfg").write_text(f"home = {gone}\nversion = 3.12.0\n")
+    (venv / "bin" / "python").symlink_to(gone / "python3")
+    return venv
+
+
+@pytest.mark.parametrize(
+    ("files", "requirements"),
+    [
+        # a pyproject's runtime dependencies: installed with `pip install -e .`
+        (
+            {"pyproject.toml": '[project]\nname = "shop"\ndependencies = ["flask"]\n'},
+            "pyproject.toml",
+        ),
+        # a requirements.in alone is not what pip installs from
+        ({"requirements.in": "flask\n"}, None),
+    ],
+)
+def test_env003_recreates_the_venv_with_the_projects_requirements(
+    tmp_path: Path, files: dict[str, str], requirements: str | None
+) -> None:
+    root = write_tree(tmp_path / "proj", {"app.py": APP, **files})
+    venv = _broken_venv(root)
+    [finding] = findings(root, "ENV003", str(venv / "bin" / "python"))
+    [fix] = finding.fixes
+    assert fix.command is not None
+    assert fix.command.arguments == (str(root), requirements, str(venv))
+
+
+def test_srv009_a_windows_venv_layout_without_exe_is_windows(tmp_path: Path) -> None:
+    """A venv with Scripts/ and Lib/site-packages was made on Windows, even when its python is
+    named without `.exe` (a copied or mounted venv)."""
+    write_tree(
+        tmp_path,
+        {
+            "app.py": APP,
+            "Procfile": "web: gunicorn app:app\n",
+            "winvenv/pyvenv.cfg": "home = C:/Python311\nversion = 3.11.4\n",
+            "winvenv/Scripts/python": "",
+            "winvenv/Lib/site-packages/flask-3.1.0.dist-info/METADATA": (
+                "Name: flask\nVersion: 3.1.0\n"
+            ),
+        },
+    )
+    [finding] = findings(tmp_path, "SRV009", str(tmp_path / "winvenv" / "Scripts" / "python"))
+    assert finding.message.startswith("gunicorn does not run on Windows")
+
+
+def test_dep009_a_missing_submodule_advice_names_the_module(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("FLASK_PREFLIGHT_CACHE_DIR", str(tmp_path / "cache"))
+    packages = {
+        "ext.py": "from lib._compat import text_type\n",
+        **_dist("ext", "1.0"),
+        "lib/__init__.py": "",
+        **_dist("lib", "2.0"),
+    }
+    [finding] = _dep009(tmp_path, packages, {"app.py": "import ext\n"})
+    assert finding.message.endswith(
+        "Upgrade ext to a release that no longer uses `lib._compat`, or install a lib release "
+        "older than 2.0 that still has it."
+    )
+
+
+def _flask_werkzeug() -> dict[str, str]:
+    return {
+        "flask/__init__.py": "from werkzeug.urls import url_quote\nclass Flask: pass\n",
+        **_dist("flask", "2.2.2"),
+        "werkzeug/__init__.py": "",
+        "werkzeug/urls.py": "def quote(): pass\n",
+        **_dist("werkzeug", "3.0.1"),
+    }
+
+
+def test_dep009_a_known_pair_declared_in_pyproject_gets_the_pin_in_its_list(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("FLASK_PREFLIGHT_CACHE_DIR", str(tmp_path / "cache"))
+    pyproject = '[project]\nname = "shop"\ndependencies = ["flask==2.2.2"]\n'
+    files = {"app.py": APP, "pyproject.toml": pyproject}
+    [finding] = _dep009(tmp_path, _flask_werkzeug(), files)
+    [fix] = finding.fixes
+    assert fix.safe
+    assert applied(tmp_path / "project", finding) == {
+        "pyproject.toml": pyproject.replace('"flask==2.2.2"', '"flask==2.2.2", "Werkzeug<3.0"')
+    }
+
+
+def test_dep009_a_known_pair_already_pinned_reinstalls_from_that_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The requirements already exclude the installed Werkzeug: only the install is stale."""
+    monkeypatch.setenv("FLASK_PREFLIGHT_CACHE_DIR", str(tmp_path / "cache"))
+    files = {"app.py": APP, "requirements.txt": "flask==2.2.2\nwerkzeug<3\n"}
+    [finding] = _dep009(tmp_path, _flask_werkzeug(), files)
+    [fix] = finding.fixes
+    assert fix.command is not None and "requirements.txt" in fix.command.arguments
+
+
+def test_app001_an_unguarded_run_after_a_guarded_one(tmp_path: Path) -> None:
+    app = APP + '\nif __name__ == "__main__":\n    app.run()\n\napp.run(port=8000)\n'
+    write_tree(tmp_path, {"app.py": app, "Procfile": "web: gunicorn app:app\n"})
+    [finding] = findings(tmp_path, "APP001")
+    assert finding.range.start.line == 7
+
+
+def test_dep009_the_pin_goes_into_the_file_that_declares_the_importer(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("FLASK_PREFLIGHT_CACHE_DIR", str(tmp_path / "cache"))
+    files = {
+        "app.py": APP,
+        "requirements.txt": "-r requirements/base.txt\n",
+        "requirements/base.txt": "flask==2.2.2\n",
+    }
+    [finding] = _dep009(tmp_path, _flask_werkzeug(), files)
+    assert applied(tmp_path / "project", finding) == {
+        "requirements/base.txt": "flask==2.2.2\nWerkzeug<3.0\n"
+    }

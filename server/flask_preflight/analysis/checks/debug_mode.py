@@ -149,8 +149,8 @@ def _assigned_debug(stmt: ast.stmt, apps: set[str]) -> ast.expr | None:
 
 @module_check("APP005")
 def check_debug_in_code(project: Project, module: PythonModule) -> Iterator[Finding]:
-    if "debug" not in module.text and "DEBUG" not in module.text:
-        return
+    if "debug" not in module.text and "DEBUG" not in module.text and "True" not in module.text:
+        return  # `app.run(host, port, True)` names debug only by its position
     apps = find_flask_apps(project, module.path)
     if apps is None or module.tree is None:
         return

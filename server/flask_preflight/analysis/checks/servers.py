@@ -85,11 +85,8 @@ def _add_requirement_fix(project: Project, package: str) -> Fix | None:
     source = project.source(path)
     text = source.text if source is not None else ""
     newline = source.newline if source is not None else "\n"
-    lines = text.split("\n") if text else [""]
-    end_line = len(source.lines) - 1 if source is not None else 0
     end = source.end_position() if source is not None else Range.line_start(0).start
     prefix = "" if not text or text.endswith(("\n", "\r")) else newline
-    del lines, end_line
     return Fix(
         f"Add {package} to {path}",
         (TextEdit(path, Range(end, end), f"{prefix}{package}{newline}"),),
