@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
-CACHE = Path(os.environ.get("FLASK_PREFLIGHT_TEST_CACHE", REPO / ".cache" / "test-venvs"))
+CACHE = Path(os.environ.get("FLASK_PREFLIGHT_TEST_CACHE") or REPO / ".cache" / "test-venvs")
 PIP_TIMEOUT = 600
 
 
