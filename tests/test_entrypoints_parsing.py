@@ -408,6 +408,38 @@ def test_launch_json_with_comments_and_trailing_commas(tmp_path: Path) -> None:
     assert [check_declaration(project, d).rule for d in found] == [None, "SRV002"]
 
 
+WINDOWS_PATHS = """{"configurations": [
+  {"type": "debugpy", "request": "launch", "module": "flask",
+   "args": ["--app", "src\\\\app.py", "run"]},
+  {"type": "debugpy", "request": "launch", "module": "flask", "args": ["--app=src\\\\app.py:app", "run"]},
+  {"type": "debugpy", "request": "launch", "module": "flask",
+   "env": {"FLASK_APP": "src\\\\app.py"}, "args": ["run"]}
+]}
+"""
+
+
+@pytest.mark.parametrize("windows", [True, False])
+def test_launch_json_app_paths_are_read_as_flask_reads_them_on_this_machine(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, windows: bool
+) -> None:
+    """debugpy runs the configuration here, and no shell reads `src\\app.py`: on Windows the
+    backslash is a separator (Flask finds the app), elsewhere part of a name no file has."""
+    from flask_preflight.analysis.entrypoints.formats import launch_json
+
+    monkeypatch.setattr(launch_json, "_WINDOWS", windows)
+    app = "from flask import Flask\napp = Flask(__name__)\n"
+    project, found = declarations(
+        tmp_path, {"src/app.py": app, ".vscode/launch.json": WINDOWS_PATHS}
+    )
+    verdicts = [check_declaration(project, d) for d in found]
+    assert len(verdicts) == 3
+    if windows:
+        assert [v.ok for v in verdicts] == [True, True, True]
+        assert {v.app.module for v in verdicts if v.app} == {"src/app.py"}
+    else:
+        assert [v.rule for v in verdicts] == ["SRV004", "SRV004", "SRV004"]
+
+
 @pytest.mark.parametrize(
     "text", ['{"configurations": [', "", "[]", '{"configurations": {"a": 1}}', '{"a": 1} x']
 )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import posixpath
 import re
 
@@ -16,6 +17,32 @@ from ..text.located import Located
 from ..text.shell_words import Word
 
 _VARIABLE = re.compile(r"\$\{(workspaceFolder|workspaceRoot|fileDirname|cwd)(?::[^}]*)?\}")
+
+
+#: debugpy runs a configuration on this machine, and no shell reads its arguments: on Windows
+#: a `\` in a path is a separator (`--app src\\app.py` works there, and fails elsewhere).
+_WINDOWS = os.name == "nt"
+
+
+def _local_app_path(target: str) -> str:
+    """Flask's app target as Flask on this machine reads its path part (before `:`)."""
+    if not _WINDOWS:
+        return target
+    path, colon, rest = target.partition(":")
+    if len(path) == 1 and colon:  # a drive letter: `C:\\proj\\app.py:app`
+        drive, path, colon, rest = path + colon, *rest.partition(":")
+        return drive + path.replace("\\", "/") + colon + rest
+    return path.replace("\\", "/") + colon + rest
+
+
+def _flask_app_words(words: list[Word]) -> None:
+    """The `--app`/`-A` values of a flask configuration, read as Flask on this machine does."""
+    for index, word in enumerate(words):
+        if word.value in ("--app", "-A") and index + 1 < len(words):
+            following = words[index + 1]
+            following.value = _local_app_path(following.value)
+        elif word.value.startswith("--app="):
+            word.value = "--app=" + _local_app_path(word.value[len("--app=") :])
 
 
 def is_launch_json(relpath: str) -> bool:
@@ -104,6 +131,10 @@ def _configuration(
     if module is not None and isinstance(module.value, str):
         words = [_string_word(module, 0), *args]
         name = module.value
+        if name == "flask":
+            _flask_app_words(words)
+            if "FLASK_APP" in env:
+                env["FLASK_APP"] = _local_app_path(env["FLASK_APP"])
         if name in ("flask", "gunicorn", "waitress", "uwsgi"):
             words.insert(
                 0, Word("python", module.start, module.start, (module.start, module.start))
