@@ -101,7 +101,6 @@ class StartupPrediction:
     failures: tuple[StartupFailure, ...]
     search: SearchPath
     env: Environment
-    modules_read: int
 
 
 def predict_startup_failures(
@@ -129,7 +128,6 @@ def predict_startup_failures(
     stdlib = _stdlib_names(env)
     failures: list[StartupFailure] = []
     seen: set[tuple[str, str, int, str]] = set()
-    read = 0
     for relpath in start_modules(project) if modules is None else modules:
         failure = link_module(project, relpath, search, target, cache, stdlib)
         if failure is None:
@@ -139,7 +137,7 @@ def predict_startup_failures(
             seen.add(key)
             failures.append(failure)
     cache.finish()
-    prediction = StartupPrediction(tuple(failures), search, env, read)
+    prediction = StartupPrediction(tuple(failures), search, env)
     if remember:
         project.remember(memo_key, prediction)
     return prediction
