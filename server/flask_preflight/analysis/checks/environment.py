@@ -7,48 +7,20 @@ from collections.abc import Iterator
 
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
 
+from ..anchors import anchor
 from ..catalog import RULES
 from ..environment.commands import create_venv, select_project_venv
-from ..environment.model import Environment
+from ..environment.model import describe
 from ..environment.project_environment import (
     project_environment,
     project_venv_environment,
     project_venvs,
     venv_of_project_holding,
 )
-from ..flask_apps import find_flask_apps
-from ..model import Finding, Fix, Range, Severity
+from ..model import Finding, Fix, Severity
 from ..project import Project
 from ..registry import project_check
 from ..requirements import declared_requirements
-
-
-def anchor(project: Project) -> tuple[str, Range] | None:
-    """Where a project-wide finding is shown: the main requirements file, pyproject.toml,
-    the first module that creates a Flask app, else the first Python module."""
-    declared = declared_requirements(project)
-    candidates = [
-        declared.main_file(),
-        "pyproject.toml" if "pyproject.toml" in declared.files else None,
-    ]
-    for path in candidates:
-        if path:
-            return path, _first_line(project, path)
-    python_files = project.python_files()
-    for path in python_files:
-        if path.count("/") > 2:
-            continue
-        found = find_flask_apps(project, path)
-        if found is not None and any(d.via != "import" for d in found.apps):
-            return path, _first_line(project, path)
-    if python_files:
-        return python_files[0], _first_line(project, python_files[0])
-    return None
-
-
-def _first_line(project: Project, path: str) -> Range:
-    source = project.source(path)
-    return source.line_range(0) if source is not None and source.lines else Range.line_start()
 
 
 def requirements_for_install(project: Project) -> str | None:
@@ -59,11 +31,6 @@ def requirements_for_install(project: Project) -> str | None:
     if any(r.kind == "pyproject" and r.primary for r in declared.requirements):
         return "pyproject.toml"
     return None
-
-
-def describe(env: Environment) -> str:
-    version = f" (Python {env.version_text})" if env.version_text else ""
-    return f"{env.interpreter}{version}"
 
 
 def _finding(

@@ -10,14 +10,13 @@ from typing import TYPE_CHECKING
 
 from ..catalog import RULES
 from ..entrypoints import find_declarations
-from ..environment.model import Environment
+from ..environment.model import Environment, describe
 from ..known_incompatibilities import INCOMPATIBILITIES, REMOVED_FLASK_APIS, Incompatibility
 from ..model import Finding, Fix, Range
 from ..project import Project
 from ..registry import project_check
 from ..requirements import declared_requirements
 from .dependencies.installing import pin_fix
-from .environment import describe
 
 if TYPE_CHECKING:
     from ..startup_imports import StartupFailure

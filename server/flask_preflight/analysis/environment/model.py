@@ -86,3 +86,9 @@ class Environment:
                         entries.add(stem)
             self.derived["site-entries"] = entries
         return entries  # type: ignore[no-any-return]
+
+
+def describe(env: Environment) -> str:
+    """The interpreter as messages name it: its path and Python version."""
+    version = f" (Python {env.version_text})" if env.version_text else ""
+    return f"{env.interpreter}{version}"

@@ -8,15 +8,15 @@ from collections.abc import Iterator
 from packaging.requirements import InvalidRequirement, Requirement
 from packaging.utils import canonicalize_name
 
+from ...anchors import anchor
 from ...catalog import RULES
-from ...environment.model import Environment
+from ...environment.model import Environment, describe
 from ...environment.project_environment import project_environment
 from ...known_incompatibilities import INCOMPATIBILITIES
 from ...model import Finding, Range
 from ...project import Project
 from ...registry import project_check
 from ...requirements import DeclaredRequirements, declared_requirements
-from ..environment import anchor, describe
 from .installing import pin_fix, usable
 
 

@@ -7,12 +7,12 @@ from collections.abc import Iterator
 
 from ...catalog import RULES
 from ...distribution_names import DISTRIBUTION_TO_IMPORT
+from ...environment.model import describe
 from ...environment.project_environment import project_environment
 from ...model import Finding
 from ...project import Project
 from ...registry import project_check
 from ...requirements import declared_requirements
-from ..environment import describe
 from .installing import install_advice, install_fix, usable
 
 

@@ -7,12 +7,12 @@ from collections.abc import Iterator
 
 from ...app_scope import app_scope
 from ...catalog import RULES
+from ...environment.model import describe
 from ...environment.project_environment import project_environment
 from ...model import Finding, Fix, Range
 from ...project import Project
 from ...registry import project_check
 from ...requirements import declared_requirements
-from ..environment import describe
 from .installing import append_line, install_fix, usable
 
 _ENV_GETTERS = frozenset({"getenv", "get", "setdefault", "pop"})

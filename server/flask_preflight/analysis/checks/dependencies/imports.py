@@ -10,7 +10,7 @@ from packaging.utils import canonicalize_name
 
 from ...app_scope import app_scope
 from ...distribution_names import IMPORT_TO_DISTRIBUTION
-from ...environment.model import Environment
+from ...environment.model import Environment, describe
 from ...environment.project_environment import project_environment
 from ...import_sites import ImportSite, import_sites
 from ...model import Finding, Fix, Severity
@@ -19,7 +19,6 @@ from ...project import Project
 from ...registry import project_check
 from ...requirements import DeclaredRequirement, DeclaredRequirements, declared_requirements
 from ...stdlib_modules import stdlib_modules
-from ..environment import describe
 from .installing import install_fix, usable
 
 
