@@ -16,6 +16,7 @@ from flask_preflight.analysis.entrypoints import (
     entrypoints_report,
     find_declarations,
 )
+from flask_preflight.analysis.entrypoints.resolve import Verdict
 from flask_preflight.analysis.entrypoints.text.shell_words import split_words
 from flask_preflight.analysis.model import Finding
 from flask_preflight.analysis.project import Project
@@ -333,3 +334,339 @@ def test_a_broken_launch_json_says_what_is_wrong_and_where(tmp_path: Path) -> No
         [entry] = entrypoints_report(Project(tmp_path))["entrypoints"]
         assert (entry["source"], entry["status"]) == (".vscode/launch.json", "unknown")
         assert entry["reason"] == f".vscode/launch.json is not valid JSON: {reason}"
+
+
+# --- third round (survivors of the seed-6 sample) ------------------------------------------------
+
+
+def verdict_of(root: Path) -> tuple[Declaration, Verdict]:
+    project, declaration = only(root)
+    return declaration, check_declaration(project, declaration)
+
+
+def test_a_module_importing_a_missing_submodule_of_its_package_fails_for_gunicorn(
+    tmp_path: Path,
+) -> None:
+    write_tree(
+        tmp_path,
+        {
+            "shop/__init__.py": "",
+            "app.py": "import shop.gone\n" + APP,
+            "Procfile": "web: gunicorn app:app\n",
+        },
+    )
+    _, verdict = verdict_of(tmp_path)
+    assert verdict.rule == "SRV001"
+    assert "app.py:1 imports shop.gone, which is not in the project" in verdict.message
+
+
+def test_the_same_missing_import_under_flask_is_srv006(tmp_path: Path) -> None:
+    write_tree(
+        tmp_path,
+        {
+            "shop/__init__.py": "",
+            "app.py": "from shop import gone\n" + APP,
+            "Procfile": "web: flask --app app run\n",
+        },
+    )
+    _, verdict = verdict_of(tmp_path)
+    assert (verdict.rule, verdict.status) == ("SRV006", "flask-app-not-located")
+    assert verdict.message.startswith("flask imports app.py, and app.py:1 imports shop.gone")
+
+
+def test_flask_finds_a_flaskenv_in_a_folder_above_where_it_runs(tmp_path: Path) -> None:
+    write_tree(
+        tmp_path,
+        {
+            "a/b/shop.py": APP,
+            "a/.flaskenv": "FLASK_APP=shop\n",
+            "Procfile": "web: cd a/b && flask run\n",
+        },
+    )
+    [entry] = [
+        e for e in entrypoints_report(Project(tmp_path))["entrypoints"] if e["source"] == "Procfile"
+    ]
+    assert (entry["status"], entry["app"]) == ("ok", "a/b/shop.py:app")
+
+
+def test_waitress_given_a_dotted_attribute_says_only_the_first_part_is_checked(
+    tmp_path: Path,
+) -> None:
+    write_tree(tmp_path, {"app.py": APP, "Procfile": "web: waitress-serve app:app.wsgi_app\n"})
+    _, verdict = verdict_of(tmp_path)
+    assert verdict.status == "unknown"
+    assert verdict.message == (
+        "waitress looks up the dotted attribute 'app.wsgi_app'; only the first part is checked "
+        "statically"
+    )
+
+
+def test_a_called_app_gets_the_safe_fix_that_drops_the_parentheses(tmp_path: Path) -> None:
+    write_tree(tmp_path, {"app.py": APP, "Procfile": "web: gunicorn 'app:app()'\n"})
+    [finding] = findings(tmp_path, "SRV003")
+    assert [(f.title, f.safe) for f in finding.fixes] == [("Serve `app:app` instead", True)]
+    assert applied(tmp_path, finding) == {"Procfile": "web: gunicorn 'app:app'\n"}
+
+
+def test_a_constant_target_next_to_the_only_app_gets_a_safe_fix(tmp_path: Path) -> None:
+    write_tree(
+        tmp_path,
+        {
+            "app.py": "from flask import Flask\n\nx = 1\napp = Flask(__name__)\n",
+            "Procfile": "web: gunicorn app:x\n",
+        },
+    )
+    [finding] = findings(tmp_path, "SRV003")
+    assert "is a constant, not a WSGI app" in finding.message
+    assert [(f.title, f.safe) for f in finding.fixes] == [("Serve `app:app` instead", True)]
+
+
+def test_a_wrong_module_gets_a_fix_that_is_not_safe(tmp_path: Path) -> None:
+    """SRV001: the module is wrong, so which app was meant is a guess: never applied alone."""
+    write_tree(tmp_path, {"app.py": APP, "Procfile": "web: gunicorn wrong:app\n"})
+    [finding] = findings(tmp_path, "SRV001")
+    assert [(f.title, f.safe) for f in finding.fixes] == [("Serve `app:app` instead", False)]
+
+
+def test_a_plain_wsgi_function_of_two_arguments_is_served(tmp_path: Path) -> None:
+    wsgi = "def application(environ, start_response):\n    return []\n"
+    write_tree(tmp_path, {"app.py": wsgi, "Procfile": "web: gunicorn app:application\n"})
+    _, verdict = verdict_of(tmp_path)
+    assert (verdict.status, verdict.message, verdict.module_path) == (
+        "ok",
+        "`application` is a plain WSGI function",
+        "app.py",
+    )
+    write_tree(tmp_path, {"app.py": wsgi.replace("start_response", "start_response, extra")})
+    _, verdict = verdict_of(tmp_path)
+    assert verdict.status == "unknown"
+
+
+def test_flask_names_a_package_module_given_as_a_path_by_its_dotted_name(tmp_path: Path) -> None:
+    write_tree(
+        tmp_path,
+        {
+            "pkg/__init__.py": "",
+            "pkg/web.py": "x = 1\n",
+            "Procfile": "web: flask --app pkg/web.py run\n",
+        },
+    )
+    _, verdict = verdict_of(tmp_path)
+    assert verdict.rule == "SRV006"
+    assert "Failed to find Flask application or factory in module 'pkg.web'" in verdict.message
+
+
+def test_a_flask_factory_given_its_argument_by_keyword_is_ok(tmp_path: Path) -> None:
+    write_tree(
+        tmp_path,
+        {
+            "shop.py": "from flask import Flask\n\n\ndef create_app(config):\n"
+            "    return Flask(__name__)\n",
+            "Procfile": "web: flask --app 'shop:create_app(config=1)' run\n",
+        },
+    )
+    _, verdict = verdict_of(tmp_path)
+    assert verdict.status == "ok"
+    assert verdict.app is not None and verdict.app.name == "create_app"
+
+
+def test_flask_follows_a_star_import_to_the_app(tmp_path: Path) -> None:
+    write_tree(
+        tmp_path,
+        {
+            "core.py": APP,
+            "shop.py": "from core import *\n",
+            "Procfile": "web: flask --app shop:app run\n",
+        },
+    )
+    _, verdict = verdict_of(tmp_path)
+    assert verdict.status == "ok"
+    assert verdict.app is not None and verdict.app.module == "core.py"
+    write_tree(tmp_path, {"core.py": "app = 3\n"})
+    _, verdict = verdict_of(tmp_path)
+    assert verdict.status == "unknown"
+    assert "`app` comes from core.py; cannot tell statically" in verdict.message
+
+
+def test_an_unterminated_string_in_launch_json_is_named(tmp_path: Path) -> None:
+    write_tree(tmp_path, {".vscode/launch.json": '{"configurations": ["abc\n'})
+    [entry] = entrypoints_report(Project(tmp_path))["entrypoints"]
+    assert entry["reason"] == ".vscode/launch.json is not valid JSON: unterminated string at line 1"
+
+
+def test_an_escaped_space_joins_a_word_and_operators_keep_their_columns() -> None:
+    assert [w.value for w in split_words("gunicorn my\\ app:app")] == ["gunicorn", "my app:app"]
+    words = split_words("cd src && gunicorn app:app")
+    assert [(w.value, w.start, w.operator) for w in words][2] == ("&&", 7, True)
+
+
+def test_unquoted_parentheses_in_a_procfile_stop_the_shell(tmp_path: Path) -> None:
+    write_tree(tmp_path, {"shop.py": FACTORY, "Procfile": "web: gunicorn shop:create_app()\n"})
+    [finding] = findings(tmp_path, "SRV004")
+    assert "The shell stops before gunicorn starts, on the unquoted `(`" in finding.message
+
+
+def test_a_systemd_working_directory_with_a_dash_prefix(tmp_path: Path) -> None:
+    write_tree(
+        tmp_path,
+        {
+            "srv/app.py": APP,
+            "deploy/app.service": "[Service]\nWorkingDirectory=-/opt/app/srv\n"
+            "ExecStart=/opt/app/venv/bin/gunicorn app:app\n",
+        },
+    )
+    declaration, verdict = verdict_of(tmp_path)
+    assert (declaration.cwd, verdict.status) == ("srv", "ok")
+
+
+def test_waitress_options_with_separate_values_before_the_target(tmp_path: Path) -> None:
+    write_tree(tmp_path, {"app.py": APP, "Procfile": "web: waitress-serve --port 8000 app:app\n"})
+    declaration, verdict = verdict_of(tmp_path)
+    assert (declaration.target, verdict.status) == ("app:app", "ok")
+    assert declaration.bind == ("0.0.0.0:8000",)
+
+
+def test_gunicorn_pythonpath_takes_a_comma_separated_list(tmp_path: Path) -> None:
+    write_tree(
+        tmp_path,
+        {
+            "src/app.py": APP,
+            "lib/x.py": "",
+            "Procfile": "web: gunicorn --pythonpath lib,src app:app\n",
+        },
+    )
+    declaration, verdict = verdict_of(tmp_path)
+    assert declaration.pythonpath == ("lib", "src")
+    assert verdict.status == "ok"
+
+
+def test_gunicorn_given_a_file_path_suggests_the_dotted_module(tmp_path: Path) -> None:
+    write_tree(tmp_path, {"web/app.py": APP, "Procfile": "web: gunicorn web/app.py\n"})
+    [finding] = findings(tmp_path, "SRV004")
+    assert finding.message == (
+        "gunicorn refuses the target: Failed to find application, did you mean "
+        "'web.app:application'?"
+    )
+
+
+def test_app_yaml_is_the_web_process_and_its_yaml_errors_are_gunicorns(tmp_path: Path) -> None:
+    write_tree(tmp_path, {"main.py": APP, "app.yaml": "runtime: python312\n"})
+    declaration, verdict = verdict_of(tmp_path)
+    assert (declaration.process, declaration.target, verdict.status) == ("web", "main:app", "ok")
+    write_tree(tmp_path, {"app.yaml": "runtime: python312\nentrypoint: [\n"})
+    [entry] = entrypoints_report(Project(tmp_path))["entrypoints"]
+    assert (entry["server"], entry["status"]) == ("gunicorn", "unknown")
+
+
+def test_compose_extends_a_chain_five_services_deep(tmp_path: Path) -> None:
+    chain = "".join(f"  s{i}:\n    extends: s{i + 1}\n" for i in range(1, 6))
+    write_tree(
+        tmp_path,
+        {
+            "src/app.py": APP,
+            "Dockerfile": "FROM python:3.12\nWORKDIR /app\nCOPY . .\n",
+            "compose.yaml": "services:\n  web:\n    command: gunicorn app:app\n    extends: s1\n"
+            + chain
+            + "  s6:\n    build: .\n    working_dir: /app/src\n",
+        },
+    )
+    declaration, verdict = verdict_of(tmp_path)
+    assert (declaration.process, declaration.cwd, verdict.status) == ("web", "src", "ok")
+
+
+def test_compose_service_whose_image_installs_the_project_is_unknown(tmp_path: Path) -> None:
+    write_tree(
+        tmp_path,
+        {
+            "Dockerfile": "FROM python:3.12\nWORKDIR /app\nCOPY . .\nRUN pip install .\n",
+            "pyproject.toml": "[project]\nname = 'x'\n",
+            "compose.yaml": "services:\n  web:\n    build: .\n    command: gunicorn shopx:app\n",
+        },
+    )
+    _, verdict = verdict_of(tmp_path)
+    assert (verdict.status, verdict.message) == (
+        "unknown",
+        "the image runs `pip install .`, so the app may be imported from an installed package",
+    )
+
+
+def test_python_m_of_an_installed_package_is_unknown_with_the_reason(tmp_path: Path) -> None:
+    write_tree(
+        tmp_path,
+        {
+            "Dockerfile": "FROM python:3.12\nWORKDIR /app\nCOPY . .\nRUN pip install .\n"
+            'CMD ["python", "-m", "shopx"]\n',
+            "pyproject.toml": "[project]\nname = 'x'\n",
+        },
+    )
+    _, verdict = verdict_of(tmp_path)
+    assert (verdict.status, verdict.message) == (
+        "unknown",
+        "the image runs `pip install .`, so the app may be imported from an installed package",
+    )
+
+
+def test_a_dockerfile_ending_in_a_continuation_and_a_comment_is_read(tmp_path: Path) -> None:
+    write_tree(
+        tmp_path,
+        {
+            "app.py": APP,
+            "Dockerfile": "FROM python:3.12\nWORKDIR /app\nCOPY . .\n"
+            'CMD ["gunicorn", "app:app"]\nRUN echo hi \\\n# trailing\n',
+        },
+    )
+    declaration, verdict = verdict_of(tmp_path)
+    assert (declaration.target, verdict.status) == ("app:app", "ok")
+
+
+def test_a_continued_line_in_a_shell_script_keeps_its_words_apart(tmp_path: Path) -> None:
+    write_tree(
+        tmp_path,
+        {
+            "app.py": APP,
+            "run.sh": "#!/bin/sh\nexec gunicorn --workers 2 \\\napp:app\n",
+            "Procfile": "web: sh run.sh\n",
+        },
+    )
+    declaration, verdict = verdict_of(tmp_path)
+    assert (declaration.target, verdict.status) == ("app:app", "ok")
+
+
+def test_a_script_nothing_starts_maps_its_absolute_cd_to_the_project(tmp_path: Path) -> None:
+    write_tree(
+        tmp_path,
+        {
+            "src/app.py": APP,
+            "deploy/run.sh": "#!/bin/sh\ncd /srv/myapp/src\nexec gunicorn app:app\n",
+        },
+    )
+    declaration, verdict = verdict_of(tmp_path)
+    assert (declaration.cwd, verdict.status) == ("src", "ok")
+
+
+def test_a_wrong_module_in_uwsgi_ini_is_fixed_in_place(tmp_path: Path) -> None:
+    write_tree(
+        tmp_path,
+        {
+            "app.py": APP,
+            "uwsgi.ini": "[uwsgi]\nmodule = wrong:app\nhttp = :8000\n",
+            "Procfile": "web: uwsgi --ini uwsgi.ini\n",
+        },
+    )
+    [finding] = findings(tmp_path, "SRV001")
+    assert applied(tmp_path, finding) == {"uwsgi.ini": "[uwsgi]\nmodule = app:app\nhttp = :8000\n"}
+
+
+def test_flask_run_elsewhere_gets_a_path_relative_to_where_it_runs(tmp_path: Path) -> None:
+    write_tree(
+        tmp_path,
+        {
+            "web/app.py": APP,
+            "api/README.md": "x\n",
+            "Procfile": "web: cd api && flask --app wrong run\n",
+        },
+    )
+    [finding] = findings(tmp_path, "SRV006")
+    assert applied(tmp_path, finding) == {
+        "Procfile": "web: cd api && flask --app ../web/app.py:app run\n"
+    }
