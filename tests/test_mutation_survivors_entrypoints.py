@@ -670,3 +670,52 @@ def test_flask_run_elsewhere_gets_a_path_relative_to_where_it_runs(tmp_path: Pat
     assert applied(tmp_path, finding) == {
         "Procfile": "web: cd api && flask --app ../web/app.py:app run\n"
     }
+
+
+def test_waitress_options_after_the_target_still_set_the_port(tmp_path: Path) -> None:
+    write_tree(tmp_path, {"app.py": APP, "Procfile": "web: waitress-serve app:app --port 8000\n"})
+    declaration, verdict = verdict_of(tmp_path)
+    assert (declaration.target, declaration.bind, verdict.status) == (
+        "app:app",
+        ("0.0.0.0:8000",),
+        "ok",
+    )
+
+
+def test_a_dockerfile_ending_in_a_continuation_and_a_comment_without_newline(
+    tmp_path: Path,
+) -> None:
+    write_tree(
+        tmp_path,
+        {
+            "app.py": APP,
+            "Dockerfile": "FROM python:3.12\nWORKDIR /app\nCOPY . .\n"
+            'CMD ["gunicorn", "app:app"]\nRUN echo hi \\\n# trailing',
+        },
+    )
+    declaration, verdict = verdict_of(tmp_path)
+    assert (declaration.target, verdict.status) == ("app:app", "ok")
+
+
+def test_a_continued_line_in_a_script_nothing_starts_keeps_its_words_apart(
+    tmp_path: Path,
+) -> None:
+    write_tree(
+        tmp_path,
+        {"app.py": APP, "deploy/run.sh": "#!/bin/sh\nexec gunicorn app:app\\\n  --workers 2\n"},
+    )
+    declaration, verdict = verdict_of(tmp_path)
+    assert (declaration.source, declaration.target, verdict.status) == (
+        "deploy/run.sh",
+        "app:app",
+        "ok",
+    )
+
+
+def test_a_backslash_before_the_command_name_is_dropped() -> None:
+    """`\\gunicorn` (skip any alias) runs gunicorn."""
+    assert [w.value for w in split_words("exec \\gunicorn app:app")] == [
+        "exec",
+        "gunicorn",
+        "app:app",
+    ]
