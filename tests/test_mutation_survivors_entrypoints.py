@@ -719,3 +719,17 @@ def test_a_backslash_before_the_command_name_is_dropped() -> None:
         "gunicorn",
         "app:app",
     ]
+
+
+def test_a_global_arg_redeclared_in_the_stage_sets_the_workdir(tmp_path: Path) -> None:
+    """`ARG DIR` inside a stage brings in the global `ARG DIR=src` default (Docker's rule)."""
+    write_tree(
+        tmp_path,
+        {
+            "src/app.py": APP,
+            "Dockerfile": "ARG DIR=src\nFROM python:3.12\nARG DIR\nCOPY . /app\n"
+            'WORKDIR /app/$DIR\nCMD ["gunicorn", "app:app"]\n',
+        },
+    )
+    declaration, verdict = verdict_of(tmp_path)
+    assert (declaration.cwd, verdict.status) == ("src", "ok")
