@@ -733,3 +733,17 @@ def test_a_global_arg_redeclared_in_the_stage_sets_the_workdir(tmp_path: Path) -
     )
     declaration, verdict = verdict_of(tmp_path)
     assert (declaration.cwd, verdict.status) == ("src", "ok")
+
+
+def test_a_called_app_is_fixed_to_the_app_it_names_first(tmp_path: Path) -> None:
+    """The name the target asks for ranks the fixes, before how alike the texts look."""
+    write_tree(
+        tmp_path,
+        {
+            "shop.py": "from flask import Flask\n\nweb = Flask(__name__)\n"
+            "application = Flask(__name__)\n",
+            "Procfile": "web: gunicorn 'shop:web(application=1)'\n",
+        },
+    )
+    [finding] = findings(tmp_path, "SRV003")
+    assert finding.fixes[0].title == "Serve `shop:web` instead"
