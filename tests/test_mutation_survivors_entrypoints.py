@@ -747,3 +747,33 @@ def test_a_called_app_is_fixed_to_the_app_it_names_first(tmp_path: Path) -> None
     )
     [finding] = findings(tmp_path, "SRV003")
     assert finding.fixes[0].title == "Serve `shop:web` instead"
+
+
+# --- fourth round (survivors of the seed-7 sample) -----------------------------------------------
+
+
+def test_gunicorn_reads_options_from_gunicorn_cmd_args(tmp_path: Path) -> None:
+    write_tree(
+        tmp_path,
+        {"src/app.py": APP, "Procfile": "web: GUNICORN_CMD_ARGS='--chdir src' gunicorn app:app\n"},
+    )
+    declaration, verdict = verdict_of(tmp_path)
+    assert (declaration.cwd, verdict.status) == ("src", "ok")
+
+
+def test_a_long_option_with_an_inline_value(tmp_path: Path) -> None:
+    write_tree(tmp_path, {"src/app.py": APP, "Procfile": "web: gunicorn --chdir=src app:app\n"})
+    declaration, verdict = verdict_of(tmp_path)
+    assert (declaration.cwd, verdict.status) == ("src", "ok")
+
+
+def test_python_m_of_a_missing_module_is_srv001(tmp_path: Path) -> None:
+    write_tree(tmp_path, {"app.py": APP, "Procfile": "web: python -m nothere\n"})
+    [finding] = findings(tmp_path, "SRV001")
+    assert finding.message == "python -m nothere: No module named nothere from the project root"
+
+
+def test_flask_run_with_no_app_in_its_folder_gets_an_app_option_added(tmp_path: Path) -> None:
+    write_tree(tmp_path, {"web/app.py": APP, "Procfile": "web: flask run\n"})
+    [finding] = findings(tmp_path, "SRV006")
+    assert [f.title for f in finding.fixes] == ["Add `--app web/app.py:app`"]
