@@ -777,3 +777,33 @@ def test_flask_run_with_no_app_in_its_folder_gets_an_app_option_added(tmp_path: 
     write_tree(tmp_path, {"web/app.py": APP, "Procfile": "web: flask run\n"})
     [finding] = findings(tmp_path, "SRV006")
     assert [f.title for f in finding.fixes] == ["Add `--app web/app.py:app`"]
+
+
+def test_an_imported_wsgi_function_is_followed_to_its_module(tmp_path: Path) -> None:
+    write_tree(
+        tmp_path,
+        {
+            "core.py": "def application(environ, start_response):\n    return []\n",
+            "shop.py": "from core import application\n",
+            "Procfile": "web: gunicorn shop:application\n",
+        },
+    )
+    _, verdict = verdict_of(tmp_path)
+    assert (verdict.status, verdict.message, verdict.module_path) == (
+        "ok",
+        "`application` is a plain WSGI function",
+        "core.py",
+    )
+
+
+def test_moving_gunicorn_offers_the_best_ranked_app(tmp_path: Path) -> None:
+    write_tree(
+        tmp_path,
+        {
+            "web/app.py": APP,
+            "web/zzz.py": "from flask import Flask\n\nzzz = Flask(__name__)\n",
+            "Procfile": "web: gunicorn wrong:app\n",
+        },
+    )
+    [finding] = findings(tmp_path, "SRV001")
+    assert finding.fixes[0].title == "Run gunicorn in web and serve `app:app`"
