@@ -807,3 +807,25 @@ def test_moving_gunicorn_offers_the_best_ranked_app(tmp_path: Path) -> None:
     )
     [finding] = findings(tmp_path, "SRV001")
     assert finding.fixes[0].title == "Run gunicorn in web and serve `app:app`"
+
+
+def test_app_yamls_default_entrypoint_is_reported_on_the_runtime_line(tmp_path: Path) -> None:
+    write_tree(tmp_path, {"main.py": APP, "app.yaml": "service: default\nruntime: python312\n"})
+    declaration, verdict = verdict_of(tmp_path)
+    assert (declaration.target, declaration.range.start.line, verdict.status) == (
+        "main:app",
+        1,
+        "ok",
+    )
+
+
+def test_a_flaskenv_declaration_carries_its_settings(tmp_path: Path) -> None:
+    write_tree(tmp_path, {"app.py": APP, ".flaskenv": "FLASK_APP=app\nFLASK_DEBUG=1\n"})
+    declaration, _ = verdict_of(tmp_path)
+    assert declaration.env_value("FLASK_DEBUG") == "1"
+
+
+def test_a_script_nothing_starts_runs_on_the_developers_machine(tmp_path: Path) -> None:
+    write_tree(tmp_path, {"app.py": APP, "deploy/run.sh": "#!/bin/sh\nexec gunicorn app:app\n"})
+    declaration, _ = verdict_of(tmp_path)
+    assert (declaration.source, declaration.context) == ("deploy/run.sh", "local")
