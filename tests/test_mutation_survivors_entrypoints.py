@@ -829,3 +829,26 @@ def test_a_script_nothing_starts_runs_on_the_developers_machine(tmp_path: Path) 
     write_tree(tmp_path, {"app.py": APP, "deploy/run.sh": "#!/bin/sh\nexec gunicorn app:app\n"})
     declaration, _ = verdict_of(tmp_path)
     assert (declaration.source, declaration.context) == ("deploy/run.sh", "local")
+
+
+def test_compose_merges_the_environment_of_an_extended_service(tmp_path: Path) -> None:
+    write_tree(
+        tmp_path,
+        {
+            "app.py": APP,
+            "Dockerfile": "FROM python:3.12\nWORKDIR /app\nCOPY . .\n",
+            "compose.yaml": "services:\n  base:\n    build: .\n    environment:\n"
+            "      A: '1'\n  web:\n    extends: base\n    environment:\n      B: '2'\n"
+            "    command: gunicorn app:app\n",
+        },
+    )
+    [(declaration, verdict)] = [
+        (d, check_declaration(Project(tmp_path), d))
+        for d in find_declarations(Project(tmp_path))
+        if d.process == "web"
+    ]
+    assert (declaration.env_value("A"), declaration.env_value("B"), verdict.status) == (
+        "1",
+        "2",
+        "ok",
+    )
