@@ -852,3 +852,21 @@ def test_compose_merges_the_environment_of_an_extended_service(tmp_path: Path) -
         "2",
         "ok",
     )
+
+
+def test_a_full_systemd_unit_is_read_past_its_other_sections(tmp_path: Path) -> None:
+    write_tree(
+        tmp_path,
+        {
+            "web/app.py": APP,
+            "deploy/app.service": "[Unit]\nDescription=shop\n\n[Service]\n# the app\n"
+            "WorkingDirectory=/srv/shop/web\nExecStart=/srv/shop/venv/bin/gunicorn app:app\n\n"
+            "[Install]\nWantedBy=multi-user.target\n",
+        },
+    )
+    declaration, verdict = verdict_of(tmp_path)
+    assert (declaration.source, declaration.target, verdict.status) == (
+        "deploy/app.service",
+        "app:app",
+        "ok",
+    )
