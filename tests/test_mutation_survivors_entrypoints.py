@@ -870,3 +870,20 @@ def test_a_full_systemd_unit_is_read_past_its_other_sections(tmp_path: Path) -> 
         "app:app",
         "ok",
     )
+
+
+def test_a_launch_configuration_run_outside_the_workspace_is_not_judged(tmp_path: Path) -> None:
+    config = (
+        '{"configurations": [{"type": "debugpy", "request": "launch", "module": "flask",'
+        ' "cwd": "CWD", "args": ["--app", "app", "run"]}]}\n'
+    )
+    write_tree(
+        tmp_path,
+        {"app.py": APP, ".vscode/launch.json": config.replace("CWD", "${workspaceFolder}")},
+    )
+    declaration, verdict = verdict_of(tmp_path)
+    assert (declaration.server, declaration.target, verdict.status) == ("flask", "app", "ok")
+    write_tree(
+        tmp_path, {".vscode/launch.json": config.replace("CWD", "${workspaceFolder}/../other")}
+    )
+    assert find_declarations(Project(tmp_path)) == []
