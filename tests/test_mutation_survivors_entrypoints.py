@@ -887,3 +887,18 @@ def test_a_launch_configuration_run_outside_the_workspace_is_not_judged(tmp_path
         tmp_path, {".vscode/launch.json": config.replace("CWD", "${workspaceFolder}/../other")}
     )
     assert find_declarations(Project(tmp_path)) == []
+
+
+def test_a_missing_module_two_packages_down_is_named(tmp_path: Path) -> None:
+    write_tree(
+        tmp_path,
+        {
+            "shop/__init__.py": "",
+            "shop/sub/__init__.py": "",
+            "app.py": "import shop.sub.gone\n" + APP,
+            "Procfile": "web: gunicorn app:app\n",
+        },
+    )
+    _, verdict = verdict_of(tmp_path)
+    assert verdict.rule == "SRV001"
+    assert "app.py:1 imports shop.sub.gone, which is not in the project" in verdict.message
