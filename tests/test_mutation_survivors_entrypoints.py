@@ -902,3 +902,11 @@ def test_a_missing_module_two_packages_down_is_named(tmp_path: Path) -> None:
     _, verdict = verdict_of(tmp_path)
     assert verdict.rule == "SRV001"
     assert "app.py:1 imports shop.sub.gone, which is not in the project" in verdict.message
+
+
+def test_a_star_import_chain_too_deep_to_follow_is_unknown_not_srv002(tmp_path: Path) -> None:
+    chain = {f"m{i}.py": f"from m{i + 1} import *\n" for i in range(12)}
+    write_tree(tmp_path, {**chain, "m12.py": "x = 1\n", "Procfile": "web: gunicorn m0:app\n"})
+    _, verdict = verdict_of(tmp_path)
+    assert verdict.status == "unknown"
+    assert "defines names dynamically" in verdict.message
