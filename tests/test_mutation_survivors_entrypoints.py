@@ -910,3 +910,27 @@ def test_a_star_import_chain_too_deep_to_follow_is_unknown_not_srv002(tmp_path: 
     _, verdict = verdict_of(tmp_path)
     assert verdict.status == "unknown"
     assert "defines names dynamically" in verdict.message
+
+
+@pytest.mark.parametrize(
+    "later",
+    ["from b import *\n", "from somewhere_else import *\n", "from broken import *\n"],
+)
+def test_gunicorn_follows_an_earlier_star_import_past_a_later_one(
+    tmp_path: Path, later: str
+) -> None:
+    """A later star import that does not export `app` (b's __all__), is not the project's,
+    or does not parse, is passed over for the earlier one that does."""
+    write_tree(
+        tmp_path,
+        {
+            "a.py": APP,
+            "b.py": '__all__ = ["other"]\nother = 1\napp = 2\n',
+            "broken.py": "def (\n",
+            "shop.py": "from a import *\n" + later,
+            "Procfile": "web: gunicorn shop:app\n",
+        },
+    )
+    _, verdict = verdict_of(tmp_path)
+    assert verdict.status == "ok"
+    assert verdict.app is not None and verdict.app.module == "a.py"
