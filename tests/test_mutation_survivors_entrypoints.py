@@ -16,6 +16,7 @@ from flask_preflight.analysis.entrypoints import (
     entrypoints_report,
     find_declarations,
 )
+from flask_preflight.analysis.entrypoints.resolve import Verdict
 from flask_preflight.analysis.entrypoints.text.shell_words import split_words
 from flask_preflight.analysis.model import Finding
 from flask_preflight.analysis.project import Project
@@ -333,3 +334,603 @@ def test_a_broken_launch_json_says_what_is_wrong_and_where(tmp_path: Path) -> No
         [entry] = entrypoints_report(Project(tmp_path))["entrypoints"]
         assert (entry["source"], entry["status"]) == (".vscode/launch.json", "unknown")
         assert entry["reason"] == f".vscode/launch.json is not valid JSON: {reason}"
+
+
+# --- third round (survivors of the seed-6 sample) ------------------------------------------------
+
+
+def verdict_of(root: Path) -> tuple[Declaration, Verdict]:
+    project, declaration = only(root)
+    return declaration, check_declaration(project, declaration)
+
+
+def test_a_module_importing_a_missing_submodule_of_its_package_fails_for_gunicorn(
+    tmp_path: Path,
+) -> None:
+    write_tree(
+        tmp_path,
+        {
+            "shop/__init__.py": "",
+            "app.py": "import shop.gone\n" + APP,
+            "Procfile": "web: gunicorn app:app\n",
+        },
+    )
+    _, verdict = verdict_of(tmp_path)
+    assert verdict.rule == "SRV001"
+    assert "app.py:1 imports shop.gone, which is not in the project" in verdict.message
+
+
+def test_the_same_missing_import_under_flask_is_srv006(tmp_path: Path) -> None:
+    write_tree(
+        tmp_path,
+        {
+            "shop/__init__.py": "",
+            "app.py": "from shop import gone\n" + APP,
+            "Procfile": "web: flask --app app run\n",
+        },
+    )
+    _, verdict = verdict_of(tmp_path)
+    assert (verdict.rule, verdict.status) == ("SRV006", "flask-app-not-located")
+    assert verdict.message.startswith("flask imports app.py, and app.py:1 imports shop.gone")
+
+
+def test_flask_finds_a_flaskenv_in_a_folder_above_where_it_runs(tmp_path: Path) -> None:
+    write_tree(
+        tmp_path,
+        {
+            "a/b/shop.py": APP,
+            "a/.flaskenv": "FLASK_APP=shop\n",
+            "Procfile": "web: cd a/b && flask run\n",
+        },
+    )
+    [entry] = [
+        e for e in entrypoints_report(Project(tmp_path))["entrypoints"] if e["source"] == "Procfile"
+    ]
+    assert (entry["status"], entry["app"]) == ("ok", "a/b/shop.py:app")
+
+
+def test_waitress_given_a_dotted_attribute_says_only_the_first_part_is_checked(
+    tmp_path: Path,
+) -> None:
+    write_tree(tmp_path, {"app.py": APP, "Procfile": "web: waitress-serve app:app.wsgi_app\n"})
+    _, verdict = verdict_of(tmp_path)
+    assert verdict.status == "unknown"
+    assert verdict.message == (
+        "waitress looks up the dotted attribute 'app.wsgi_app'; only the first part is checked "
+        "statically"
+    )
+
+
+def test_a_called_app_gets_the_safe_fix_that_drops_the_parentheses(tmp_path: Path) -> None:
+    write_tree(tmp_path, {"app.py": APP, "Procfile": "web: gunicorn 'app:app()'\n"})
+    [finding] = findings(tmp_path, "SRV003")
+    assert [(f.title, f.safe) for f in finding.fixes] == [("Serve `app:app` instead", True)]
+    assert applied(tmp_path, finding) == {"Procfile": "web: gunicorn 'app:app'\n"}
+
+
+def test_a_constant_target_next_to_the_only_app_gets_a_safe_fix(tmp_path: Path) -> None:
+    write_tree(
+        tmp_path,
+        {
+            "app.py": "from flask import Flask\n\nx = 1\napp = Flask(__name__)\n",
+            "Procfile": "web: gunicorn app:x\n",
+        },
+    )
+    [finding] = findings(tmp_path, "SRV003")
+    assert "is a constant, not a WSGI app" in finding.message
+    assert [(f.title, f.safe) for f in finding.fixes] == [("Serve `app:app` instead", True)]
+
+
+def test_a_wrong_module_gets_a_fix_that_is_not_safe(tmp_path: Path) -> None:
+    """SRV001: the module is wrong, so which app was meant is a guess: never applied alone."""
+    write_tree(tmp_path, {"app.py": APP, "Procfile": "web: gunicorn wrong:app\n"})
+    [finding] = findings(tmp_path, "SRV001")
+    assert [(f.title, f.safe) for f in finding.fixes] == [("Serve `app:app` instead", False)]
+
+
+def test_a_plain_wsgi_function_of_two_arguments_is_served(tmp_path: Path) -> None:
+    wsgi = "def application(environ, start_response):\n    return []\n"
+    write_tree(tmp_path, {"app.py": wsgi, "Procfile": "web: gunicorn app:application\n"})
+    _, verdict = verdict_of(tmp_path)
+    assert (verdict.status, verdict.message, verdict.module_path) == (
+        "ok",
+        "`application` is a plain WSGI function",
+        "app.py",
+    )
+    write_tree(tmp_path, {"app.py": wsgi.replace("start_response", "start_response, extra")})
+    _, verdict = verdict_of(tmp_path)
+    assert verdict.status == "unknown"
+
+
+def test_flask_names_a_package_module_given_as_a_path_by_its_dotted_name(tmp_path: Path) -> None:
+    write_tree(
+        tmp_path,
+        {
+            "pkg/__init__.py": "",
+            "pkg/web.py": "x = 1\n",
+            "Procfile": "web: flask --app pkg/web.py run\n",
+        },
+    )
+    _, verdict = verdict_of(tmp_path)
+    assert verdict.rule == "SRV006"
+    assert "Failed to find Flask application or factory in module 'pkg.web'" in verdict.message
+
+
+def test_a_flask_factory_given_its_argument_by_keyword_is_ok(tmp_path: Path) -> None:
+    write_tree(
+        tmp_path,
+        {
+            "shop.py": "from flask import Flask\n\n\ndef create_app(config):\n"
+            "    return Flask(__name__)\n",
+            "Procfile": "web: flask --app 'shop:create_app(config=1)' run\n",
+        },
+    )
+    _, verdict = verdict_of(tmp_path)
+    assert verdict.status == "ok"
+    assert verdict.app is not None and verdict.app.name == "create_app"
+
+
+def test_flask_follows_a_star_import_to_the_app(tmp_path: Path) -> None:
+    write_tree(
+        tmp_path,
+        {
+            "core.py": APP,
+            "shop.py": "from core import *\n",
+            "Procfile": "web: flask --app shop:app run\n",
+        },
+    )
+    _, verdict = verdict_of(tmp_path)
+    assert verdict.status == "ok"
+    assert verdict.app is not None and verdict.app.module == "core.py"
+    write_tree(tmp_path, {"core.py": "app = 3\n"})
+    _, verdict = verdict_of(tmp_path)
+    assert verdict.status == "unknown"
+    assert "`app` comes from core.py; cannot tell statically" in verdict.message
+
+
+def test_an_unterminated_string_in_launch_json_is_named(tmp_path: Path) -> None:
+    write_tree(tmp_path, {".vscode/launch.json": '{"configurations": ["abc\n'})
+    [entry] = entrypoints_report(Project(tmp_path))["entrypoints"]
+    assert entry["reason"] == ".vscode/launch.json is not valid JSON: unterminated string at line 1"
+
+
+def test_an_escaped_space_joins_a_word_and_operators_keep_their_columns() -> None:
+    assert [w.value for w in split_words("gunicorn my\\ app:app")] == ["gunicorn", "my app:app"]
+    words = split_words("cd src && gunicorn app:app")
+    assert [(w.value, w.start, w.operator) for w in words][2] == ("&&", 7, True)
+
+
+def test_unquoted_parentheses_in_a_procfile_stop_the_shell(tmp_path: Path) -> None:
+    write_tree(tmp_path, {"shop.py": FACTORY, "Procfile": "web: gunicorn shop:create_app()\n"})
+    [finding] = findings(tmp_path, "SRV004")
+    assert "The shell stops before gunicorn starts, on the unquoted `(`" in finding.message
+
+
+def test_a_systemd_working_directory_with_a_dash_prefix(tmp_path: Path) -> None:
+    write_tree(
+        tmp_path,
+        {
+            "srv/app.py": APP,
+            "deploy/app.service": "[Service]\nWorkingDirectory=-/opt/app/srv\n"
+            "ExecStart=/opt/app/venv/bin/gunicorn app:app\n",
+        },
+    )
+    declaration, verdict = verdict_of(tmp_path)
+    assert (declaration.cwd, verdict.status) == ("srv", "ok")
+
+
+def test_waitress_options_with_separate_values_before_the_target(tmp_path: Path) -> None:
+    write_tree(tmp_path, {"app.py": APP, "Procfile": "web: waitress-serve --port 8000 app:app\n"})
+    declaration, verdict = verdict_of(tmp_path)
+    assert (declaration.target, verdict.status) == ("app:app", "ok")
+    assert declaration.bind == ("0.0.0.0:8000",)
+
+
+def test_gunicorn_pythonpath_takes_a_comma_separated_list(tmp_path: Path) -> None:
+    write_tree(
+        tmp_path,
+        {
+            "src/app.py": APP,
+            "lib/x.py": "",
+            "Procfile": "web: gunicorn --pythonpath lib,src app:app\n",
+        },
+    )
+    declaration, verdict = verdict_of(tmp_path)
+    assert declaration.pythonpath == ("lib", "src")
+    assert verdict.status == "ok"
+
+
+def test_gunicorn_given_a_file_path_suggests_the_dotted_module(tmp_path: Path) -> None:
+    write_tree(tmp_path, {"web/app.py": APP, "Procfile": "web: gunicorn web/app.py\n"})
+    [finding] = findings(tmp_path, "SRV004")
+    assert finding.message == (
+        "gunicorn refuses the target: Failed to find application, did you mean "
+        "'web.app:application'?"
+    )
+
+
+def test_app_yaml_is_the_web_process_and_its_yaml_errors_are_gunicorns(tmp_path: Path) -> None:
+    write_tree(tmp_path, {"main.py": APP, "app.yaml": "runtime: python312\n"})
+    declaration, verdict = verdict_of(tmp_path)
+    assert (declaration.process, declaration.target, verdict.status) == ("web", "main:app", "ok")
+    write_tree(tmp_path, {"app.yaml": "runtime: python312\nentrypoint: [\n"})
+    [entry] = entrypoints_report(Project(tmp_path))["entrypoints"]
+    assert (entry["server"], entry["status"]) == ("gunicorn", "unknown")
+
+
+def test_compose_extends_a_chain_five_services_deep(tmp_path: Path) -> None:
+    chain = "".join(f"  s{i}:\n    extends: s{i + 1}\n" for i in range(1, 6))
+    write_tree(
+        tmp_path,
+        {
+            "src/app.py": APP,
+            "Dockerfile": "FROM python:3.12\nWORKDIR /app\nCOPY . .\n",
+            "compose.yaml": "services:\n  web:\n    command: gunicorn app:app\n    extends: s1\n"
+            + chain
+            + "  s6:\n    build: .\n    working_dir: /app/src\n",
+        },
+    )
+    declaration, verdict = verdict_of(tmp_path)
+    assert (declaration.process, declaration.cwd, verdict.status) == ("web", "src", "ok")
+
+
+def test_compose_service_whose_image_installs_the_project_is_unknown(tmp_path: Path) -> None:
+    write_tree(
+        tmp_path,
+        {
+            "Dockerfile": "FROM python:3.12\nWORKDIR /app\nCOPY . .\nRUN pip install .\n",
+            "pyproject.toml": "[project]\nname = 'x'\n",
+            "compose.yaml": "services:\n  web:\n    build: .\n    command: gunicorn shopx:app\n",
+        },
+    )
+    _, verdict = verdict_of(tmp_path)
+    assert (verdict.status, verdict.message) == (
+        "unknown",
+        "the image runs `pip install .`, so the app may be imported from an installed package",
+    )
+
+
+def test_python_m_of_an_installed_package_is_unknown_with_the_reason(tmp_path: Path) -> None:
+    write_tree(
+        tmp_path,
+        {
+            "Dockerfile": "FROM python:3.12\nWORKDIR /app\nCOPY . .\nRUN pip install .\n"
+            'CMD ["python", "-m", "shopx"]\n',
+            "pyproject.toml": "[project]\nname = 'x'\n",
+        },
+    )
+    _, verdict = verdict_of(tmp_path)
+    assert (verdict.status, verdict.message) == (
+        "unknown",
+        "the image runs `pip install .`, so the app may be imported from an installed package",
+    )
+
+
+def test_a_dockerfile_ending_in_a_continuation_and_a_comment_is_read(tmp_path: Path) -> None:
+    write_tree(
+        tmp_path,
+        {
+            "app.py": APP,
+            "Dockerfile": "FROM python:3.12\nWORKDIR /app\nCOPY . .\n"
+            'CMD ["gunicorn", "app:app"]\nRUN echo hi \\\n# trailing\n',
+        },
+    )
+    declaration, verdict = verdict_of(tmp_path)
+    assert (declaration.target, verdict.status) == ("app:app", "ok")
+
+
+def test_a_continued_line_in_a_shell_script_keeps_its_words_apart(tmp_path: Path) -> None:
+    write_tree(
+        tmp_path,
+        {
+            "app.py": APP,
+            "run.sh": "#!/bin/sh\nexec gunicorn --workers 2 \\\napp:app\n",
+            "Procfile": "web: sh run.sh\n",
+        },
+    )
+    declaration, verdict = verdict_of(tmp_path)
+    assert (declaration.target, verdict.status) == ("app:app", "ok")
+
+
+def test_a_script_nothing_starts_maps_its_absolute_cd_to_the_project(tmp_path: Path) -> None:
+    write_tree(
+        tmp_path,
+        {
+            "src/app.py": APP,
+            "deploy/run.sh": "#!/bin/sh\ncd /srv/myapp/src\nexec gunicorn app:app\n",
+        },
+    )
+    declaration, verdict = verdict_of(tmp_path)
+    assert (declaration.cwd, verdict.status) == ("src", "ok")
+
+
+def test_a_wrong_module_in_uwsgi_ini_is_fixed_in_place(tmp_path: Path) -> None:
+    write_tree(
+        tmp_path,
+        {
+            "app.py": APP,
+            "uwsgi.ini": "[uwsgi]\nmodule = wrong:app\nhttp = :8000\n",
+            "Procfile": "web: uwsgi --ini uwsgi.ini\n",
+        },
+    )
+    [finding] = findings(tmp_path, "SRV001")
+    assert applied(tmp_path, finding) == {"uwsgi.ini": "[uwsgi]\nmodule = app:app\nhttp = :8000\n"}
+
+
+def test_flask_run_elsewhere_gets_a_path_relative_to_where_it_runs(tmp_path: Path) -> None:
+    write_tree(
+        tmp_path,
+        {
+            "web/app.py": APP,
+            "api/README.md": "x\n",
+            "Procfile": "web: cd api && flask --app wrong run\n",
+        },
+    )
+    [finding] = findings(tmp_path, "SRV006")
+    assert applied(tmp_path, finding) == {
+        "Procfile": "web: cd api && flask --app ../web/app.py:app run\n"
+    }
+
+
+def test_waitress_options_after_the_target_still_set_the_port(tmp_path: Path) -> None:
+    write_tree(tmp_path, {"app.py": APP, "Procfile": "web: waitress-serve app:app --port 8000\n"})
+    declaration, verdict = verdict_of(tmp_path)
+    assert (declaration.target, declaration.bind, verdict.status) == (
+        "app:app",
+        ("0.0.0.0:8000",),
+        "ok",
+    )
+
+
+def test_a_dockerfile_ending_in_a_continuation_and_a_comment_without_newline(
+    tmp_path: Path,
+) -> None:
+    write_tree(
+        tmp_path,
+        {
+            "app.py": APP,
+            "Dockerfile": "FROM python:3.12\nWORKDIR /app\nCOPY . .\n"
+            'CMD ["gunicorn", "app:app"]\nRUN echo hi \\\n# trailing',
+        },
+    )
+    declaration, verdict = verdict_of(tmp_path)
+    assert (declaration.target, verdict.status) == ("app:app", "ok")
+
+
+def test_a_continued_line_in_a_script_nothing_starts_keeps_its_words_apart(
+    tmp_path: Path,
+) -> None:
+    write_tree(
+        tmp_path,
+        {"app.py": APP, "deploy/run.sh": "#!/bin/sh\nexec gunicorn app:app\\\n  --workers 2\n"},
+    )
+    declaration, verdict = verdict_of(tmp_path)
+    assert (declaration.source, declaration.target, verdict.status) == (
+        "deploy/run.sh",
+        "app:app",
+        "ok",
+    )
+
+
+def test_a_backslash_before_the_command_name_is_dropped() -> None:
+    """`\\gunicorn` (skip any alias) runs gunicorn."""
+    assert [w.value for w in split_words("exec \\gunicorn app:app")] == [
+        "exec",
+        "gunicorn",
+        "app:app",
+    ]
+
+
+def test_a_global_arg_redeclared_in_the_stage_sets_the_workdir(tmp_path: Path) -> None:
+    """`ARG DIR` inside a stage brings in the global `ARG DIR=src` default (Docker's rule)."""
+    write_tree(
+        tmp_path,
+        {
+            "src/app.py": APP,
+            "Dockerfile": "ARG DIR=src\nFROM python:3.12\nARG DIR\nCOPY . /app\n"
+            'WORKDIR /app/$DIR\nCMD ["gunicorn", "app:app"]\n',
+        },
+    )
+    declaration, verdict = verdict_of(tmp_path)
+    assert (declaration.cwd, verdict.status) == ("src", "ok")
+
+
+def test_a_called_app_is_fixed_to_the_app_it_names_first(tmp_path: Path) -> None:
+    """The name the target asks for ranks the fixes, before how alike the texts look."""
+    write_tree(
+        tmp_path,
+        {
+            "shop.py": "from flask import Flask\n\nweb = Flask(__name__)\n"
+            "application = Flask(__name__)\n",
+            "Procfile": "web: gunicorn 'shop:web(application=1)'\n",
+        },
+    )
+    [finding] = findings(tmp_path, "SRV003")
+    assert finding.fixes[0].title == "Serve `shop:web` instead"
+
+
+# --- fourth round (survivors of the seed-7 sample) -----------------------------------------------
+
+
+def test_gunicorn_reads_options_from_gunicorn_cmd_args(tmp_path: Path) -> None:
+    write_tree(
+        tmp_path,
+        {"src/app.py": APP, "Procfile": "web: GUNICORN_CMD_ARGS='--chdir src' gunicorn app:app\n"},
+    )
+    declaration, verdict = verdict_of(tmp_path)
+    assert (declaration.cwd, verdict.status) == ("src", "ok")
+
+
+def test_a_long_option_with_an_inline_value(tmp_path: Path) -> None:
+    write_tree(tmp_path, {"src/app.py": APP, "Procfile": "web: gunicorn --chdir=src app:app\n"})
+    declaration, verdict = verdict_of(tmp_path)
+    assert (declaration.cwd, verdict.status) == ("src", "ok")
+
+
+def test_python_m_of_a_missing_module_is_srv001(tmp_path: Path) -> None:
+    write_tree(tmp_path, {"app.py": APP, "Procfile": "web: python -m nothere\n"})
+    [finding] = findings(tmp_path, "SRV001")
+    assert finding.message == "python -m nothere: No module named nothere from the project root"
+
+
+def test_flask_run_with_no_app_in_its_folder_gets_an_app_option_added(tmp_path: Path) -> None:
+    write_tree(tmp_path, {"web/app.py": APP, "Procfile": "web: flask run\n"})
+    [finding] = findings(tmp_path, "SRV006")
+    assert [f.title for f in finding.fixes] == ["Add `--app web/app.py:app`"]
+
+
+def test_an_imported_wsgi_function_is_followed_to_its_module(tmp_path: Path) -> None:
+    write_tree(
+        tmp_path,
+        {
+            "core.py": "def application(environ, start_response):\n    return []\n",
+            "shop.py": "from core import application\n",
+            "Procfile": "web: gunicorn shop:application\n",
+        },
+    )
+    _, verdict = verdict_of(tmp_path)
+    assert (verdict.status, verdict.message, verdict.module_path) == (
+        "ok",
+        "`application` is a plain WSGI function",
+        "core.py",
+    )
+
+
+def test_moving_gunicorn_offers_the_best_ranked_app(tmp_path: Path) -> None:
+    write_tree(
+        tmp_path,
+        {
+            "web/app.py": APP,
+            "web/zzz.py": "from flask import Flask\n\nzzz = Flask(__name__)\n",
+            "Procfile": "web: gunicorn wrong:app\n",
+        },
+    )
+    [finding] = findings(tmp_path, "SRV001")
+    assert finding.fixes[0].title == "Run gunicorn in web and serve `app:app`"
+
+
+def test_app_yamls_default_entrypoint_is_reported_on_the_runtime_line(tmp_path: Path) -> None:
+    write_tree(tmp_path, {"main.py": APP, "app.yaml": "service: default\nruntime: python312\n"})
+    declaration, verdict = verdict_of(tmp_path)
+    assert (declaration.target, declaration.range.start.line, verdict.status) == (
+        "main:app",
+        1,
+        "ok",
+    )
+
+
+def test_a_flaskenv_declaration_carries_its_settings(tmp_path: Path) -> None:
+    write_tree(tmp_path, {"app.py": APP, ".flaskenv": "FLASK_APP=app\nFLASK_DEBUG=1\n"})
+    declaration, _ = verdict_of(tmp_path)
+    assert declaration.env_value("FLASK_DEBUG") == "1"
+
+
+def test_a_script_nothing_starts_runs_on_the_developers_machine(tmp_path: Path) -> None:
+    write_tree(tmp_path, {"app.py": APP, "deploy/run.sh": "#!/bin/sh\nexec gunicorn app:app\n"})
+    declaration, _ = verdict_of(tmp_path)
+    assert (declaration.source, declaration.context) == ("deploy/run.sh", "local")
+
+
+def test_compose_merges_the_environment_of_an_extended_service(tmp_path: Path) -> None:
+    write_tree(
+        tmp_path,
+        {
+            "app.py": APP,
+            "Dockerfile": "FROM python:3.12\nWORKDIR /app\nCOPY . .\n",
+            "compose.yaml": "services:\n  base:\n    build: .\n    environment:\n"
+            "      A: '1'\n  web:\n    extends: base\n    environment:\n      B: '2'\n"
+            "    command: gunicorn app:app\n",
+        },
+    )
+    [(declaration, verdict)] = [
+        (d, check_declaration(Project(tmp_path), d))
+        for d in find_declarations(Project(tmp_path))
+        if d.process == "web"
+    ]
+    assert (declaration.env_value("A"), declaration.env_value("B"), verdict.status) == (
+        "1",
+        "2",
+        "ok",
+    )
+
+
+def test_a_full_systemd_unit_is_read_past_its_other_sections(tmp_path: Path) -> None:
+    write_tree(
+        tmp_path,
+        {
+            "web/app.py": APP,
+            "deploy/app.service": "[Unit]\nDescription=shop\n\n[Service]\n# the app\n"
+            "WorkingDirectory=/srv/shop/web\nExecStart=/srv/shop/venv/bin/gunicorn app:app\n\n"
+            "[Install]\nWantedBy=multi-user.target\n",
+        },
+    )
+    declaration, verdict = verdict_of(tmp_path)
+    assert (declaration.source, declaration.target, verdict.status) == (
+        "deploy/app.service",
+        "app:app",
+        "ok",
+    )
+
+
+def test_a_launch_configuration_run_outside_the_workspace_is_not_judged(tmp_path: Path) -> None:
+    config = (
+        '{"configurations": [{"type": "debugpy", "request": "launch", "module": "flask",'
+        ' "cwd": "CWD", "args": ["--app", "app", "run"]}]}\n'
+    )
+    write_tree(
+        tmp_path,
+        {"app.py": APP, ".vscode/launch.json": config.replace("CWD", "${workspaceFolder}")},
+    )
+    declaration, verdict = verdict_of(tmp_path)
+    assert (declaration.server, declaration.target, verdict.status) == ("flask", "app", "ok")
+    write_tree(
+        tmp_path, {".vscode/launch.json": config.replace("CWD", "${workspaceFolder}/../other")}
+    )
+    assert find_declarations(Project(tmp_path)) == []
+
+
+def test_a_missing_module_two_packages_down_is_named(tmp_path: Path) -> None:
+    write_tree(
+        tmp_path,
+        {
+            "shop/__init__.py": "",
+            "shop/sub/__init__.py": "",
+            "app.py": "import shop.sub.gone\n" + APP,
+            "Procfile": "web: gunicorn app:app\n",
+        },
+    )
+    _, verdict = verdict_of(tmp_path)
+    assert verdict.rule == "SRV001"
+    assert "app.py:1 imports shop.sub.gone, which is not in the project" in verdict.message
+
+
+def test_a_star_import_chain_too_deep_to_follow_is_unknown_not_srv002(tmp_path: Path) -> None:
+    chain = {f"m{i}.py": f"from m{i + 1} import *\n" for i in range(12)}
+    write_tree(tmp_path, {**chain, "m12.py": "x = 1\n", "Procfile": "web: gunicorn m0:app\n"})
+    _, verdict = verdict_of(tmp_path)
+    assert verdict.status == "unknown"
+    assert "defines names dynamically" in verdict.message
+
+
+@pytest.mark.parametrize(
+    "later",
+    ["from b import *\n", "from somewhere_else import *\n", "from broken import *\n"],
+)
+def test_gunicorn_follows_an_earlier_star_import_past_a_later_one(
+    tmp_path: Path, later: str
+) -> None:
+    """A later star import that does not export `app` (b's __all__), is not the project's,
+    or does not parse, is passed over for the earlier one that does."""
+    write_tree(
+        tmp_path,
+        {
+            "a.py": APP,
+            "b.py": '__all__ = ["other"]\nother = 1\napp = 2\n',
+            "broken.py": "def (\n",
+            "shop.py": "from a import *\n" + later,
+            "Procfile": "web: gunicorn shop:app\n",
+        },
+    )
+    _, verdict = verdict_of(tmp_path)
+    assert verdict.status == "ok"
+    assert verdict.app is not None and verdict.app.module == "a.py"
