@@ -151,22 +151,20 @@ class FactsCache:
         if found is not None:
             self.loaded += 1
         else:
-            try:
-                with open(path, "rb") as handle:
-                    data = handle.read()
-            except OSError:
-                return None
-            # Big sources always go to the child; others only when it was asked ahead.
-            encoded = self._child.facts_json(path, target, required=len(data) > BIG_SOURCE)
-            if encoded is None:
+            # Big sources always go to the child (which reads the file itself); others only
+            # when it was asked ahead.
+            encoded = self._child.facts_json(path, target, required=stamp[0] > BIG_SOURCE)
+            found = _decoded(encoded)
+            if encoded is None or found is None:  # not asked, or a garbled answer: read here
+                try:
+                    with open(path, "rb") as handle:
+                        data = handle.read()
+                except OSError:
+                    return None
                 encoded = json.dumps(extract_facts(data, target, path).to_json())
-            # Kept: the facts as a warm session reads them, allocated after the tree was
-            # freed (facts built beside a tree pin its memory: a big venv's cold read would
-            # leave the server holding the trees' pages).
-            try:
-                found = ModuleFacts.from_json(json.loads(encoded)) or ModuleFacts(open=True)
-            except Exception:  # a garbled answer from the child: read it here
-                encoded = json.dumps(extract_facts(data, target, path).to_json())
+                # Kept: the facts as a warm session reads them, allocated after the tree was
+                # freed (facts built beside a tree pin its memory: a big venv's cold read
+                # would leave the server holding the trees' pages).
                 found = ModuleFacts.from_json(json.loads(encoded)) or ModuleFacts(open=True)
             self.computed += 1
             with self._lock:
@@ -223,6 +221,16 @@ class FactsCache:
             self._links.move_to_end((id(search), key))
             while len(self._links) > LINK_ENTRIES:
                 self._links.popitem(last=False)
+
+
+def _decoded(encoded: str | None) -> ModuleFacts | None:
+    """Facts from the child's JSON answer; None when there is none or it does not decode."""
+    if encoded is None:
+        return None
+    try:
+        return ModuleFacts.from_json(json.loads(encoded)) or ModuleFacts(open=True)
+    except Exception:
+        return None
 
 
 class _ChildReader:
