@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from flask_preflight.analysis.explain import TerminalRun, explain_run, parse_output, read_command
-from flask_preflight.analysis.explain.explaining import KINDS
+from flask_preflight.analysis.explain.explaining import KINDS, Explanation
 from flask_preflight.analysis.explain.findings import run_failure_finding
 from flask_preflight.cli import main
 from tests.real_runs import (
@@ -82,6 +82,76 @@ def test_wrong_interpreter_found_on_the_terminals_path(project: Path) -> None:
     assert explanation.ran_interpreter == os.path.join(bare_bin, "python")
     assert not explanation.ran_certain
     assert "(`python` on PATH), not .venv/bin/python (selected)" in explanation.summary
+
+
+def test_the_editors_own_virtual_env_is_not_the_terminals(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # VS Code started from a shell with another venv active: the language server inherits
+    # $VIRTUAL_ENV, but the terminal's rc put the bare venv first on PATH, and that is what ran.
+    bare_bin = str(bare_venv() / "bin")
+    path = f"{bare_bin}{os.pathsep}{os.environ.get('PATH', '')}"
+    code, output = run(["python", "app.py"], project, env={"PATH": path})
+    assert code == 1
+    monkeypatch.setenv("PATH", path)
+    monkeypatch.setenv("VIRTUAL_ENV", str(flask_venv()))
+    explanation = explain_run(
+        TerminalRun("python app.py", output, cwd=str(project)),
+        selected=selected(project),
+        root=str(project),
+    )
+    assert explanation.ran_interpreter == os.path.join(bare_bin, "python")
+    assert explanation.summary.startswith(f"This terminal ran {bare_bin}/python (`python` on PATH)")
+    # What the front end activated in this terminal is what ran, whatever PATH the server has.
+    activated = explain_run(
+        TerminalRun(
+            "python app.py", output, cwd=str(project), environ={"VIRTUAL_ENV": str(bare_venv())}
+        ),
+        selected=selected(project),
+        root=str(project),
+    )
+    assert activated.ran_interpreter == os.path.join(str(bare_venv()), "bin", "python")
+    assert "($VIRTUAL_ENV of the terminal)" in activated.summary
+
+
+def test_output_not_read_the_scripts_first_imports_tell(project: Path) -> None:
+    # The editor may attach to a command too late to read its output: the exit code says it
+    # failed, and the Python on the terminal's PATH lacks what app.py imports first thing.
+    bare_bin = str(bare_venv() / "bin")
+    path = f"{bare_bin}{os.pathsep}{os.environ.get('PATH', '')}"
+    code, output = run(["python", "app.py"], project, env={"PATH": path})
+    assert code == 1 and "No module named 'flask'" in output  # what the output would have said
+
+    def unread(exit_code: int | None, app: str | None = None) -> Explanation:
+        if app is not None:
+            (project / "app.py").write_text(app, encoding="utf-8")
+        return explain_run(
+            TerminalRun(
+                "python app.py", "", cwd=str(project), exit_code=exit_code, environ={"PATH": path}
+            ),
+            selected=selected(project),
+            root=str(project),
+        )
+
+    explanation = unread(code)
+    assert explanation.kind == "wrong-interpreter"
+    assert explanation.summary.startswith(
+        f"This terminal ran {bare_bin}/python (`python` on PATH), not .venv/bin/python (selected): "
+        "Flask 3.1.3 is installed in .venv only."
+    )
+    assert explanation.location is not None
+    assert (explanation.location.file, explanation.location.line) == (str(project / "app.py"), 1)
+    assert [fix.kind for fix in explanation.fixes][:2] == ["rerun", "activate"]
+    # Nothing is said where nothing tells: a clean exit, an unknown one, a guarded import, a
+    # module of the project first (it may fail for its own reasons).
+    assert unread(0).kind == "none"
+    assert unread(None).kind == "none"
+    guarded = "try:\n    from flask import Flask\nexcept ImportError:\n    Flask = None\n"
+    assert unread(1, guarded).kind == "none"
+    (project / "helpers.py").write_text("X = 1\n", encoding="utf-8")
+    assert unread(1, "import helpers\nfrom flask import Flask\n").kind == "none"
+    # A standard-library import before it is passed over.
+    assert unread(1, "import os\nfrom flask import Flask\n").location.line == 2  # type: ignore[union-attr]
 
 
 def test_module_missing_from_the_selected_interpreter_too(tmp_path: Path) -> None:

@@ -19,7 +19,7 @@ import { SECTION, folderSettings } from './settings';
 import { SerialQueue } from './serialQueue';
 import { findServerPython } from './serverPython';
 import type { StatusParams } from './statusText';
-import { executeCommand, isTrusted, showErrorMessage, workspaceFolders } from './vscodeapi';
+import { executeCommand, isTrusted, onDidChangeConfiguration, showErrorMessage, workspaceFolders } from './vscodeapi';
 
 export const STATUS_NOTIFICATION = 'flaskPreflight/status';
 export const SET_INTERPRETER_NOTIFICATION = 'flaskPreflight/setInterpreter';
@@ -39,6 +39,7 @@ export class LanguageServer implements vscode.Disposable {
   private client: LanguageClient | undefined;
   private readonly queue = new SerialQueue();
   private noPythonShown = false;
+  private traceKeeper: vscode.Disposable | undefined;
   private readonly statusEmitter = new vscode.EventEmitter<StatusParams>();
   private readonly stateEmitter = new vscode.EventEmitter<'starting' | 'running' | 'stopped' | 'failed'>();
   readonly onStatus = this.statusEmitter.event;
@@ -164,6 +165,10 @@ export class LanguageServer implements vscode.Disposable {
     try {
       await client.start();
       await client.setTrace(traceFor(getLogLevel()));
+      // The language client resets its trace from \`flaskPreflight.trace.server\` (unset: off) on
+      // every configuration change, ours or not: listening after it puts the logLevel's back.
+      this.traceKeeper?.dispose();
+      this.traceKeeper = onDidChangeConfiguration(() => void client.setTrace(traceFor(getLogLevel())));
       infoLog(`language server started with ${search.found.command} (Python ${search.found.version})`);
     } catch (err) {
       this.stateEmitter.fire('failed');
@@ -174,6 +179,8 @@ export class LanguageServer implements vscode.Disposable {
   private async stopNow(): Promise<void> {
     const client = this.client;
     this.client = undefined;
+    this.traceKeeper?.dispose();
+    this.traceKeeper = undefined;
     if (client) {
       try {
         await client.stop(5000);

@@ -309,3 +309,44 @@ export async function applyCodeAction(page, pattern) {
   const labels = await rows.evaluateAll((els) => els.map((el) => el.getAttribute('aria-label')));
   throw new Error(`no code action matching ${pattern} among ${JSON.stringify(labels)}`);
 }
+
+/**
+ * The notification holding `text`: its toast while shown, else its row in the notification
+ * center, opened for it and expanded so that its buttons show. VS Code hides a toast after
+ * 15 to 20 s (sooner than a slow machine gets to the next step); the center keeps it.
+ * `closeNotificationCenter` puts things back so that later notifications come as toasts.
+ */
+export async function notification(page, text, { timeoutMs = 60000 } = {}) {
+  const toast = page.locator('.notification-toast', { hasText: text }).first();
+  const row = page.locator('.notifications-center .notification-list-item', { hasText: text }).first();
+  return waitFor(`a notification with "${text}"`, async () => {
+    if (await toast.isVisible()) return toast;
+    if (!(await page.locator('.notifications-center.visible').isVisible())) {
+      await runCommand(page, 'Notifications: Show Notifications');
+      await page.locator('.notifications-center.visible').waitFor({ timeout: 10000 });
+    }
+    if (!(await row.isVisible())) return undefined;
+    if (!(await row.evaluate((el) => el.classList.contains('expanded')))) {
+      await row.locator('.codicon-notifications-expand').first().click();
+    }
+    return row;
+  }, { timeoutMs });
+}
+
+/** Clicks `button` of the notification holding `text` (toast or center), then closes the center. */
+export async function clickNotificationButton(page, text, button) {
+  const shown = await notification(page, text);
+  await shown.locator('.monaco-button', { hasText: button }).first().click();
+  await closeNotificationCenter(page);
+}
+
+/** Closes the notification center with its own hide button (a command palette opened now may
+ * lose the focus to a terminal that a clicked button just showed). */
+export async function closeNotificationCenter(page) {
+  const center = page.locator('.notifications-center.visible');
+  await waitFor('the notification center to close', async () => {
+    if (!(await center.isVisible())) return true;
+    await center.locator('.codicon-notifications-hide').first().click({ timeout: 5000 }).catch(() => undefined);
+    return false;
+  });
+}

@@ -49,4 +49,17 @@ test('logLevel trace: LSP messages are traced in the Flask Preflight channel', a
   });
   assert.match(log, /\[Trace - [^\]]+\] Sending (notification|response|request) '/);
   assert.match(log, /language server started with/);
+
+  // Any configuration change (here, one that is not ours) leaves the trace on: the language
+  // client resets its own trace on every change, and the extension puts the logLevel's back.
+  const minimaps = () => page.locator('.monaco-editor .minimap:visible').count();
+  const shown = await minimaps();
+  await h.runCommand(page, 'View: Toggle Minimap'); // writes editor.minimap.enabled
+  await h.waitFor('the setting applied (the minimap toggled)', async () => (await minimaps()) !== shown);
+  const didChange = /Sending notification 'textDocument\/didChange'/g;
+  const before = (channelLog().match(didChange) ?? []).length;
+  await page.locator('.monaco-editor .view-line').first().click();
+  await page.keyboard.press('End');
+  await page.keyboard.type(' # edited');
+  await h.waitFor('a traced didChange after the configuration change', () => (channelLog().match(didChange) ?? []).length > before);
 });

@@ -129,9 +129,10 @@ test('shell integration activates in the bash terminal, and python app.py is exp
     return found.length > 0 ? found : undefined;
   });
   assert.match(errors[0].line, /from flask import Flask/);
-  await shown.waitFor({ state: 'visible' });
+  await h.notification(page, 'not .venv/bin/python (selected)'); // its toast may have hidden by now
   await h.screenshot(page, 'terminal-wrong-python');
   publish('terminal-wrong-python');
+  await h.closeNotificationCenter(page);
 });
 
 test('pip install with the terminal\'s pip says where it went, not .venv', async () => {
@@ -150,12 +151,9 @@ test('pip install with the terminal\'s pip says where it went, not .venv', async
 });
 
 test('a click on "Activate .venv in this terminal" fixes it: typed into the terminal, the warning goes', async () => {
-  let shown = page.locator('.notification-toast', { hasText: 'not .venv/bin/python (selected)' }).first();
-  if (!(await shown.isVisible())) {
-    await h.runCommand(page, 'Notifications: Show Notifications');
-    shown = page.locator('.notification-list-item', { hasText: 'not .venv/bin/python (selected)' }).first();
-  }
-  await shown.locator('.monaco-button', { hasText: 'Activate .venv in this terminal' }).click();
+  // Its toast gone, a user finds it under the bell: the center keeps it, buttons and all.
+  await h.runCommand(page, 'Notifications: Show Notifications');
+  await h.clickNotificationButton(page, 'not .venv/bin/python (selected)', 'Activate .venv in this terminal');
   await h.waitFor('the status bar back to the environment state', async () => !/Terminal uses another Python/.test((await h.flaskStatus(page)).text));
   // The click typed `source .venv/bin/activate` into the terminal: its python is now .venv's.
   await h.waitFor('the activation in the shell history', () => typedLines().some((l) => l === `source ${path.join(project, '.venv', 'bin', 'activate')}`));
@@ -170,13 +168,9 @@ test('a click on "Activate .venv in this terminal" fixes it: typed into the term
 });
 
 test('"Activate .venv in every new terminal": a new terminal runs .venv\'s python', async () => {
-  let shown = page.locator('.notification-toast', { hasText: 'not into .venv' }).first();
-  if (!(await shown.isVisible())) {
-    await h.runCommand(page, 'Notifications: Show Notifications');
-    shown = page.locator('.notification-list-item', { hasText: 'not into .venv' }).first();
-  }
-  await shown.locator('.monaco-button', { hasText: 'Activate .venv in every new terminal' }).click();
-  await toast('New terminals in this workspace will use').waitFor({ state: 'visible', timeout: 30000 });
+  await h.clickNotificationButton(page, 'not into .venv', 'Activate .venv in every new terminal');
+  await h.notification(page, 'New terminals in this workspace will use', { timeoutMs: 30000 });
+  await h.closeNotificationCenter(page);
   await h.runCommand(page, 'Terminal: Create New Terminal');
   await h.waitFor('a second terminal', async () => (await page.locator('.terminal-tabs-entry, .single-terminal-tab, .terminal-tab').count()) >= 2 || (await page.locator('.terminal-wrapper').count()) >= 2, { timeoutMs: 30000 }).catch(() => undefined);
   const marker = path.join(project, 'prefix-new.txt');

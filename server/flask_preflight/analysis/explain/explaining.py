@@ -3,6 +3,7 @@ failed, why, where in the project, which installed distribution raised, and the 
 
 from __future__ import annotations
 
+import ast
 import os
 import shlex
 from collections.abc import Mapping
@@ -14,7 +15,10 @@ from ..distribution_names import IMPORT_TO_DISTRIBUTION
 from ..environment.model import Environment
 from ..environment.reading import read_environment
 from ..known_incompatibilities import INCOMPATIBILITIES
+from ..project import MAX_FILE_SIZE
+from ..source import PythonModule
 from ..startup_imports import explain_missing_name
+from ..stdlib_modules import stdlib_modules
 from .command_line import Command, command_port, read_command
 from .installed import Elsewhere, distribution_of_file, distribution_of_module, find_elsewhere
 from .interpreters import (
@@ -787,4 +791,68 @@ def explain_run(
         return _explain_port(ctx)
     if output.final is not None:
         return _explain_exception(ctx)
+    if not run.output.strip() and run.exit_code:
+        unread = _explain_failure_without_output(ctx)
+        if unread is not None:
+            return unread
     return _base(ctx, "none", "Nothing to explain: no traceback or known failure in the output.")
+
+
+def _script_imports(ctx: _Context) -> tuple[str, list[tuple[str, int]]] | None:
+    """The script of `python script.py` and the top-level modules its body imports first
+    thing, unconditionally (no try, if or def around them), with their lines, in order."""
+    command = ctx.command
+    if command.tool != "python" or command.module is not None or not command.starts_app:
+        return None
+    script = next((a for a in command.args if not a.startswith("-")), "")
+    path = os.path.join(ctx.run.cwd or ctx.root or "", script)
+    try:
+        with open(path, encoding="utf-8") as handle:
+            tree = PythonModule.parse(path, handle.read(MAX_FILE_SIZE)).tree
+    except (OSError, UnicodeDecodeError):
+        return None
+    if tree is None:
+        return None
+    imports: list[tuple[str, int]] = []
+    for stmt in tree.body:
+        if isinstance(stmt, ast.Import):
+            imports += [(alias.name.split(".")[0], stmt.lineno) for alias in stmt.names]
+        elif isinstance(stmt, ast.ImportFrom) and not stmt.level and stmt.module:
+            imports.append((stmt.module.split(".")[0], stmt.lineno))
+    return os.path.abspath(path), imports
+
+
+def _explain_failure_without_output(ctx: _Context) -> Explanation | None:
+    """`python app.py` failed and the terminal gave no output to read (the editor can attach
+    to a command too late to see it). When the Python that ran lacks a module the script
+    imports first thing, and the selected interpreter has it, that is the failure: said as
+    for a ModuleNotFoundError, located on the import. Anything less certain says nothing."""
+    if ctx.ran is None or ctx.selected_env is None or _ran_matches_selected(ctx) is not False:
+        return None
+    found = _script_imports(ctx)
+    ran_env = _ran_env(ctx)
+    if found is None or ran_env is None:
+        return None
+    script, imports = found
+    stdlib = stdlib_modules(ran_env.version)
+    for top, line in imports:
+        local = ctx.root is not None and (
+            os.path.isfile(os.path.join(ctx.root, f"{top}.py"))
+            or os.path.isdir(os.path.join(ctx.root, top))
+        )
+        if top in stdlib or local or ran_env.can_import(top):
+            if local:
+                return None  # the project's own module may fail for its own reasons
+            continue
+        if not ctx.selected_env.can_import(top):
+            return None  # missing everywhere: not an interpreter mismatch
+        explanation = _explain_missing_module(ctx, top)
+        if explanation.kind != "wrong-interpreter":
+            return None
+        explanation.location = Frame(script, line)
+        explanation.details.append(
+            f"The terminal gave no output to read: {os.path.basename(script)} imports "
+            f"{top} on line {line}, and {ctx.show(ctx.ran.path)} does not have it."
+        )
+        return explanation
+    return None

@@ -117,7 +117,10 @@ def which_ran(
     if command.tool in ("uv", "poetry") or not command.program:
         return None
     env = os.environ if environ is None else environ
-    active = env.get("VIRTUAL_ENV")
+    # $VIRTUAL_ENV tells only when the front end says it activated that venv in this terminal
+    # (`environ`): the process's own $VIRTUAL_ENV is the editor's, or a stale one, and what
+    # `python` runs is what PATH finds.
+    active = environ.get("VIRTUAL_ENV") if environ is not None else None
     word = command.program
     if active and command.tool in ("python", "pip", "flask", "gunicorn", "waitress", "uwsgi"):
         return RanInterpreter(venv_python(active), "$VIRTUAL_ENV of the terminal", certain=False)
