@@ -150,6 +150,19 @@ def test_output_not_read_the_scripts_first_imports_tell(project: Path) -> None:
     assert unread(1, guarded).kind == "none"
     (project / "helpers.py").write_text("X = 1\n", encoding="utf-8")
     assert unread(1, "import helpers\nfrom flask import Flask\n").kind == "none"
+    # ... also one beside a script in a subfolder (its folder is sys.path[0]), even one named
+    # like a distribution that only the selected interpreter has.
+    (project / "web").mkdir()
+    (project / "web" / "click.py").write_text("X = 1\n", encoding="utf-8")
+    (project / "web" / "run.py").write_text(
+        "import click\nfrom flask import Flask\n", encoding="utf-8"
+    )
+    in_web = explain_run(
+        TerminalRun("python web/run.py", "", cwd=str(project), exit_code=1, environ={"PATH": path}),
+        selected=selected(project),
+        root=str(project),
+    )
+    assert in_web.kind == "none"
     # A standard-library import before it is passed over.
     assert unread(1, "import os\nfrom flask import Flask\n").location.line == 2  # type: ignore[union-attr]
 

@@ -835,10 +835,13 @@ def _explain_failure_without_output(ctx: _Context) -> Explanation | None:
         return None
     script, imports = found
     stdlib = stdlib_modules(ran_env.version)
+    # sys.path[0] is the script's folder; the project root may be on it too (cwd, PYTHONPATH)
+    homes = {os.path.dirname(script), *([ctx.root] if ctx.root else [])}
     for top, line in imports:
-        local = ctx.root is not None and (
-            os.path.isfile(os.path.join(ctx.root, f"{top}.py"))
-            or os.path.isdir(os.path.join(ctx.root, top))
+        local = any(
+            os.path.isfile(os.path.join(home, f"{top}.py"))
+            or os.path.isdir(os.path.join(home, top))
+            for home in homes
         )
         if top in stdlib or local or ran_env.can_import(top):
             if local:
