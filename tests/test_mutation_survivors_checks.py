@@ -821,3 +821,243 @@ def test_dep009_the_pin_goes_into_the_file_that_declares_the_importer(
     assert applied(tmp_path / "project", finding) == {
         "requirements/base.txt": "flask==2.2.2\nWerkzeug<3.0\n"
     }
+
+
+# --- round 5 (survivors of the seed-5 sample) -----------------------------------------------------
+
+
+def _site(python: str) -> Path:
+    return next(Path(python).parent.parent.glob("lib/python*/site-packages"))
+
+
+# seed 5: conflicts.x_pip_check_problems__mutmut_9 (`continue` -> `break` on a bad requirement)
+def test_dep003_a_malformed_requirement_does_not_hide_the_next_conflict(tmp_path: Path) -> None:
+    python = fake_venv(tmp_path, {"lib": "1.0"})
+    write_tree(
+        _site(python),
+        {
+            "ext-1.0.dist-info/METADATA": "Metadata-Version: 2.1\nName: ext\nVersion: 1.0\n"
+            "Requires-Dist: not a requirement ((\nRequires-Dist: lib>=2\n",
+            "ext-1.0.dist-info/RECORD": "",
+        },
+    )
+    write_tree(tmp_path, {"app.py": APP, "requirements.txt": "ext==1.0\nlib==1.0\n"})
+    [finding] = findings(tmp_path, "DEP003", python)
+    assert finding.message.startswith("ext 1.0 requires `lib>=2`, but lib 1.0 is installed")
+
+
+# seed 5: conflicts.x_pip_check_problems__mutmut_22 (`continue` -> `break` on a versionless dist)
+def test_dep003_a_dependency_without_a_version_does_not_hide_the_next_conflict(
+    tmp_path: Path,
+) -> None:
+    python = fake_venv(tmp_path, {"lib": "1.0"})
+    write_tree(
+        _site(python),
+        {
+            "ext-1.0.dist-info/METADATA": "Metadata-Version: 2.1\nName: ext\nVersion: 1.0\n"
+            "Requires-Dist: nover\nRequires-Dist: lib>=2\n",
+            "ext-1.0.dist-info/RECORD": "",
+            "nover.dist-info/METADATA": "Metadata-Version: 2.1\nName: nover\n",
+            "nover.dist-info/RECORD": "",
+        },
+    )
+    write_tree(tmp_path, {"app.py": APP, "requirements.txt": "ext==1.0\nlib==1.0\n"})
+    [finding] = findings(tmp_path, "DEP003", python)
+    assert finding.message.startswith("ext 1.0 requires `lib>=2`, but lib 1.0 is installed")
+
+
+# seed 5: env_files.x_environment_reads__mutmut_68 (the `prefix=` keyword ignored)
+def test_dep007_a_prefixed_env_read_by_keyword_needs_python_dotenv(tmp_path: Path) -> None:
+    app = APP + 'app.config.from_prefixed_env(prefix="SHOP")\n'
+    write_tree(tmp_path, {"app.py": app, ".env": "SHOP_SECRET=abc\n"})
+    python = fake_venv(tmp_path, {"flask": "3.1.3"})
+    [finding] = findings(tmp_path, "DEP007", python)
+    assert finding.path == ".env"
+    write_tree(tmp_path, {".env": "OTHER_SECRET=abc\n"})
+    assert findings(tmp_path, "DEP007", python) == []
+
+
+# seed 5: env_files.x__flask_reads__mutmut_23 (a script's reads not counted)
+def test_dep007_a_script_reading_the_env_file_needs_python_dotenv(tmp_path: Path) -> None:
+    """manage.py, which the app never imports, reads SECRET_KEY: run by hand it reads .env."""
+    write_tree(
+        tmp_path,
+        {
+            "app.py": APP,
+            "manage.py": 'import os\n\nSECRET = os.environ["SECRET_KEY"]\n',
+            ".env": "SECRET_KEY=abc\n",
+        },
+    )
+    python = fake_venv(tmp_path, {"flask": "3.1.3"})
+    [finding] = findings(tmp_path, "DEP007", python)
+    assert finding.path == ".env"
+
+
+# seed 5: installing.x_pin_fix__mutmut_32 and _46 (extras joined with "XX,XX"; safe dropped)
+def test_dep004_pin_keeps_the_extras_of_the_declared_line_and_is_safe(tmp_path: Path) -> None:
+    requirements = "flask==2.2.2\nwerkzeug[dotenv,watchdog]\n"
+    write_tree(tmp_path, {"app.py": APP, "requirements.txt": requirements})
+    python = fake_venv(tmp_path, {"flask": "2.2.2", "werkzeug": "3.0.1"})
+    [finding] = findings(tmp_path, "DEP004", python)
+    [fix] = finding.fixes
+    assert fix.title == "Change `werkzeug[dotenv,watchdog]` to `werkzeug[dotenv,watchdog]<3.0`"
+    assert fix.safe
+    assert applied(tmp_path, finding) == {
+        "requirements.txt": "flask==2.2.2\nwerkzeug[dotenv,watchdog]<3.0\n"
+    }
+
+
+# seed 5: removed_apis.x__nodes_in_scopes__mutmut_11 (decorators read in the function's scope)
+def test_dep006_a_decorator_is_read_in_the_enclosing_scope(tmp_path: Path) -> None:
+    """The decorated function's own parameter `app` does not rename the module's app in the
+    decorator above it."""
+    source = APP + (
+        "\n\ndef remember(value):\n    return lambda function: function\n\n\n"
+        "@remember(app.got_first_request)\ndef setup(app=None):\n    pass\n"
+    )
+    write_tree(tmp_path, {"app.py": source, "requirements.txt": "flask==3.1.3\n"})
+    python = fake_venv(tmp_path, {"flask": "3.1.3"})
+    [finding] = findings(tmp_path, "DEP006", python)
+    assert finding.range.start.line == 9
+
+
+# seed 5: main_guard.x__top_guard__mutmut_7 (a malformed guard taken for the main guard)
+def test_app003_speaks_of_the_correct_guard_not_a_malformed_one_after_it(tmp_path: Path) -> None:
+    app = (
+        APP + '\nif __name__ == "__main__":\n    print("hi")\n\nif __name__ == "main":\n    pass\n'
+    )
+    write_tree(tmp_path, {"app.py": app})
+    [finding] = findings(tmp_path, "APP003")
+    assert finding.range.start.line == 4
+
+
+# seed 5: main_guard.x__app001_fixes__mutmut_10 (a nested run call offered the top-level fixes)
+def test_app001_a_run_inside_a_try_is_not_offered_removal(tmp_path: Path) -> None:
+    app = (
+        APP + "\ntry:\n    app.run()\nexcept OSError:\n    pass\n\n"
+        'if __name__ == "__main__":\n    app.run()\n'
+    )
+    write_tree(tmp_path, {"app.py": app, "Procfile": "web: gunicorn app:app\n"})
+    [finding] = findings(tmp_path, "APP001")
+    assert not any(f.title.startswith(("Remove", "Move")) for f in finding.fixes)
+
+
+# seed 5: main_guard.x_check_malformed_guards__mutmut_14 and _36 (the consequence and the fix
+# title lost)
+def test_app002_says_the_script_exits_and_names_the_fix(tmp_path: Path) -> None:
+    write_tree(tmp_path, {"app.py": APP + '\nif __name__ == "main":\n    app.run()\n'})
+    [finding] = findings(tmp_path, "APP002")
+    assert "`python app.py` skips this block and exits without starting anything." in (
+        finding.message
+    )
+    [fix] = finding.fixes
+    assert fix.title == 'Change to `__name__ == "__main__"`'
+
+
+# seed 5: main_guard.x_check_routes_after_run__mutmut_49 (the unnamed registration's wording)
+def test_app004_a_registration_without_a_literal_path_is_this_registration(tmp_path: Path) -> None:
+    app = APP + "app.run()\n\nPATH = '/'\n\n\n@app.route(PATH)\ndef index():\n    return 'hi'\n"
+    write_tree(tmp_path, {"app.py": app})
+    [finding] = findings(tmp_path, "APP004")
+    assert "with `python app.py` this registration is never registered" in finding.message
+
+
+# seed 5: main_guard.x_check_routes_after_run__mutmut_76 (a None fix when none can move the run)
+def test_app004_offers_no_fix_when_two_blocks_start_a_server(tmp_path: Path) -> None:
+    app = (
+        APP + "app.run()\napp.run(port=8000)\n\n\n@app.route('/')\ndef index():\n    return 'hi'\n"
+    )
+    write_tree(tmp_path, {"app.py": app})
+    [finding] = findings(tmp_path, "APP004")
+    assert finding.fixes == ()
+
+
+# seed 5: servers.x__add_requirement_fix__mutmut_1 (the declared main file ignored)
+def test_srv005_adds_gunicorn_to_the_main_requirements_file_of_a_requirements_folder(
+    tmp_path: Path,
+) -> None:
+    python = fake_venv(tmp_path, {"flask": "3.1.0"})
+    write_tree(
+        tmp_path,
+        {"app.py": APP, "requirements/base.txt": "flask\n", "Procfile": "web: gunicorn app:app\n"},
+    )
+    [finding] = findings(tmp_path, "SRV005", python)
+    assert [f.title for f in finding.fixes] == ["Add gunicorn to requirements/base.txt"]
+    assert applied(tmp_path, finding) == {"requirements/base.txt": "flask\ngunicorn\n"}
+
+
+# seed 5: servers.x__listen_fix__mutmut_93 (an explicit --port no longer stops the fix)
+def test_srv008_waitress_with_a_fixed_port_gets_no_second_port(tmp_path: Path) -> None:
+    write_tree(tmp_path, {"app.py": APP, "Procfile": "web: waitress-serve --port=8080 app:app\n"})
+    [finding] = findings(tmp_path, "SRV008")
+    assert finding.fixes == ()
+
+
+DOCKER_PYTHON = 'FROM python:3.12\nCOPY . .\nCMD ["python", "app.py"]\n'
+
+
+# seed 5: servers.x__host_from_env_fix__mutmut_29 (the host argument's range lost)
+def test_srv007_fix_replaces_a_loopback_host_argument(tmp_path: Path) -> None:
+    app = "import os\n" + APP + '\nif __name__ == "__main__":\n    app.run(host="127.0.0.1")\n'
+    write_tree(tmp_path, {"app.py": app, "Dockerfile": DOCKER_PYTHON})
+    [finding] = findings(tmp_path, "SRV007")
+    assert applied(tmp_path, finding)["app.py"] == app.replace(
+        '"127.0.0.1"', 'os.environ.get("FLASK_RUN_HOST", "127.0.0.1")'
+    )
+
+
+# seed 5: servers.x__host_from_env_fix__mutmut_41 (the opening parenthesis searched from 0)
+def test_srv007_fix_adds_the_host_inside_the_call_when_the_callee_has_parentheses(
+    tmp_path: Path,
+) -> None:
+    app = "import os\n" + APP + '\nif __name__ == "__main__":\n    (app).run()\n'
+    write_tree(tmp_path, {"app.py": app, "Dockerfile": DOCKER_PYTHON})
+    [finding] = findings(tmp_path, "SRV007")
+    assert applied(tmp_path, finding)["app.py"] == app.replace(
+        "(app).run()", '(app).run(host=os.environ.get("FLASK_RUN_HOST", "127.0.0.1"))'
+    )
+
+
+# seed 5: servers.x__reads_flask_env__mutmut_28 (any call with "FLASK_ENV" taken for a read)
+def test_srv010_printing_the_name_flask_env_does_not_silence(tmp_path: Path) -> None:
+    write_tree(tmp_path, {"app.py": APP + 'print("FLASK_ENV")\n', ".flaskenv": FLASKENV})
+    assert len(findings(tmp_path, "SRV010")) == 1
+    write_tree(tmp_path, {"app.py": APP + 'from os import getenv\nMODE = getenv("FLASK_ENV")\n'})
+    assert findings(tmp_path, "SRV010") == []
+
+
+# seed 5: startup_imports.x__chain__mutmut_20 (three frames shown before the "…")
+def test_dep009_a_long_import_chain_shows_two_frames_each_side(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("FLASK_PREFLIGHT_CACHE_DIR", str(tmp_path / "cache"))
+    packages = {
+        "one.py": "import two\n",
+        "two.py": "import three\n",
+        "three.py": "import four\n",
+        "four.py": "import five\n",
+        "five.py": "from lib import gone\n",
+        "lib.py": "X = 1\n",
+    }
+    [finding] = _dep009(tmp_path, packages, {"app.py": "import one\n"})
+    chain = finding.message.split(" -> lib has no name gone")[0]
+    assert chain.count(" -> ") == 4
+    assert chain.split(" -> ")[2] == "…"
+
+
+# seed 5: startup_imports.x__removed_flask_api__mutmut_7 (a removed Flask name from another
+# module taken for DEP006's)
+def test_dep009_a_project_import_of_a_name_flask_removed_from_another_module(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("FLASK_PREFLIGHT_CACHE_DIR", str(tmp_path / "cache"))
+    packages = {"lib.py": "X = 1\n", **_dist("lib", "2.0")}
+    [finding] = _dep009(tmp_path, packages, {"app.py": "from lib import escape\n"})
+    assert finding.data["module"] == "lib"
+
+
+# seed 5: startup_imports.x__unparseable_entries__mutmut_44 (Python 2 told only by "print")
+def test_dep009_python_2_exec_statement_is_called_python_2(tmp_path: Path) -> None:
+    files = {"Procfile": "web: gunicorn legacy:app\n", "legacy.py": 'exec "x = 1"\napp = 1\n'}
+    [finding] = _dep009(tmp_path, {}, files)
+    assert "It is Python 2 code." in finding.message
