@@ -830,6 +830,13 @@ def _site(python: str) -> Path:
     return next(Path(python).parent.parent.glob("lib/python*/site-packages"))
 
 
+def _venv_with_flask(root: Path) -> str:
+    """A venv whose flask is importable (a module, not only its metadata)."""
+    python = fake_venv(root, {"flask": "3.1.3"})
+    write_tree(_site(python), {"flask/__init__.py": "class Flask: pass\n"})
+    return python
+
+
 # seed 5: conflicts.x_pip_check_problems__mutmut_9 (`continue` -> `break` on a bad requirement)
 def test_dep003_a_malformed_requirement_does_not_hide_the_next_conflict(tmp_path: Path) -> None:
     python = fake_venv(tmp_path, {"lib": "1.0"})
@@ -1061,3 +1068,153 @@ def test_dep009_python_2_exec_statement_is_called_python_2(tmp_path: Path) -> No
     files = {"Procfile": "web: gunicorn legacy:app\n", "legacy.py": 'exec "x = 1"\napp = 1\n'}
     [finding] = _dep009(tmp_path, {}, files)
     assert "It is Python 2 code." in finding.message
+
+
+# --- round 5b (survivors of an extra seed-7 sample, drawn to find more before measuring seed 6) --
+
+
+# seed 7: conflicts.x_pip_check_problems__mutmut_28 (prereleases refused, unlike `pip check`)
+def test_dep003_an_installed_prerelease_meets_a_lower_bound(tmp_path: Path) -> None:
+    python = fake_venv(tmp_path, {"lib": "2.1rc1"})
+    write_tree(
+        _site(python),
+        {
+            "ext-1.0.dist-info/METADATA": "Metadata-Version: 2.1\nName: ext\nVersion: 1.0\n"
+            "Requires-Dist: lib>=2\n",
+            "ext-1.0.dist-info/RECORD": "",
+        },
+    )
+    write_tree(tmp_path, {"app.py": APP, "requirements.txt": "ext==1.0\nlib==2.1rc1\n"})
+    assert findings(tmp_path, "DEP003", python) == []
+
+
+# seed 7: imports.x__python_dirs__mutmut_11 (only a file's own folder counted, not its parents)
+def test_dep005_a_namespace_package_two_folders_up_is_the_projects_own(tmp_path: Path) -> None:
+    write_tree(
+        tmp_path,
+        {
+            "app.py": APP + "import shop.orders.views\nimport notinstalled\n",
+            "shop/orders/views.py": "X = 1\n",
+        },
+    )
+    python = _venv_with_flask(tmp_path)
+    assert [f.data["module"] for f in findings(tmp_path, "DEP005", python)] == ["notinstalled"]
+
+
+# seed 7: imports.x__severity__mutmut_15 (a module-level import of unknown scope as a hint)
+def test_dep005_a_module_level_import_where_no_app_is_found_is_a_warning(tmp_path: Path) -> None:
+    write_tree(tmp_path, {"tool.py": "import notinstalled\n"})
+    python = _venv_with_flask(tmp_path)
+    [finding] = findings(tmp_path, "DEP005", python)
+    assert finding.severity.name == "WARNING"
+
+
+# seed 7: imports.x__what_fails__mutmut_4 (an import in a function of the app's code)
+def test_dep005_an_import_inside_a_view_fails_when_the_view_runs(tmp_path: Path) -> None:
+    app = APP + "\n\n@app.route('/')\ndef index():\n    import notinstalled\n    return ''\n"
+    write_tree(tmp_path, {"app.py": app})
+    python = _venv_with_flask(tmp_path)
+    [finding] = findings(tmp_path, "DEP005", python)
+    assert "the function that imports it fails when it runs" in finding.message
+
+
+# seed 7: removed_apis.xǁ_AppFlowǁ_scope__mutmut_24 (an annotated local app)
+def test_dep006_an_annotated_local_app_in_a_factory(tmp_path: Path) -> None:
+    source = (
+        "from flask import Flask\n\n\ndef build():\n    site: Flask = Flask(__name__)\n"
+        "    site.json_encoder = None\n    return site\n"
+    )
+    write_tree(tmp_path, {"factory.py": source, "requirements.txt": "flask==3.1.3\n"})
+    python = fake_venv(tmp_path, {"flask": "3.1.3"})
+    [finding] = findings(tmp_path, "DEP006", python)
+    assert finding.range.start.line == 5
+
+
+# seed 7: main_guard.x__move_run_to_end__mutmut_35 (the fix's title)
+def test_app004_fix_is_titled_move_the_run_call(tmp_path: Path) -> None:
+    app = APP + "app.run()\n\n\n@app.route('/')\ndef index():\n    return 'hi'\n"
+    write_tree(tmp_path, {"app.py": app})
+    [finding] = findings(tmp_path, "APP004")
+    assert [f.title for f in finding.fixes] == ["Move the run call to the end of the module"]
+
+
+# seed 7: reloader.x__side_effect__mutmut_21 (the message for a started thread)
+def test_app007_names_a_started_thread(tmp_path: Path) -> None:
+    app = (
+        "import threading\n" + APP + "worker = threading.Thread(target=print)\nworker.start()\n"
+        '\nif __name__ == "__main__":\n    app.run(debug=True)\n'
+    )
+    write_tree(tmp_path, {"app.py": app})
+    [finding] = findings(tmp_path, "APP007")
+    assert finding.message.startswith("`worker.start()` starts a background thread or process")
+
+
+# seed 7: servers.x__listen_fix__mutmut_16 (the title of the fix that replaces a bind)
+def test_srv008_fix_replacing_a_gunicorn_bind_is_titled(tmp_path: Path) -> None:
+    write_tree(tmp_path, {"app.py": APP, "Procfile": "web: gunicorn -b 127.0.0.1:8000 app:app\n"})
+    [finding] = findings(tmp_path, "SRV008")
+    assert [f.title for f in finding.fixes] == ["Listen on 0.0.0.0:$PORT"]
+    assert applied(tmp_path, finding) == {"Procfile": "web: gunicorn -b 0.0.0.0:$PORT app:app\n"}
+
+
+# seed 7: servers.x__flask_ignores_env__mutmut_16 (Flask "2.3" itself ignores FLASK_ENV)
+def test_srv010_flask_2_3_installed_ignores_flask_env(tmp_path: Path) -> None:
+    write_tree(tmp_path, {"app.py": APP, ".flaskenv": FLASKENV})
+    assert len(findings(tmp_path, "SRV010", fake_venv(tmp_path, {"flask": "2.3"}))) == 1
+
+
+# seed 7: servers.x__flask_env_fix__mutmut_10 (the fix's title)
+def test_srv010_fix_is_titled_with_the_flask_debug_value(tmp_path: Path) -> None:
+    write_tree(tmp_path, {"app.py": APP, ".flaskenv": FLASKENV})
+    [finding] = findings(tmp_path, "SRV010")
+    assert [f.title for f in finding.fixes] == ["Use FLASK_DEBUG=1"]
+
+
+# seed 7: servers.x__is_test_file__mutmut_13 (conftest.py's read of FLASK_ENV)
+def test_srv010_conftest_reading_flask_env_does_not_silence(tmp_path: Path) -> None:
+    conftest = 'import os\n\nMODE = os.environ.get("FLASK_ENV")\n'
+    write_tree(tmp_path, {"app.py": APP, "conftest.py": conftest, ".flaskenv": FLASKENV})
+    assert len(findings(tmp_path, "SRV010")) == 1
+
+
+# seed 7: servers.x__reads_flask_env__mutmut_41 (`from os import environ`)
+def test_srv010_a_read_through_an_imported_environ_silences(tmp_path: Path) -> None:
+    app = APP + 'from os import environ\n\nMODE = environ.get("FLASK_ENV")\n'
+    write_tree(tmp_path, {"app.py": app, ".flaskenv": FLASKENV})
+    assert findings(tmp_path, "SRV010") == []
+
+
+# seed 7: shadowing.x__free_name__mutmut_4 (the new name lost its folder)
+def test_app006_rename_stays_in_the_files_folder(tmp_path: Path) -> None:
+    write_tree(tmp_path, {"app.py": APP, "scripts/flask.py": "x = 1\n"})
+    [finding] = findings(tmp_path, "APP006")
+    [fix] = finding.fixes
+    assert fix.rename == ("scripts/flask.py", "scripts/flask_app.py")
+
+
+# seed 7: startup_imports.x__frame_text__mutmut_1 (a project frame named by its path)
+def test_dep009_the_chain_names_project_files_by_their_path(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("FLASK_PREFLIGHT_CACHE_DIR", str(tmp_path / "cache"))
+    packages = {"ext.py": "from lib import gone\n", "lib.py": "X = 1\n"}
+    files = {
+        "app.py": "import shop.models\n",
+        "shop/__init__.py": "",
+        "shop/models.py": "import ext\n",
+    }
+    [finding] = _dep009(tmp_path, packages, files)
+    assert finding.message.startswith(
+        "app.py:1 imports shop.models -> shop/models.py:1 imports ext -> ext.py:1 "
+    )
+
+
+# seed 7: env_files.x_environment_reads__mutmut_65 (the default prefix is FLASK, in capitals)
+def test_dep007_a_lowercase_flask_key_is_not_read_by_from_prefixed_env(tmp_path: Path) -> None:
+    write_tree(
+        tmp_path, {"app.py": APP + "app.config.from_prefixed_env()\n", ".env": "flask_key=1\n"}
+    )
+    python = fake_venv(tmp_path, {"flask": "3.1.3"})
+    assert findings(tmp_path, "DEP007", python) == []
+    write_tree(tmp_path, {".env": "FLASK_KEY=1\n"})
+    assert len(findings(tmp_path, "DEP007", python)) == 1
