@@ -1218,3 +1218,186 @@ def test_dep007_a_lowercase_flask_key_is_not_read_by_from_prefixed_env(tmp_path:
     assert findings(tmp_path, "DEP007", python) == []
     write_tree(tmp_path, {".env": "FLASK_KEY=1\n"})
     assert len(findings(tmp_path, "DEP007", python)) == 1
+
+
+# --- round 6 (survivors of the seed-6 sample, after it was measured) ------------------------------
+
+
+# seed 6: debug_mode.x_debug_from_env_fix__mutmut_28 (the fix's title)
+def test_app005_fix_is_titled_read_debug_from_flask_debug(tmp_path: Path) -> None:
+    write_tree(
+        tmp_path, {"app.py": APP + "app.run(debug=True)\n", "Procfile": "web: gunicorn app:app\n"}
+    )
+    [finding] = findings(tmp_path, "APP005")
+    assert finding.fixes[0].title == "Read debug from FLASK_DEBUG"
+
+
+# seed 6: debug_mode.x__assigned_debug__mutmut_10 (`app.debug = True`)
+def test_app005_an_assigned_app_debug_is_debug_mode(tmp_path: Path) -> None:
+    write_tree(
+        tmp_path, {"app.py": APP + "app.debug = True\n", "Procfile": "web: gunicorn app:app\n"}
+    )
+    assert len(findings(tmp_path, "APP005")) == 1
+
+
+# seed 6: imports.x__declared_in_file__mutmut_6 (a blank line in a folder's requirements)
+def test_dep005_a_folders_requirements_with_a_blank_line_still_declare(tmp_path: Path) -> None:
+    write_tree(
+        tmp_path,
+        {
+            "app.py": APP,
+            "tools/report.py": "import notinstalled\n",
+            "tools/requirements.txt": "\nnotinstalled\n",
+            "requirements.txt": "flask\n",
+        },
+    )
+    python = _venv_with_flask(tmp_path)
+    [finding] = findings(tmp_path, "DEP005", python)
+    assert "`notinstalled` is declared in tools/requirements.txt" in finding.message
+
+
+# seed 6: removed_apis.x__nodes_in_scopes__mutmut_16 (a lambda has no decorators)
+def test_dep006_a_module_with_a_lambda_is_still_checked(tmp_path: Path) -> None:
+    source = APP + "app.json_encoder = None\nkey = lambda item: item\n"
+    write_tree(tmp_path, {"app.py": source, "requirements.txt": "flask==3.1.3\n"})
+    python = fake_venv(tmp_path, {"flask": "3.1.3"})
+    [finding] = findings(tmp_path, "DEP006", python)
+    assert finding.range.start.line == 3
+
+
+# seed 6: main_guard.x__app001_fixes__mutmut_77 (the move into the guard is the safe fix)
+def test_app001_the_move_into_the_guard_is_safe_and_the_wrap_is_not(tmp_path: Path) -> None:
+    app = APP + 'app.run()\n\nif __name__ == "__main__":\n    print("starting")\n'
+    write_tree(tmp_path, {"app.py": app, "Procfile": "web: gunicorn app:app\n"})
+    [finding] = findings(tmp_path, "APP001")
+    assert [(f.title.split()[0], f.safe) for f in finding.fixes] == [
+        ("Move", True),
+        ("Wrap", False),
+    ]
+
+
+# seed 6: main_guard.x_check_malformed_guards__mutmut_22 (the consequence of a malformed !=)
+def test_app002_a_malformed_not_equal_guard_swaps_the_branches(tmp_path: Path) -> None:
+    write_tree(tmp_path, {"app.py": APP + '\nif __name__ != "main":\n    pass\n'})
+    [finding] = findings(tmp_path, "APP002")
+    assert "; the branches are not the ones you meant." in finding.message
+
+
+# seed 6: reloader.x__reloader_run__mutmut_13 (debug=False taken for the reloader)
+def test_app007_debug_false_has_no_reloader(tmp_path: Path) -> None:
+    app = (
+        "import threading\n" + APP + "worker = threading.Thread(target=print)\nworker.start()\n"
+        '\nif __name__ == "__main__":\n    app.run(debug=False)\n'
+    )
+    write_tree(tmp_path, {"app.py": app})
+    assert findings(tmp_path, "APP007") == []
+
+
+# seed 6: servers.x__host__mutmut_22 (a bind without a port is its host)
+def test_srv007_a_loopback_bind_without_a_port(tmp_path: Path) -> None:
+    dockerfile = 'FROM python:3.12\nCOPY . .\nCMD ["gunicorn", "--bind", "127.0.0.1", "app:app"]\n'
+    write_tree(tmp_path, {"app.py": APP, "Dockerfile": dockerfile})
+    [finding] = findings(tmp_path, "SRV007")
+    assert finding.message.startswith("gunicorn listens on 127.0.0.1 inside the container")
+
+
+# seed 6: servers.x__flask_env_fix__mutmut_15 (the FLASK_DEBUG fix is safe)
+def test_srv010_fix_is_safe(tmp_path: Path) -> None:
+    write_tree(tmp_path, {"app.py": APP, ".flaskenv": FLASKENV})
+    [finding] = findings(tmp_path, "SRV010")
+    assert finding.fixes[0].safe
+    assert applied(tmp_path, finding) == {".flaskenv": "FLASK_DEBUG=1\n"}
+
+
+@pytest.mark.parametrize(
+    "test_file",
+    [
+        "test_settings.py",  # seed 6: servers.x__is_test_file__mutmut_5
+        "web/tests/helpers.py",  # seed 6: servers.x__is_test_file__mutmut_23
+        "tests/helpers.py",  # seed 6: servers.x__is_test_file__mutmut_24
+    ],
+)
+def test_srv010_a_test_file_reading_flask_env_does_not_silence(
+    tmp_path: Path, test_file: str
+) -> None:
+    reads = 'import os\n\nMODE = os.environ.get("FLASK_ENV")\n'
+    write_tree(tmp_path, {"app.py": APP, test_file: reads, ".flaskenv": FLASKENV})
+    assert len(findings(tmp_path, "SRV010")) == 1
+
+
+@pytest.mark.parametrize(
+    ("code", "reads"),
+    [
+        # seed 6: servers.x__reads_flask_env__mutmut_5 (any attribute's subscript)
+        ('MODE = app.config["FLASK_ENV"]\n', False),
+        # seed 6: servers.x__reads_flask_env__mutmut_10 (`from os import environ`)
+        ('from os import environ\n\nMODE = environ["FLASK_ENV"]\n', True),
+        # seed 6: servers.x__reads_flask_env__mutmut_50 (os.environ.pop)
+        ('import os\n\nMODE = os.environ.pop("FLASK_ENV", None)\n', True),
+    ],
+)
+def test_srv010_only_a_read_of_the_environment_silences(
+    tmp_path: Path, code: str, reads: bool
+) -> None:
+    write_tree(tmp_path, {"app.py": APP + code, ".flaskenv": FLASKENV})
+    assert (findings(tmp_path, "SRV010") == []) is reads
+
+
+# seed 6: startup_imports.x__chain__mutmut_18 (five frames are all shown)
+def test_dep009_an_import_chain_of_five_frames_is_shown_whole(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("FLASK_PREFLIGHT_CACHE_DIR", str(tmp_path / "cache"))
+    packages = {
+        "one.py": "import two\n",
+        "two.py": "import three\n",
+        "three.py": "import four\n",
+        "four.py": "from lib import gone\n",
+        "lib.py": "X = 1\n",
+    }
+    [finding] = _dep009(tmp_path, packages, {"app.py": "import one\n"})
+    assert "…" not in finding.message
+    assert "three.py:1 imports four -> " in finding.message
+
+
+# seed 6: startup_imports.x__what_lacks__mutmut_6 (a stdlib submodule's owner is Python)
+def test_dep009_a_missing_stdlib_submodule_names_python(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tests.test_startup_imports import VERSION
+
+    monkeypatch.setenv("FLASK_PREFLIGHT_CACHE_DIR", str(tmp_path / "cache"))
+    packages = {"ext.py": "import xml.nothere\n"}
+    [finding] = _dep009(tmp_path, packages, {"app.py": "import ext\n"})
+    assert f"-> Python {VERSION[0]}.{VERSION[1]} has no module xml.nothere:" in finding.message
+
+
+# seed 6: startup_imports.x__removed_flask_api__mutmut_5 (left to DEP006)
+def test_dep009_leaves_a_removed_flask_import_in_the_project_to_dep006(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("FLASK_PREFLIGHT_CACHE_DIR", str(tmp_path / "cache"))
+    packages = {"flask/__init__.py": "class Flask: pass\n", **_dist("flask", "3.0.0")}
+    files = {"app.py": "from flask import Flask, escape\n\napp = Flask(__name__)\n"}
+    assert _dep009(tmp_path, packages, files) == []
+
+
+# seed 6: startup_imports.x__unparseable_entries__mutmut_25 (an unresolved entry stops the rest)
+def test_dep009_an_unresolved_entry_point_does_not_hide_an_unparseable_one(
+    tmp_path: Path,
+) -> None:
+    files = {
+        "Procfile": "release: gunicorn nowhere:app\nweb: gunicorn legacy:app\n",
+        "legacy.py": "print 'hello'\napp = 1\n",
+    }
+    [finding] = _dep009(tmp_path, {}, files)
+    assert finding.data["module"] == "legacy.py"
+
+
+# seed 6: startup_imports.x__unparseable_entries__mutmut_74 (the target's major.minor)
+def test_dep009_an_unparseable_entry_names_the_python_major_minor(tmp_path: Path) -> None:
+    from tests.test_startup_imports import VERSION
+
+    files = {"Procfile": "web: gunicorn legacy:app\n", "legacy.py": "print 'hello'\napp = 1\n"}
+    [finding] = _dep009(tmp_path, {}, files)
+    assert f"which is not valid Python {VERSION[0]}.{VERSION[1]}: " in finding.message
