@@ -1401,3 +1401,56 @@ def test_dep009_an_unparseable_entry_names_the_python_major_minor(tmp_path: Path
     files = {"Procfile": "web: gunicorn legacy:app\n", "legacy.py": "print 'hello'\napp = 1\n"}
     [finding] = _dep009(tmp_path, {}, files)
     assert f"which is not valid Python {VERSION[0]}.{VERSION[1]}: " in finding.message
+
+
+# --- round 7 (survivors of the seed-8 sample, after it was measured) ------------------------------
+
+
+# seed 8: conflicts.x_pip_check_problems__mutmut_11 (a marker that does not apply)
+def test_dep003_a_requirement_whose_marker_does_not_apply_is_no_conflict(tmp_path: Path) -> None:
+    python = fake_venv(tmp_path, {"lib": "1.0"})
+    write_tree(
+        _site(python),
+        {
+            "ext-1.0.dist-info/METADATA": "Metadata-Version: 2.1\nName: ext\nVersion: 1.0\n"
+            "Requires-Dist: lib>=2; python_version < '3'\n",
+            "ext-1.0.dist-info/RECORD": "",
+        },
+    )
+    write_tree(tmp_path, {"app.py": APP, "requirements.txt": "ext==1.0\nlib==1.0\n"})
+    assert findings(tmp_path, "DEP003", python) == []
+
+
+# seed 8: env_files.x_environment_reads__mutmut_75 (load_dotenv reads every key)
+def test_dep007_an_app_calling_load_dotenv_reads_every_key(tmp_path: Path) -> None:
+    app = APP + "from dotenv import load_dotenv\n\nload_dotenv()\n"
+    write_tree(tmp_path, {"app.py": app, ".env": "SHOP_NAME=corner\n"})
+    python = fake_venv(tmp_path, {"flask": "3.1.3"})
+    [finding] = findings(tmp_path, "DEP007", python)
+    assert finding.path == ".env"
+
+
+# seed 8: reloader.x__no_reloader_fix__mutmut_52 (the fix's title)
+def test_app007_fix_turns_the_reloader_off(tmp_path: Path) -> None:
+    app = (
+        "import threading\n" + APP + "worker = threading.Thread(target=print)\nworker.start()\n"
+        '\nif __name__ == "__main__":\n    app.run(debug=True)\n'
+    )
+    write_tree(tmp_path, {"app.py": app})
+    [finding] = findings(tmp_path, "APP007")
+    [fix] = finding.fixes
+    assert fix.title == "Turn the reloader off for this run() call"
+    assert applied(tmp_path, finding)["app.py"] == app.replace(
+        "app.run(debug=True)", "app.run(debug=True, use_reloader=False)"
+    )
+
+
+# seed 8: shadowing.x__free_name__mutmut_13 (a folder of that name in the file's folder)
+def test_app006_rename_skips_a_name_taken_by_a_folder_beside_the_file(tmp_path: Path) -> None:
+    write_tree(
+        tmp_path,
+        {"app.py": APP, "scripts/flask.py": "x = 1\n", "scripts/flask_app/__init__.py": ""},
+    )
+    [finding] = findings(tmp_path, "APP006")
+    [fix] = finding.fixes
+    assert fix.rename == ("scripts/flask.py", "scripts/my_flask.py")
