@@ -821,3 +821,636 @@ def test_dep009_the_pin_goes_into_the_file_that_declares_the_importer(
     assert applied(tmp_path / "project", finding) == {
         "requirements/base.txt": "flask==2.2.2\nWerkzeug<3.0\n"
     }
+
+
+# --- round 5 (survivors of the seed-5 sample) -----------------------------------------------------
+
+
+def _site(python: str) -> Path:
+    return next(Path(python).parent.parent.glob("lib/python*/site-packages"))
+
+
+def _venv_with_flask(root: Path) -> str:
+    """A venv whose flask is importable (a module, not only its metadata)."""
+    python = fake_venv(root, {"flask": "3.1.3"})
+    write_tree(_site(python), {"flask/__init__.py": "class Flask: pass\n"})
+    return python
+
+
+# seed 5: conflicts.x_pip_check_problems__mutmut_9 (`continue` -> `break` on a bad requirement)
+def test_dep003_a_malformed_requirement_does_not_hide_the_next_conflict(tmp_path: Path) -> None:
+    python = fake_venv(tmp_path, {"lib": "1.0"})
+    write_tree(
+        _site(python),
+        {
+            "ext-1.0.dist-info/METADATA": "Metadata-Version: 2.1\nName: ext\nVersion: 1.0\n"
+            "Requires-Dist: not a requirement ((\nRequires-Dist: lib>=2\n",
+            "ext-1.0.dist-info/RECORD": "",
+        },
+    )
+    write_tree(tmp_path, {"app.py": APP, "requirements.txt": "ext==1.0\nlib==1.0\n"})
+    [finding] = findings(tmp_path, "DEP003", python)
+    assert finding.message.startswith("ext 1.0 requires `lib>=2`, but lib 1.0 is installed")
+
+
+# seed 5: conflicts.x_pip_check_problems__mutmut_22 (`continue` -> `break` on a versionless dist)
+def test_dep003_a_dependency_without_a_version_does_not_hide_the_next_conflict(
+    tmp_path: Path,
+) -> None:
+    python = fake_venv(tmp_path, {"lib": "1.0"})
+    write_tree(
+        _site(python),
+        {
+            "ext-1.0.dist-info/METADATA": "Metadata-Version: 2.1\nName: ext\nVersion: 1.0\n"
+            "Requires-Dist: nover\nRequires-Dist: lib>=2\n",
+            "ext-1.0.dist-info/RECORD": "",
+            "nover.dist-info/METADATA": "Metadata-Version: 2.1\nName: nover\n",
+            "nover.dist-info/RECORD": "",
+        },
+    )
+    write_tree(tmp_path, {"app.py": APP, "requirements.txt": "ext==1.0\nlib==1.0\n"})
+    [finding] = findings(tmp_path, "DEP003", python)
+    assert finding.message.startswith("ext 1.0 requires `lib>=2`, but lib 1.0 is installed")
+
+
+# seed 5: env_files.x_environment_reads__mutmut_68 (the `prefix=` keyword ignored)
+def test_dep007_a_prefixed_env_read_by_keyword_needs_python_dotenv(tmp_path: Path) -> None:
+    app = APP + 'app.config.from_prefixed_env(prefix="SHOP")\n'
+    write_tree(tmp_path, {"app.py": app, ".env": "SHOP_SECRET=abc\n"})
+    python = fake_venv(tmp_path, {"flask": "3.1.3"})
+    [finding] = findings(tmp_path, "DEP007", python)
+    assert finding.path == ".env"
+    write_tree(tmp_path, {".env": "OTHER_SECRET=abc\n"})
+    assert findings(tmp_path, "DEP007", python) == []
+
+
+# seed 5: env_files.x__flask_reads__mutmut_23 (a script's reads not counted)
+def test_dep007_a_script_reading_the_env_file_needs_python_dotenv(tmp_path: Path) -> None:
+    """manage.py, which the app never imports, reads SECRET_KEY: run by hand it reads .env."""
+    write_tree(
+        tmp_path,
+        {
+            "app.py": APP,
+            "manage.py": 'import os\n\nSECRET = os.environ["SECRET_KEY"]\n',
+            ".env": "SECRET_KEY=abc\n",
+        },
+    )
+    python = fake_venv(tmp_path, {"flask": "3.1.3"})
+    [finding] = findings(tmp_path, "DEP007", python)
+    assert finding.path == ".env"
+
+
+# seed 5: installing.x_pin_fix__mutmut_32 and _46 (extras joined with "XX,XX"; safe dropped)
+def test_dep004_pin_keeps_the_extras_of_the_declared_line_and_is_safe(tmp_path: Path) -> None:
+    requirements = "flask==2.2.2\nwerkzeug[dotenv,watchdog]\n"
+    write_tree(tmp_path, {"app.py": APP, "requirements.txt": requirements})
+    python = fake_venv(tmp_path, {"flask": "2.2.2", "werkzeug": "3.0.1"})
+    [finding] = findings(tmp_path, "DEP004", python)
+    [fix] = finding.fixes
+    assert fix.title == "Change `werkzeug[dotenv,watchdog]` to `werkzeug[dotenv,watchdog]<3.0`"
+    assert fix.safe
+    assert applied(tmp_path, finding) == {
+        "requirements.txt": "flask==2.2.2\nwerkzeug[dotenv,watchdog]<3.0\n"
+    }
+
+
+# seed 5: removed_apis.x__nodes_in_scopes__mutmut_11 (decorators read in the function's scope)
+def test_dep006_a_decorator_is_read_in_the_enclosing_scope(tmp_path: Path) -> None:
+    """The decorated function's own parameter `app` does not rename the module's app in the
+    decorator above it."""
+    source = APP + (
+        "\n\ndef remember(value):\n    return lambda function: function\n\n\n"
+        "@remember(app.got_first_request)\ndef setup(app=None):\n    pass\n"
+    )
+    write_tree(tmp_path, {"app.py": source, "requirements.txt": "flask==3.1.3\n"})
+    python = fake_venv(tmp_path, {"flask": "3.1.3"})
+    [finding] = findings(tmp_path, "DEP006", python)
+    assert finding.range.start.line == 9
+
+
+# seed 5: main_guard.x__top_guard__mutmut_7 (a malformed guard taken for the main guard)
+def test_app003_speaks_of_the_correct_guard_not_a_malformed_one_after_it(tmp_path: Path) -> None:
+    app = (
+        APP + '\nif __name__ == "__main__":\n    print("hi")\n\nif __name__ == "main":\n    pass\n'
+    )
+    write_tree(tmp_path, {"app.py": app})
+    [finding] = findings(tmp_path, "APP003")
+    assert finding.range.start.line == 4
+
+
+# seed 5: main_guard.x__app001_fixes__mutmut_10 (a nested run call offered the top-level fixes)
+def test_app001_a_run_inside_a_try_is_not_offered_removal(tmp_path: Path) -> None:
+    app = (
+        APP + "\ntry:\n    app.run()\nexcept OSError:\n    pass\n\n"
+        'if __name__ == "__main__":\n    app.run()\n'
+    )
+    write_tree(tmp_path, {"app.py": app, "Procfile": "web: gunicorn app:app\n"})
+    [finding] = findings(tmp_path, "APP001")
+    assert not any(f.title.startswith(("Remove", "Move")) for f in finding.fixes)
+
+
+# seed 5: main_guard.x_check_malformed_guards__mutmut_14 and _36 (the consequence and the fix
+# title lost)
+def test_app002_says_the_script_exits_and_names_the_fix(tmp_path: Path) -> None:
+    write_tree(tmp_path, {"app.py": APP + '\nif __name__ == "main":\n    app.run()\n'})
+    [finding] = findings(tmp_path, "APP002")
+    assert "`python app.py` skips this block and exits without starting anything." in (
+        finding.message
+    )
+    [fix] = finding.fixes
+    assert fix.title == 'Change to `__name__ == "__main__"`'
+
+
+# seed 5: main_guard.x_check_routes_after_run__mutmut_49 (the unnamed registration's wording)
+def test_app004_a_registration_without_a_literal_path_is_this_registration(tmp_path: Path) -> None:
+    app = APP + "app.run()\n\nPATH = '/'\n\n\n@app.route(PATH)\ndef index():\n    return 'hi'\n"
+    write_tree(tmp_path, {"app.py": app})
+    [finding] = findings(tmp_path, "APP004")
+    assert "with `python app.py` this registration is never registered" in finding.message
+
+
+# seed 5: main_guard.x_check_routes_after_run__mutmut_76 (a None fix when none can move the run)
+def test_app004_offers_no_fix_when_two_blocks_start_a_server(tmp_path: Path) -> None:
+    app = (
+        APP + "app.run()\napp.run(port=8000)\n\n\n@app.route('/')\ndef index():\n    return 'hi'\n"
+    )
+    write_tree(tmp_path, {"app.py": app})
+    [finding] = findings(tmp_path, "APP004")
+    assert finding.fixes == ()
+
+
+# seed 5: servers.x__add_requirement_fix__mutmut_1 (the declared main file ignored)
+def test_srv005_adds_gunicorn_to_the_main_requirements_file_of_a_requirements_folder(
+    tmp_path: Path,
+) -> None:
+    python = fake_venv(tmp_path, {"flask": "3.1.0"})
+    write_tree(
+        tmp_path,
+        {"app.py": APP, "requirements/base.txt": "flask\n", "Procfile": "web: gunicorn app:app\n"},
+    )
+    [finding] = findings(tmp_path, "SRV005", python)
+    assert [f.title for f in finding.fixes] == ["Add gunicorn to requirements/base.txt"]
+    assert applied(tmp_path, finding) == {"requirements/base.txt": "flask\ngunicorn\n"}
+
+
+# seed 5: servers.x__listen_fix__mutmut_93 (an explicit --port no longer stops the fix)
+def test_srv008_waitress_with_a_fixed_port_gets_no_second_port(tmp_path: Path) -> None:
+    write_tree(tmp_path, {"app.py": APP, "Procfile": "web: waitress-serve --port=8080 app:app\n"})
+    [finding] = findings(tmp_path, "SRV008")
+    assert finding.fixes == ()
+
+
+DOCKER_PYTHON = 'FROM python:3.12\nCOPY . .\nCMD ["python", "app.py"]\n'
+
+
+# seed 5: servers.x__host_from_env_fix__mutmut_29 (the host argument's range lost)
+def test_srv007_fix_replaces_a_loopback_host_argument(tmp_path: Path) -> None:
+    app = "import os\n" + APP + '\nif __name__ == "__main__":\n    app.run(host="127.0.0.1")\n'
+    write_tree(tmp_path, {"app.py": app, "Dockerfile": DOCKER_PYTHON})
+    [finding] = findings(tmp_path, "SRV007")
+    assert applied(tmp_path, finding)["app.py"] == app.replace(
+        '"127.0.0.1"', 'os.environ.get("FLASK_RUN_HOST", "127.0.0.1")'
+    )
+
+
+# seed 5: servers.x__host_from_env_fix__mutmut_41 (the opening parenthesis searched from 0)
+def test_srv007_fix_adds_the_host_inside_the_call_when_the_callee_has_parentheses(
+    tmp_path: Path,
+) -> None:
+    app = "import os\n" + APP + '\nif __name__ == "__main__":\n    (app).run()\n'
+    write_tree(tmp_path, {"app.py": app, "Dockerfile": DOCKER_PYTHON})
+    [finding] = findings(tmp_path, "SRV007")
+    assert applied(tmp_path, finding)["app.py"] == app.replace(
+        "(app).run()", '(app).run(host=os.environ.get("FLASK_RUN_HOST", "127.0.0.1"))'
+    )
+
+
+# seed 5: servers.x__reads_flask_env__mutmut_28 (any call with "FLASK_ENV" taken for a read)
+def test_srv010_printing_the_name_flask_env_does_not_silence(tmp_path: Path) -> None:
+    write_tree(tmp_path, {"app.py": APP + 'print("FLASK_ENV")\n', ".flaskenv": FLASKENV})
+    assert len(findings(tmp_path, "SRV010")) == 1
+    write_tree(tmp_path, {"app.py": APP + 'from os import getenv\nMODE = getenv("FLASK_ENV")\n'})
+    assert findings(tmp_path, "SRV010") == []
+
+
+# seed 5: startup_imports.x__chain__mutmut_20 (three frames shown before the "…")
+def test_dep009_a_long_import_chain_shows_two_frames_each_side(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("FLASK_PREFLIGHT_CACHE_DIR", str(tmp_path / "cache"))
+    packages = {
+        "one.py": "import two\n",
+        "two.py": "import three\n",
+        "three.py": "import four\n",
+        "four.py": "import five\n",
+        "five.py": "from lib import gone\n",
+        "lib.py": "X = 1\n",
+    }
+    [finding] = _dep009(tmp_path, packages, {"app.py": "import one\n"})
+    chain = finding.message.split(" -> lib has no name gone")[0]
+    assert chain.count(" -> ") == 4
+    assert chain.split(" -> ")[2] == "…"
+
+
+# seed 5: startup_imports.x__removed_flask_api__mutmut_7 (a removed Flask name from another
+# module taken for DEP006's)
+def test_dep009_a_project_import_of_a_name_flask_removed_from_another_module(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("FLASK_PREFLIGHT_CACHE_DIR", str(tmp_path / "cache"))
+    packages = {"lib.py": "X = 1\n", **_dist("lib", "2.0")}
+    [finding] = _dep009(tmp_path, packages, {"app.py": "from lib import escape\n"})
+    assert finding.data["module"] == "lib"
+
+
+# seed 5: startup_imports.x__unparseable_entries__mutmut_44 (Python 2 told only by "print")
+def test_dep009_python_2_exec_statement_is_called_python_2(tmp_path: Path) -> None:
+    files = {"Procfile": "web: gunicorn legacy:app\n", "legacy.py": 'exec "x = 1"\napp = 1\n'}
+    [finding] = _dep009(tmp_path, {}, files)
+    assert "It is Python 2 code." in finding.message
+
+
+# --- round 5b (survivors of an extra seed-7 sample, drawn to find more before measuring seed 6) --
+
+
+# seed 7: conflicts.x_pip_check_problems__mutmut_28 (prereleases refused, unlike `pip check`)
+def test_dep003_an_installed_prerelease_meets_a_lower_bound(tmp_path: Path) -> None:
+    python = fake_venv(tmp_path, {"lib": "2.1rc1"})
+    write_tree(
+        _site(python),
+        {
+            "ext-1.0.dist-info/METADATA": "Metadata-Version: 2.1\nName: ext\nVersion: 1.0\n"
+            "Requires-Dist: lib>=2\n",
+            "ext-1.0.dist-info/RECORD": "",
+        },
+    )
+    write_tree(tmp_path, {"app.py": APP, "requirements.txt": "ext==1.0\nlib==2.1rc1\n"})
+    assert findings(tmp_path, "DEP003", python) == []
+
+
+# seed 7: imports.x__python_dirs__mutmut_11 (only a file's own folder counted, not its parents)
+def test_dep005_a_namespace_package_two_folders_up_is_the_projects_own(tmp_path: Path) -> None:
+    write_tree(
+        tmp_path,
+        {
+            "app.py": APP + "import shop.orders.views\nimport notinstalled\n",
+            "shop/orders/views.py": "X = 1\n",
+        },
+    )
+    python = _venv_with_flask(tmp_path)
+    assert [f.data["module"] for f in findings(tmp_path, "DEP005", python)] == ["notinstalled"]
+
+
+# seed 7: imports.x__severity__mutmut_15 (a module-level import of unknown scope as a hint)
+def test_dep005_a_module_level_import_where_no_app_is_found_is_a_warning(tmp_path: Path) -> None:
+    write_tree(tmp_path, {"tool.py": "import notinstalled\n"})
+    python = _venv_with_flask(tmp_path)
+    [finding] = findings(tmp_path, "DEP005", python)
+    assert finding.severity.name == "WARNING"
+
+
+# seed 7: imports.x__what_fails__mutmut_4 (an import in a function of the app's code)
+def test_dep005_an_import_inside_a_view_fails_when_the_view_runs(tmp_path: Path) -> None:
+    app = APP + "\n\n@app.route('/')\ndef index():\n    import notinstalled\n    return ''\n"
+    write_tree(tmp_path, {"app.py": app})
+    python = _venv_with_flask(tmp_path)
+    [finding] = findings(tmp_path, "DEP005", python)
+    assert "the function that imports it fails when it runs" in finding.message
+
+
+# seed 7: removed_apis.xǁ_AppFlowǁ_scope__mutmut_24 (an annotated local app)
+def test_dep006_an_annotated_local_app_in_a_factory(tmp_path: Path) -> None:
+    source = (
+        "from flask import Flask\n\n\ndef build():\n    site: Flask = Flask(__name__)\n"
+        "    site.json_encoder = None\n    return site\n"
+    )
+    write_tree(tmp_path, {"factory.py": source, "requirements.txt": "flask==3.1.3\n"})
+    python = fake_venv(tmp_path, {"flask": "3.1.3"})
+    [finding] = findings(tmp_path, "DEP006", python)
+    assert finding.range.start.line == 5
+
+
+# seed 7: main_guard.x__move_run_to_end__mutmut_35 (the fix's title)
+def test_app004_fix_is_titled_move_the_run_call(tmp_path: Path) -> None:
+    app = APP + "app.run()\n\n\n@app.route('/')\ndef index():\n    return 'hi'\n"
+    write_tree(tmp_path, {"app.py": app})
+    [finding] = findings(tmp_path, "APP004")
+    assert [f.title for f in finding.fixes] == ["Move the run call to the end of the module"]
+
+
+# seed 7: reloader.x__side_effect__mutmut_21 (the message for a started thread)
+def test_app007_names_a_started_thread(tmp_path: Path) -> None:
+    app = (
+        "import threading\n" + APP + "worker = threading.Thread(target=print)\nworker.start()\n"
+        '\nif __name__ == "__main__":\n    app.run(debug=True)\n'
+    )
+    write_tree(tmp_path, {"app.py": app})
+    [finding] = findings(tmp_path, "APP007")
+    assert finding.message.startswith("`worker.start()` starts a background thread or process")
+
+
+# seed 7: servers.x__listen_fix__mutmut_16 (the title of the fix that replaces a bind)
+def test_srv008_fix_replacing_a_gunicorn_bind_is_titled(tmp_path: Path) -> None:
+    write_tree(tmp_path, {"app.py": APP, "Procfile": "web: gunicorn -b 127.0.0.1:8000 app:app\n"})
+    [finding] = findings(tmp_path, "SRV008")
+    assert [f.title for f in finding.fixes] == ["Listen on 0.0.0.0:$PORT"]
+    assert applied(tmp_path, finding) == {"Procfile": "web: gunicorn -b 0.0.0.0:$PORT app:app\n"}
+
+
+# seed 7: servers.x__flask_ignores_env__mutmut_16 (Flask "2.3" itself ignores FLASK_ENV)
+def test_srv010_flask_2_3_installed_ignores_flask_env(tmp_path: Path) -> None:
+    write_tree(tmp_path, {"app.py": APP, ".flaskenv": FLASKENV})
+    assert len(findings(tmp_path, "SRV010", fake_venv(tmp_path, {"flask": "2.3"}))) == 1
+
+
+# seed 7: servers.x__flask_env_fix__mutmut_10 (the fix's title)
+def test_srv010_fix_is_titled_with_the_flask_debug_value(tmp_path: Path) -> None:
+    write_tree(tmp_path, {"app.py": APP, ".flaskenv": FLASKENV})
+    [finding] = findings(tmp_path, "SRV010")
+    assert [f.title for f in finding.fixes] == ["Use FLASK_DEBUG=1"]
+
+
+# seed 7: servers.x__is_test_file__mutmut_13 (conftest.py's read of FLASK_ENV)
+def test_srv010_conftest_reading_flask_env_does_not_silence(tmp_path: Path) -> None:
+    conftest = 'import os\n\nMODE = os.environ.get("FLASK_ENV")\n'
+    write_tree(tmp_path, {"app.py": APP, "conftest.py": conftest, ".flaskenv": FLASKENV})
+    assert len(findings(tmp_path, "SRV010")) == 1
+
+
+# seed 7: servers.x__reads_flask_env__mutmut_41 (`from os import environ`)
+def test_srv010_a_read_through_an_imported_environ_silences(tmp_path: Path) -> None:
+    app = APP + 'from os import environ\n\nMODE = environ.get("FLASK_ENV")\n'
+    write_tree(tmp_path, {"app.py": app, ".flaskenv": FLASKENV})
+    assert findings(tmp_path, "SRV010") == []
+
+
+# seed 7: shadowing.x__free_name__mutmut_4 (the new name lost its folder)
+def test_app006_rename_stays_in_the_files_folder(tmp_path: Path) -> None:
+    write_tree(tmp_path, {"app.py": APP, "scripts/flask.py": "x = 1\n"})
+    [finding] = findings(tmp_path, "APP006")
+    [fix] = finding.fixes
+    assert fix.rename == ("scripts/flask.py", "scripts/flask_app.py")
+
+
+# seed 7: startup_imports.x__frame_text__mutmut_1 (a project frame named by its path)
+def test_dep009_the_chain_names_project_files_by_their_path(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("FLASK_PREFLIGHT_CACHE_DIR", str(tmp_path / "cache"))
+    packages = {"ext.py": "from lib import gone\n", "lib.py": "X = 1\n"}
+    files = {
+        "app.py": "import shop.models\n",
+        "shop/__init__.py": "",
+        "shop/models.py": "import ext\n",
+    }
+    [finding] = _dep009(tmp_path, packages, files)
+    assert finding.message.startswith(
+        "app.py:1 imports shop.models -> shop/models.py:1 imports ext -> ext.py:1 "
+    )
+
+
+# seed 7: env_files.x_environment_reads__mutmut_65 (the default prefix is FLASK, in capitals)
+def test_dep007_a_lowercase_flask_key_is_not_read_by_from_prefixed_env(tmp_path: Path) -> None:
+    write_tree(
+        tmp_path, {"app.py": APP + "app.config.from_prefixed_env()\n", ".env": "flask_key=1\n"}
+    )
+    python = fake_venv(tmp_path, {"flask": "3.1.3"})
+    assert findings(tmp_path, "DEP007", python) == []
+    write_tree(tmp_path, {".env": "FLASK_KEY=1\n"})
+    assert len(findings(tmp_path, "DEP007", python)) == 1
+
+
+# --- round 6 (survivors of the seed-6 sample, after it was measured) ------------------------------
+
+
+# seed 6: debug_mode.x_debug_from_env_fix__mutmut_28 (the fix's title)
+def test_app005_fix_is_titled_read_debug_from_flask_debug(tmp_path: Path) -> None:
+    write_tree(
+        tmp_path, {"app.py": APP + "app.run(debug=True)\n", "Procfile": "web: gunicorn app:app\n"}
+    )
+    [finding] = findings(tmp_path, "APP005")
+    assert finding.fixes[0].title == "Read debug from FLASK_DEBUG"
+
+
+# seed 6: debug_mode.x__assigned_debug__mutmut_10 (`app.debug = True`)
+def test_app005_an_assigned_app_debug_is_debug_mode(tmp_path: Path) -> None:
+    write_tree(
+        tmp_path, {"app.py": APP + "app.debug = True\n", "Procfile": "web: gunicorn app:app\n"}
+    )
+    assert len(findings(tmp_path, "APP005")) == 1
+
+
+# seed 6: imports.x__declared_in_file__mutmut_6 (a blank line in a folder's requirements)
+def test_dep005_a_folders_requirements_with_a_blank_line_still_declare(tmp_path: Path) -> None:
+    write_tree(
+        tmp_path,
+        {
+            "app.py": APP,
+            "tools/report.py": "import notinstalled\n",
+            "tools/requirements.txt": "\nnotinstalled\n",
+            "requirements.txt": "flask\n",
+        },
+    )
+    python = _venv_with_flask(tmp_path)
+    [finding] = findings(tmp_path, "DEP005", python)
+    assert "`notinstalled` is declared in tools/requirements.txt" in finding.message
+
+
+# seed 6: removed_apis.x__nodes_in_scopes__mutmut_16 (a lambda has no decorators)
+def test_dep006_a_module_with_a_lambda_is_still_checked(tmp_path: Path) -> None:
+    source = APP + "app.json_encoder = None\nkey = lambda item: item\n"
+    write_tree(tmp_path, {"app.py": source, "requirements.txt": "flask==3.1.3\n"})
+    python = fake_venv(tmp_path, {"flask": "3.1.3"})
+    [finding] = findings(tmp_path, "DEP006", python)
+    assert finding.range.start.line == 3
+
+
+# seed 6: main_guard.x__app001_fixes__mutmut_77 (the move into the guard is the safe fix)
+def test_app001_the_move_into_the_guard_is_safe_and_the_wrap_is_not(tmp_path: Path) -> None:
+    app = APP + 'app.run()\n\nif __name__ == "__main__":\n    print("starting")\n'
+    write_tree(tmp_path, {"app.py": app, "Procfile": "web: gunicorn app:app\n"})
+    [finding] = findings(tmp_path, "APP001")
+    assert [(f.title.split()[0], f.safe) for f in finding.fixes] == [
+        ("Move", True),
+        ("Wrap", False),
+    ]
+
+
+# seed 6: main_guard.x_check_malformed_guards__mutmut_22 (the consequence of a malformed !=)
+def test_app002_a_malformed_not_equal_guard_swaps_the_branches(tmp_path: Path) -> None:
+    write_tree(tmp_path, {"app.py": APP + '\nif __name__ != "main":\n    pass\n'})
+    [finding] = findings(tmp_path, "APP002")
+    assert "; the branches are not the ones you meant." in finding.message
+
+
+# seed 6: reloader.x__reloader_run__mutmut_13 (debug=False taken for the reloader)
+def test_app007_debug_false_has_no_reloader(tmp_path: Path) -> None:
+    app = (
+        "import threading\n" + APP + "worker = threading.Thread(target=print)\nworker.start()\n"
+        '\nif __name__ == "__main__":\n    app.run(debug=False)\n'
+    )
+    write_tree(tmp_path, {"app.py": app})
+    assert findings(tmp_path, "APP007") == []
+
+
+# seed 6: servers.x__host__mutmut_22 (a bind without a port is its host)
+def test_srv007_a_loopback_bind_without_a_port(tmp_path: Path) -> None:
+    dockerfile = 'FROM python:3.12\nCOPY . .\nCMD ["gunicorn", "--bind", "127.0.0.1", "app:app"]\n'
+    write_tree(tmp_path, {"app.py": APP, "Dockerfile": dockerfile})
+    [finding] = findings(tmp_path, "SRV007")
+    assert finding.message.startswith("gunicorn listens on 127.0.0.1 inside the container")
+
+
+# seed 6: servers.x__flask_env_fix__mutmut_15 (the FLASK_DEBUG fix is safe)
+def test_srv010_fix_is_safe(tmp_path: Path) -> None:
+    write_tree(tmp_path, {"app.py": APP, ".flaskenv": FLASKENV})
+    [finding] = findings(tmp_path, "SRV010")
+    assert finding.fixes[0].safe
+    assert applied(tmp_path, finding) == {".flaskenv": "FLASK_DEBUG=1\n"}
+
+
+@pytest.mark.parametrize(
+    "test_file",
+    [
+        "test_settings.py",  # seed 6: servers.x__is_test_file__mutmut_5
+        "web/tests/helpers.py",  # seed 6: servers.x__is_test_file__mutmut_23
+        "tests/helpers.py",  # seed 6: servers.x__is_test_file__mutmut_24
+    ],
+)
+def test_srv010_a_test_file_reading_flask_env_does_not_silence(
+    tmp_path: Path, test_file: str
+) -> None:
+    reads = 'import os\n\nMODE = os.environ.get("FLASK_ENV")\n'
+    write_tree(tmp_path, {"app.py": APP, test_file: reads, ".flaskenv": FLASKENV})
+    assert len(findings(tmp_path, "SRV010")) == 1
+
+
+@pytest.mark.parametrize(
+    ("code", "reads"),
+    [
+        # seed 6: servers.x__reads_flask_env__mutmut_5 (any attribute's subscript)
+        ('MODE = app.config["FLASK_ENV"]\n', False),
+        # seed 6: servers.x__reads_flask_env__mutmut_10 (`from os import environ`)
+        ('from os import environ\n\nMODE = environ["FLASK_ENV"]\n', True),
+        # seed 6: servers.x__reads_flask_env__mutmut_50 (os.environ.pop)
+        ('import os\n\nMODE = os.environ.pop("FLASK_ENV", None)\n', True),
+    ],
+)
+def test_srv010_only_a_read_of_the_environment_silences(
+    tmp_path: Path, code: str, reads: bool
+) -> None:
+    write_tree(tmp_path, {"app.py": APP + code, ".flaskenv": FLASKENV})
+    assert (findings(tmp_path, "SRV010") == []) is reads
+
+
+# seed 6: startup_imports.x__chain__mutmut_18 (five frames are all shown)
+def test_dep009_an_import_chain_of_five_frames_is_shown_whole(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("FLASK_PREFLIGHT_CACHE_DIR", str(tmp_path / "cache"))
+    packages = {
+        "one.py": "import two\n",
+        "two.py": "import three\n",
+        "three.py": "import four\n",
+        "four.py": "from lib import gone\n",
+        "lib.py": "X = 1\n",
+    }
+    [finding] = _dep009(tmp_path, packages, {"app.py": "import one\n"})
+    assert "…" not in finding.message
+    assert "three.py:1 imports four -> " in finding.message
+
+
+# seed 6: startup_imports.x__what_lacks__mutmut_6 (a stdlib submodule's owner is Python)
+def test_dep009_a_missing_stdlib_submodule_names_python(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tests.test_startup_imports import VERSION
+
+    monkeypatch.setenv("FLASK_PREFLIGHT_CACHE_DIR", str(tmp_path / "cache"))
+    packages = {"ext.py": "import xml.nothere\n"}
+    [finding] = _dep009(tmp_path, packages, {"app.py": "import ext\n"})
+    assert f"-> Python {VERSION[0]}.{VERSION[1]} has no module xml.nothere:" in finding.message
+
+
+# seed 6: startup_imports.x__removed_flask_api__mutmut_5 (left to DEP006)
+def test_dep009_leaves_a_removed_flask_import_in_the_project_to_dep006(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("FLASK_PREFLIGHT_CACHE_DIR", str(tmp_path / "cache"))
+    packages = {"flask/__init__.py": "class Flask: pass\n", **_dist("flask", "3.0.0")}
+    files = {"app.py": "from flask import Flask, escape\n\napp = Flask(__name__)\n"}
+    assert _dep009(tmp_path, packages, files) == []
+
+
+# seed 6: startup_imports.x__unparseable_entries__mutmut_25 (an unresolved entry stops the rest)
+def test_dep009_an_unresolved_entry_point_does_not_hide_an_unparseable_one(
+    tmp_path: Path,
+) -> None:
+    files = {
+        "Procfile": "release: gunicorn nowhere:app\nweb: gunicorn legacy:app\n",
+        "legacy.py": "print 'hello'\napp = 1\n",
+    }
+    [finding] = _dep009(tmp_path, {}, files)
+    assert finding.data["module"] == "legacy.py"
+
+
+# seed 6: startup_imports.x__unparseable_entries__mutmut_74 (the target's major.minor)
+def test_dep009_an_unparseable_entry_names_the_python_major_minor(tmp_path: Path) -> None:
+    from tests.test_startup_imports import VERSION
+
+    files = {"Procfile": "web: gunicorn legacy:app\n", "legacy.py": "print 'hello'\napp = 1\n"}
+    [finding] = _dep009(tmp_path, {}, files)
+    assert f"which is not valid Python {VERSION[0]}.{VERSION[1]}: " in finding.message
+
+
+# --- round 7 (survivors of the seed-8 sample, after it was measured) ------------------------------
+
+
+# seed 8: conflicts.x_pip_check_problems__mutmut_11 (a marker that does not apply)
+def test_dep003_a_requirement_whose_marker_does_not_apply_is_no_conflict(tmp_path: Path) -> None:
+    python = fake_venv(tmp_path, {"lib": "1.0"})
+    write_tree(
+        _site(python),
+        {
+            "ext-1.0.dist-info/METADATA": "Metadata-Version: 2.1\nName: ext\nVersion: 1.0\n"
+            "Requires-Dist: lib>=2; python_version < '3'\n",
+            "ext-1.0.dist-info/RECORD": "",
+        },
+    )
+    write_tree(tmp_path, {"app.py": APP, "requirements.txt": "ext==1.0\nlib==1.0\n"})
+    assert findings(tmp_path, "DEP003", python) == []
+
+
+# seed 8: env_files.x_environment_reads__mutmut_75 (load_dotenv reads every key)
+def test_dep007_an_app_calling_load_dotenv_reads_every_key(tmp_path: Path) -> None:
+    app = APP + "from dotenv import load_dotenv\n\nload_dotenv()\n"
+    write_tree(tmp_path, {"app.py": app, ".env": "SHOP_NAME=corner\n"})
+    python = fake_venv(tmp_path, {"flask": "3.1.3"})
+    [finding] = findings(tmp_path, "DEP007", python)
+    assert finding.path == ".env"
+
+
+# seed 8: reloader.x__no_reloader_fix__mutmut_52 (the fix's title)
+def test_app007_fix_turns_the_reloader_off(tmp_path: Path) -> None:
+    app = (
+        "import threading\n" + APP + "worker = threading.Thread(target=print)\nworker.start()\n"
+        '\nif __name__ == "__main__":\n    app.run(debug=True)\n'
+    )
+    write_tree(tmp_path, {"app.py": app})
+    [finding] = findings(tmp_path, "APP007")
+    [fix] = finding.fixes
+    assert fix.title == "Turn the reloader off for this run() call"
+    assert applied(tmp_path, finding)["app.py"] == app.replace(
+        "app.run(debug=True)", "app.run(debug=True, use_reloader=False)"
+    )
+
+
+# seed 8: shadowing.x__free_name__mutmut_13 (a folder of that name in the file's folder)
+def test_app006_rename_skips_a_name_taken_by_a_folder_beside_the_file(tmp_path: Path) -> None:
+    write_tree(
+        tmp_path,
+        {"app.py": APP, "scripts/flask.py": "x = 1\n", "scripts/flask_app/__init__.py": ""},
+    )
+    [finding] = findings(tmp_path, "APP006")
+    [fix] = finding.fixes
+    assert fix.rename == ("scripts/flask.py", "scripts/my_flask.py")
