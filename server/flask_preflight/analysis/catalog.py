@@ -150,7 +150,7 @@ _RULES: tuple[Rule, ...] = (
         "A module the app imports is not importable from the workspace interpreter.",
         "The app fails at start with `ModuleNotFoundError`. Install the distribution that "
         "provides it and declare it in the requirements. Reported once per missing module, at "
-        "its first import in the app's code, with the other import sites attached. Severity "
+        "its most severe import site (the app's code first, then by path and line). Severity "
         "follows scope: an error only in the app's code (the modules imported, transitively, "
         "from every app definition and declared entry point) at module level; a warning "
         "inside a function or under the main guard, a hint under a runtime flag (`if "
