@@ -934,3 +934,98 @@ def test_gunicorn_follows_an_earlier_star_import_past_a_later_one(
     _, verdict = verdict_of(tmp_path)
     assert verdict.status == "ok"
     assert verdict.app is not None and verdict.app.module == "a.py"
+
+
+# --- fifth round (the rest of the seed-7 sample) -------------------------------------------------
+
+
+def test_honcho_runs_only_the_process_named_after_its_procfile_option(tmp_path: Path) -> None:
+    # seed-7 survivor: command_lines._process_file, `-f FILE` skipping one word too many
+    write_tree(
+        tmp_path,
+        {
+            "app.py": APP,
+            "deploy/processes": "web: gunicorn app:app\nalt: waitress-serve app:app\n",
+            "Procfile": "dev: honcho start -f deploy/processes web\n",
+        },
+    )
+    started = [d for d in find_declarations(Project(tmp_path)) if d.source == "deploy/processes"]
+    assert [(d.process, d.server) for d in started] == [("web", "gunicorn")]
+
+
+def test_honcho_reads_a_procfile_in_another_folder(tmp_path: Path) -> None:
+    # seed-7 survivor: command_lines._process_file, the process file's folder dropped
+    write_tree(
+        tmp_path,
+        {
+            "app.py": APP,
+            "deploy/processes": "web: gunicorn app:app\n",
+            "Procfile": "dev: honcho start -f deploy/processes\n",
+        },
+    )
+    started = [d for d in find_declarations(Project(tmp_path)) if d.source == "deploy/processes"]
+    assert [(d.server, d.target) for d in started] == [("gunicorn", "app:app")]
+
+
+def test_gunicorn_with_a_short_option_missing_its_value_is_still_read(tmp_path: Path) -> None:
+    # seed-7 survivor: command_lines._gunicorn, the value of a last `-b` read past the end
+    write_tree(tmp_path, {"app.py": APP, "Procfile": "web: gunicorn app:app -b\n"})
+    declaration, verdict = verdict_of(tmp_path)
+    assert (declaration.target, verdict.status) == ("app:app", "ok")
+
+
+def test_an_image_installing_a_project_package_by_name_is_unknown(tmp_path: Path) -> None:
+    # seed-7 survivor: dockerfile_declarations, the project's package names not passed on
+    write_tree(
+        tmp_path,
+        {
+            "src/shop/__init__.py": APP,
+            "Dockerfile": "FROM python:3.12\nWORKDIR /app\nCOPY . .\nRUN pip install shop\n"
+            'CMD ["gunicorn", "shop:app"]\n',
+        },
+    )
+    _, verdict = verdict_of(tmp_path)
+    assert (verdict.status, verdict.message) == (
+        "unknown",
+        "the image runs `pip install shop`, so the app may be imported from an installed package",
+    )
+
+
+def test_python_running_a_missing_script_is_srv001(tmp_path: Path) -> None:
+    # seed-7 survivor: resolve._resolve_script, the rule id of a missing script
+    write_tree(tmp_path, {"app.py": APP, "Procfile": "web: python nothere.py\n"})
+    [finding] = findings(tmp_path, "SRV001")
+    assert finding.message.startswith("python: can't open file 'nothere.py'")
+
+
+def test_a_deploy_file_directly_in_a_templates_folder_is_a_template(tmp_path: Path) -> None:
+    # seed-7 survivor: templates.is_template_path, only files two folders below `templates`
+    write_tree(
+        tmp_path,
+        {"app.py": APP, "templates/app.service": "[Service]\nExecStart=gunicorn __APP__:app\n"},
+    )
+    declaration, verdict = verdict_of(tmp_path)
+    assert (declaration.source, verdict.status) == ("templates/app.service", "unknown")
+    assert findings(tmp_path, "SRV001") == []
+
+
+def test_a_launch_json_nested_150_deep_is_still_read(tmp_path: Path) -> None:
+    # seed-7 survivor: jsonc._Parser.value, nesting counted twice (the limit is 200 levels)
+    deep = "[" * 150 + "]" * 150
+    write_tree(
+        tmp_path,
+        {
+            "app.py": APP,
+            ".vscode/launch.json": '{"configurations": [{"type": "debugpy", "request": "launch",'
+            ' "module": "flask", "args": ["--app", "app", "run"], "x": ' + deep + "}]}\n",
+        },
+    )
+    declaration, verdict = verdict_of(tmp_path)
+    assert (declaration.target, verdict.status) == ("app", "ok")
+
+
+def test_a_backquoted_option_value_leaves_the_target_after_it(tmp_path: Path) -> None:
+    # seed-7 survivor: shell_words.split_words, the closing backquote not found
+    write_tree(tmp_path, {"app.py": APP, "Procfile": "web: gunicorn -w `nproc` app:app\n"})
+    declaration, verdict = verdict_of(tmp_path)
+    assert (declaration.target, verdict.status) == ("app:app", "ok")
