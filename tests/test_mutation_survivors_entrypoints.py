@@ -1029,3 +1029,184 @@ def test_a_backquoted_option_value_leaves_the_target_after_it(tmp_path: Path) ->
     write_tree(tmp_path, {"app.py": APP, "Procfile": "web: gunicorn -w `nproc` app:app\n"})
     declaration, verdict = verdict_of(tmp_path)
     assert (declaration.target, verdict.status) == ("app:app", "ok")
+
+
+# --- sixth round (survivors of an exploratory seed-9 sample) -----------------------------------
+
+
+def test_gunicorn_of_a_missing_module_says_why(tmp_path: Path) -> None:
+    # seed-9 survivor: resolve._resolve_wsgi, the SRV001 message
+    write_tree(tmp_path, {"app.py": APP, "Procfile": "web: gunicorn nothere:app\n"})
+    [finding] = findings(tmp_path, "SRV001")
+    assert finding.message == (
+        "gunicorn cannot import 'nothere' from the project root: "
+        "ModuleNotFoundError: No module named 'nothere'."
+    )
+
+
+def test_a_wsgi_target_bound_to_a_call_is_unknown_with_the_reason(tmp_path: Path) -> None:
+    # seed-9 survivor: resolve._attribute, the unknown verdict's message
+    write_tree(
+        tmp_path,
+        {
+            "shop.py": "def make():\n    pass\n\napplication = make()\n",
+            "Procfile": "web: gunicorn shop:application\n",
+        },
+    )
+    _, verdict = verdict_of(tmp_path)
+    assert (verdict.status, verdict.message) == (
+        "unknown",
+        "cannot tell statically whether `application` in shop.py is a WSGI app",
+    )
+
+
+def test_flask_app_of_a_missing_module_says_flask_cannot_import_it(tmp_path: Path) -> None:
+    # seed-9 survivor: resolve._resolve_flask, the SRV006 message
+    write_tree(tmp_path, {"app.py": APP, "Procfile": "web: flask --app nothere run\n"})
+    [finding] = findings(tmp_path, "SRV006")
+    assert finding.message == (
+        "flask, run from the project root, stops with: Error: Could not import 'nothere'."
+    )
+
+
+def test_flask_app_of_a_module_with_two_apps_is_srv006(tmp_path: Path) -> None:
+    # seed-9 survivor: resolve._best_app, the rule of "Detected multiple Flask applications"
+    write_tree(
+        tmp_path,
+        {
+            "shop.py": "from flask import Flask\n\none = Flask(__name__)\ntwo = Flask(__name__)\n",
+            "Procfile": "web: flask --app shop run\n",
+        },
+    )
+    [finding] = findings(tmp_path, "SRV006")
+    assert finding.message.startswith(
+        "flask stops with: Error: Detected multiple Flask applications in module 'shop'."
+    )
+
+
+def test_the_quote_the_target_fix_quotes_it(tmp_path: Path) -> None:
+    # seed-9 survivor: target_fixes.target_fixes, the quote fix's edit
+    write_tree(tmp_path, {"shop.py": FACTORY, "Procfile": "web: gunicorn shop:create_app()\n"})
+    [finding] = findings(tmp_path, "SRV004")
+    assert applied(tmp_path, finding) == {"Procfile": "web: gunicorn 'shop:create_app()'\n"}
+
+
+def test_uwsgi_with_neither_a_module_nor_an_ini_is_unknown(tmp_path: Path) -> None:
+    # seed-9 survivor: command_lines._uwsgi, an --ini read when there is none
+    write_tree(tmp_path, {"app.py": APP, "Procfile": "web: uwsgi --http :8000\n"})
+    _, verdict = verdict_of(tmp_path)
+    assert (verdict.status, verdict.message) == ("unknown", "no --module or --wsgi-file given")
+
+
+def test_flask_run_in_a_container_with_flask_run_host_set_is_not_srv007(tmp_path: Path) -> None:
+    # seed-9 survivor: command_lines._flask, FLASK_RUN_HOST not read
+    dockerfile = "FROM python:3.12\nWORKDIR /app\nCOPY . .\nENV FLASK_RUN_HOST=0.0.0.0\n"
+    write_tree(tmp_path, {"app.py": APP, "Dockerfile": dockerfile + "CMD flask --app app run\n"})
+    assert findings(tmp_path, "SRV007") == []
+    # Without it, flask listens on 127.0.0.1 in the container.
+    write_tree(
+        tmp_path, {"Dockerfile": dockerfile.replace("0.0.0.0", "") + "CMD flask --app app run\n"}
+    )
+    assert len(findings(tmp_path, "SRV007")) == 1
+
+
+def test_flask_app_option_inline_with_an_unset_variable_is_unknown(tmp_path: Path) -> None:
+    # seed-9 survivor: command_lines._flask, `--app=$X` losing the variables left unset
+    write_tree(tmp_path, {"app.py": APP, "Procfile": "web: flask --app=$APP_MODULE run\n"})
+    _, verdict = verdict_of(tmp_path)
+    assert (verdict.status, verdict.message) == (
+        "unknown",
+        "the target depends on $APP_MODULE, which is not set where this command is declared",
+    )
+
+
+def test_a_dockerfile_with_an_escape_directive_is_read(tmp_path: Path) -> None:
+    # seed-9 survivor: dockerfile.instructions, the escape character taken from the directive
+    write_tree(
+        tmp_path,
+        {
+            "app.py": APP,
+            "Dockerfile": "# escape=`\nFROM python:3.12\nWORKDIR /app\nCOPY . .\n"
+            "CMD gunicorn `\n  app:app\n",
+        },
+    )
+    declaration, verdict = verdict_of(tmp_path)
+    assert (declaration.target, verdict.status) == ("app:app", "ok")
+
+
+def test_a_target_partly_quoted_is_replaced_whole(tmp_path: Path) -> None:
+    # seed-9 survivor: shell_words.split_words, a word with one quoted part taken as all quoted
+    write_tree(tmp_path, {"app.py": APP, "Procfile": "web: gunicorn wrong:'app'\n"})
+    [finding] = findings(tmp_path, "SRV001")
+    assert applied(tmp_path, finding) == {"Procfile": "web: gunicorn app:app\n"}
+
+
+def test_honcho_follows_a_process_into_a_script(tmp_path: Path) -> None:
+    # seed-9 survivor: command_lines._process_file, the nesting depth not passed on
+    write_tree(
+        tmp_path,
+        {
+            "app.py": APP,
+            "deploy/processes": "web: sh deploy/start.sh\n",
+            "deploy/start.sh": "#!/bin/sh\nexec gunicorn app:app\n",
+            "Procfile": "dev: honcho start -f deploy/processes\n",
+        },
+    )
+    started = [d for d in find_declarations(Project(tmp_path)) if d.process == "web"]
+    assert [(d.source, d.server, d.target) for d in started] == [
+        ("deploy/start.sh", "gunicorn", "app:app")
+    ]
+
+
+def test_a_fix_serves_an_app_in_a_nested_package_by_its_dotted_name(tmp_path: Path) -> None:
+    # seed-9 survivor: app_targets.import_root, the climb over package folders
+    write_tree(
+        tmp_path,
+        {
+            "shop/__init__.py": "",
+            "shop/web/__init__.py": "",
+            "shop/web/app.py": APP,
+            "Procfile": "web: gunicorn wrong:app\n",
+        },
+    )
+    [finding] = findings(tmp_path, "SRV001")
+    assert [f.title for f in finding.fixes] == ["Serve `shop.web.app:app` instead"]
+
+
+def test_no_fix_serves_a_module_whose_name_is_no_identifier(tmp_path: Path) -> None:
+    # seed-9 survivor: app_targets.dotted_name, `my-app` is no module name
+    write_tree(tmp_path, {"my-app.py": APP, "Procfile": "web: gunicorn wrong:app\n"})
+    [finding] = findings(tmp_path, "SRV001")
+    assert finding.fixes == ()
+
+
+def test_a_fix_offers_an_app_where_it_is_defined_not_where_it_is_imported(
+    tmp_path: Path,
+) -> None:
+    # seed-9 survivor: discovery.project_apps, apps bound by an import counted as the project's
+    write_tree(
+        tmp_path,
+        {
+            "shop.py": APP,
+            "wsgi.py": "from shop import app\n",
+            "Procfile": "web: gunicorn wrong:app\n",
+        },
+    )
+    [finding] = findings(tmp_path, "SRV001")
+    assert [f.title for f in finding.fixes] == ["Serve `shop:app` instead"]
+
+
+def test_flask_app_bound_to_a_call_is_unknown_not_an_error(tmp_path: Path) -> None:
+    # seed-9 survivor: bindings._value_kind, "value" for what a call returns
+    write_tree(
+        tmp_path,
+        {
+            "app.py": "from flask import Flask\nimport factory\n\napp = factory.make()\n",
+            "Procfile": "web: flask --app app run\n",
+        },
+    )
+    _, verdict = verdict_of(tmp_path)
+    assert (verdict.status, verdict.message) == (
+        "unknown",
+        "cannot tell statically whether `app` in app.py is a Flask app",
+    )
