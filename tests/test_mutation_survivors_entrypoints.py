@@ -1210,3 +1210,35 @@ def test_flask_app_bound_to_a_call_is_unknown_not_an_error(tmp_path: Path) -> No
         "unknown",
         "cannot tell statically whether `app` in app.py is a Flask app",
     )
+
+
+def test_a_flaskenv_is_unknown_when_python_dotenv_is_not_installed(tmp_path: Path) -> None:
+    # seed-9 survivor: dotenv_files.dotenv_declarations, the FLASK_APP process renamed
+    from tests.test_startup_imports import fake_venv
+
+    python = fake_venv(
+        tmp_path, {"flask-3.0.0.dist-info/METADATA": "Name: flask\nVersion: 3.0.0\n"}
+    )
+    root = write_tree(tmp_path / "project", {"app.py": APP, ".flaskenv": "FLASK_APP=app\n"})
+    project = Project(root, interpreter=python, settings={"interpreter_source": "explicit"})
+    [declaration] = find_declarations(project)
+    verdict = check_declaration(project, declaration)
+    assert (verdict.status, verdict.message) == (
+        "unknown",
+        "python-dotenv is not installed, so Flask never reads .flaskenv (see DEP007)",
+    )
+
+
+def test_uwsgi_ini_by_its_path_in_the_image_is_read(tmp_path: Path) -> None:
+    # seed-9 survivor: command_lines._uwsgi_ini, the image's paths not mapped to the project
+    write_tree(
+        tmp_path,
+        {
+            "app.py": APP,
+            "uwsgi.ini": "[uwsgi]\nmodule = app:app\n",
+            "Dockerfile": "FROM python:3.12\nWORKDIR /srv\nCOPY . /srv\n"
+            'CMD ["uwsgi", "--ini", "/srv/uwsgi.ini"]\n',
+        },
+    )
+    started = [d for d in find_declarations(Project(tmp_path)) if d.source == "uwsgi.ini"]
+    assert [(d.server, d.target, d.context) for d in started] == [("uwsgi", "app:app", "container")]
