@@ -1242,3 +1242,10 @@ def test_uwsgi_ini_by_its_path_in_the_image_is_read(tmp_path: Path) -> None:
     )
     started = [d for d in find_declarations(Project(tmp_path)) if d.source == "uwsgi.ini"]
     assert [(d.server, d.target, d.context) for d in started] == [("uwsgi", "app:app", "container")]
+
+
+def test_empty_backquotes_end_where_they_close(tmp_path: Path) -> None:
+    # seed-9 survivor: shell_words.split_words, the closing backquote searched one too far
+    write_tree(tmp_path, {"app.py": APP, "Procfile": "web: gunicorn -w 2`` app:app\n"})
+    declaration, verdict = verdict_of(tmp_path)
+    assert (declaration.target, verdict.status) == ("app:app", "ok")
