@@ -1249,3 +1249,129 @@ def test_empty_backquotes_end_where_they_close(tmp_path: Path) -> None:
     write_tree(tmp_path, {"app.py": APP, "Procfile": "web: gunicorn -w 2`` app:app\n"})
     declaration, verdict = verdict_of(tmp_path)
     assert (declaration.target, verdict.status) == ("app:app", "ok")
+
+
+# --- seventh round (survivors of an exploratory seed-10 sample) --------------------------------
+
+
+def test_gunicorn_reads_gunicorn_conf_py_where_it_starts(tmp_path: Path) -> None:
+    # seed-10 survivor: gunicorn_config_for, the default config file's name
+    write_tree(
+        tmp_path,
+        {
+            "src/app.py": APP,
+            "src/gunicorn.conf.py": 'wsgi_app = "app:app"\n',
+            "Procfile": "web: cd src && gunicorn\n",
+        },
+    )
+    declaration, verdict = verdict_of(tmp_path)
+    assert (declaration.target, verdict.status) == ("app:app", "ok")
+
+
+def test_waitress_of_a_missing_attribute_says_attributeerror(tmp_path: Path) -> None:
+    # seed-10 survivor: resolve._attribute, the message printed for waitress
+    write_tree(tmp_path, {"shop.py": APP, "Procfile": "web: waitress-serve shop:nope\n"})
+    [finding] = findings(tmp_path, "SRV002")
+    assert finding.message == (
+        "waitress-serve stops with: AttributeError: module 'shop' has no attribute 'nope'"
+    )
+
+
+def test_flask_app_of_a_module_with_only_a_create_app_factory(tmp_path: Path) -> None:
+    # seed-10 survivor: resolve._best_app, the create_app factory dropped
+    write_tree(tmp_path, {"shop.py": FACTORY, "Procfile": "web: flask --app shop run\n"})
+    _, verdict = verdict_of(tmp_path)
+    assert verdict.status == "ok"
+    assert verdict.app is not None and verdict.app.name == "create_app"
+
+
+def test_an_unterminated_double_quote_makes_the_entry_point_unknown(tmp_path: Path) -> None:
+    # seed-10 survivor: shell_words.split_words, the reason given
+    write_tree(tmp_path, {"app.py": APP, "Procfile": 'web: gunicorn "app:app\n'})
+    _, verdict = verdict_of(tmp_path)
+    assert (verdict.status, verdict.message) == ("unknown", 'an unterminated " quote')
+
+
+def test_flask_app_that_is_neither_a_path_nor_a_module_name_is_srv004(tmp_path: Path) -> None:
+    # seed-10 survivor: targets.parse_flask, what counts as a file path
+    write_tree(tmp_path, {"app.py": APP, "Procfile": "web: flask --app 'my-app' run\n"})
+    [finding] = findings(tmp_path, "SRV004")
+    assert finding.message == "flask refuses --app 'my-app': Could not import 'my-app'."
+
+
+def test_the_call_fix_adds_dash_dash_call_to_waitress(tmp_path: Path) -> None:
+    # seed-10 survivor: target_fixes.target_fixes, the option the fix adds
+    write_tree(tmp_path, {"shop.py": FACTORY, "Procfile": "web: waitress-serve shop:create_app\n"})
+    [finding] = findings(tmp_path, "SRV003")
+    assert applied(tmp_path, finding) == {
+        "Procfile": "web: waitress-serve --call shop:create_app\n"
+    }
+
+
+def test_moving_gunicorn_from_a_subfolder_is_relative_to_it(tmp_path: Path) -> None:
+    # seed-10 survivor: target_fixes.target_fixes, --chdir relative to where gunicorn runs
+    write_tree(
+        tmp_path,
+        {"web/app.py": APP, "src/x.py": "", "Procfile": "web: cd src && gunicorn wrong:app\n"},
+    )
+    [finding] = findings(tmp_path, "SRV001")
+    assert applied(tmp_path, finding) == {
+        "Procfile": "web: cd src && gunicorn --chdir ../web app:app\n"
+    }
+
+
+def test_a_compose_env_file_is_read_beside_the_compose_file(tmp_path: Path) -> None:
+    # seed-10 survivor: compose._service_stage, env_file relative to the compose file's folder
+    write_tree(
+        tmp_path,
+        {
+            "app.py": APP,
+            "Dockerfile": "FROM python:3.12\nWORKDIR /app\nCOPY . .\n",
+            "deploy/web.env": "FLASK_APP=app\n",
+            "deploy/compose.yaml": "services:\n  web:\n    build: ..\n    env_file: web.env\n"
+            "    command: flask run\n",
+        },
+    )
+    declaration, verdict = verdict_of(tmp_path)
+    assert (declaration.env_value("FLASK_APP"), verdict.status) == ("app", "ok")
+
+
+def test_a_from_with_no_image_does_not_stop_the_dockerfile(tmp_path: Path) -> None:
+    # seed-10 survivor: dockerfile._from, an empty FROM
+    write_tree(
+        tmp_path,
+        {
+            "app.py": APP,
+            "Dockerfile": "FROM\nFROM python:3.12\nWORKDIR /app\nCOPY . .\nCMD gunicorn app:app\n",
+        },
+    )
+    declaration, verdict = verdict_of(tmp_path)
+    assert (declaration.target, verdict.status) == ("app:app", "ok")
+
+
+def test_uwsgi_ini_started_by_a_procfile_web_process_must_bind_port(tmp_path: Path) -> None:
+    # seed-10 survivor: uwsgi_ini_declarations, the starting process's name dropped
+    write_tree(
+        tmp_path,
+        {
+            "app.py": APP,
+            "uwsgi.ini": "[uwsgi]\nmodule = app:app\nhttp = 127.0.0.1:8000\n",
+            "Procfile": "web: uwsgi --ini uwsgi.ini\n",
+        },
+    )
+    [finding] = findings(tmp_path, "SRV008")
+    assert finding.message.startswith("The `web` process listens on 127.0.0.1:8000")
+
+
+def test_a_launch_configuration_running_a_program(tmp_path: Path) -> None:
+    # seed-10 survivor: launch_json._configuration, "program" not read
+    write_tree(
+        tmp_path,
+        {
+            "app.py": APP + "\nif __name__ == '__main__':\n    app.run()\n",
+            ".vscode/launch.json": '{"configurations": [{"type": "debugpy", "request": "launch",'
+            ' "program": "${workspaceFolder}/app.py"}]}\n',
+        },
+    )
+    declaration, verdict = verdict_of(tmp_path)
+    assert (declaration.server, declaration.target, verdict.status) == ("python", "app.py", "ok")
