@@ -1375,3 +1375,22 @@ def test_a_launch_configuration_running_a_program(tmp_path: Path) -> None:
     )
     declaration, verdict = verdict_of(tmp_path)
     assert (declaration.server, declaration.target, verdict.status) == ("python", "app.py", "ok")
+
+
+def test_flask_app_found_through_a_star_import_still_has_its_imports_checked(
+    tmp_path: Path,
+) -> None:
+    # seed-10 survivor: resolve._resolve_flask, the module of an app found through `import *`
+    write_tree(
+        tmp_path,
+        {
+            "a.py": APP,
+            "pkg/__init__.py": "",
+            "shop.py": "import pkg.gone\nfrom a import *\n",
+            "Procfile": "web: flask --app shop:app run\n",
+        },
+    )
+    [finding] = findings(tmp_path, "SRV006")
+    assert finding.message.startswith(
+        "flask imports shop.py, and shop.py:1 imports pkg.gone, which is not in the project"
+    )
