@@ -1394,3 +1394,10 @@ def test_flask_app_found_through_a_star_import_still_has_its_imports_checked(
     assert finding.message.startswith(
         "flask imports shop.py, and shop.py:1 imports pkg.gone, which is not in the project"
     )
+
+
+def test_flask_run_in_a_subfolder_is_offered_the_app_by_its_name_there(tmp_path: Path) -> None:
+    # seed-10 survivor: target_fixes.target_fixes, the dotted name taken from the project root
+    write_tree(tmp_path, {"src/web.py": APP, "Procfile": "web: cd src && flask --app wrong run\n"})
+    [finding] = findings(tmp_path, "SRV006")
+    assert applied(tmp_path, finding) == {"Procfile": "web: cd src && flask --app web:app run\n"}
