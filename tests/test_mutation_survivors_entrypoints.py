@@ -1401,3 +1401,32 @@ def test_flask_run_in_a_subfolder_is_offered_the_app_by_its_name_there(tmp_path:
     write_tree(tmp_path, {"src/web.py": APP, "Procfile": "web: cd src && flask --app wrong run\n"})
     [finding] = findings(tmp_path, "SRV006")
     assert applied(tmp_path, finding) == {"Procfile": "web: cd src && flask --app web:app run\n"}
+
+
+def test_a_dockerfile_env_value_expands_an_earlier_arg(tmp_path: Path) -> None:
+    # seed-10 survivor: dockerfile.read_stages, ENV values expanded without the stage's variables
+    write_tree(
+        tmp_path,
+        {
+            "app.py": APP,
+            "Dockerfile": "FROM python:3.12\nWORKDIR /app\nCOPY . .\nARG MOD=app\n"
+            "ENV TARGET=${MOD}:app\nCMD gunicorn $TARGET\n",
+        },
+    )
+    declaration, verdict = verdict_of(tmp_path)
+    assert (declaration.target, verdict.status) == ("app:app", "ok")
+
+
+def test_an_import_below_an_extension_module_is_not_judged(tmp_path: Path) -> None:
+    # seed-10 survivor: import_chain._check, an extension module (no source) in the chain
+    write_tree(
+        tmp_path,
+        {
+            "shop/__init__.py": "",
+            "shop/ext.cpython-311-x86_64-linux-gnu.so": "",
+            "app.py": "import shop.ext.sub\n" + APP,
+            "Procfile": "web: gunicorn app:app\n",
+        },
+    )
+    _, verdict = verdict_of(tmp_path)
+    assert verdict.status == "ok"
