@@ -1430,3 +1430,20 @@ def test_an_import_below_an_extension_module_is_not_judged(tmp_path: Path) -> No
     )
     _, verdict = verdict_of(tmp_path)
     assert verdict.status == "ok"
+
+
+def test_srv005_underlines_the_server_word_inside_its_quotes(tmp_path: Path) -> None:
+    # seed-10 survivor: command_lines._declaration, the program's range inside its quotes
+    write_tree(
+        tmp_path,
+        {
+            "app.py": APP,
+            "requirements.txt": "flask\n",
+            "Dockerfile": "FROM python:3.12\nWORKDIR /app\nCOPY . .\n"
+            "RUN pip install -r requirements.txt\n"
+            'CMD ["gunicorn", "--bind", "0.0.0.0:8000", "app:app"]\n',
+        },
+    )
+    [finding] = findings(tmp_path, "SRV005")
+    start, end = finding.range.start, finding.range.end
+    assert (start.line, start.character, end.line, end.character) == (4, 6, 4, 14)
