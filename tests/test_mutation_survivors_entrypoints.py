@@ -1447,3 +1447,159 @@ def test_srv005_underlines_the_server_word_inside_its_quotes(tmp_path: Path) -> 
     [finding] = findings(tmp_path, "SRV005")
     start, end = finding.range.start, finding.range.end
     assert (start.line, start.character, end.line, end.character) == (4, 6, 4, 14)
+
+
+# --- eighth round (survivors of the seed-8 sample) -----------------------------------------------
+
+
+def test_a_container_workdir_holding_no_project_files_says_where_to_copy(tmp_path: Path) -> None:
+    # seed-8 survivor: resolve.resolve, the SRV001 message's advice
+    write_tree(
+        tmp_path,
+        {
+            "app.py": APP,
+            "Dockerfile": "FROM python:3.12\nWORKDIR /srv\nCOPY . /app\nCMD gunicorn app:app\n",
+        },
+    )
+    [finding] = findings(tmp_path, "SRV001")
+    assert finding.message == (
+        "gunicorn starts in /srv inside the container, and no project files are copied there: "
+        "the import fails. Set WORKDIR to where the code is copied (or pass --chdir)."
+    )
+
+
+def test_a_plus_expansion_of_a_set_variable_gives_its_word(tmp_path: Path) -> None:
+    # seed-8 survivor: shell_words._expand, ${VAR:+word}
+    write_tree(
+        tmp_path,
+        {
+            "app.py": APP,
+            "Dockerfile": "FROM python:3.12\nWORKDIR /app\nCOPY . .\nENV APP=1\n"
+            "CMD gunicorn --bind 0.0.0.0:8000 ${APP:+app}:app\n",
+        },
+    )
+    declaration, verdict = verdict_of(tmp_path)
+    assert (declaration.target, verdict.status) == ("app:app", "ok")
+
+
+def test_flask_run_on_a_platform_reads_flaskenv_with_flask_dotenv_extra(tmp_path: Path) -> None:
+    # seed-8 survivor: resolve.dotenv_loaded, flask[dotenv] alone installs python-dotenv
+    write_tree(
+        tmp_path,
+        {
+            "shop.py": APP,
+            "requirements.txt": "flask[dotenv]\n",
+            ".flaskenv": "FLASK_APP=shop\n",
+            "Procfile": "web: flask run --host 0.0.0.0 --port $PORT\n",
+        },
+    )
+    verdicts = [
+        check_declaration(Project(tmp_path), d)
+        for d in find_declarations(Project(tmp_path))
+        if d.source == "Procfile"
+    ]
+    assert [(v.status, v.app is not None and v.app.module) for v in verdicts] == [("ok", "shop.py")]
+
+
+def test_waitress_is_never_offered_a_factory_without_call(tmp_path: Path) -> None:
+    # seed-8 survivor: target_fixes._usable, a factory served by waitress without --call
+    write_tree(tmp_path, {"shop.py": FACTORY, "Procfile": "web: waitress-serve wrong:app\n"})
+    [finding] = findings(tmp_path, "SRV001")
+    assert finding.fixes == ()
+
+
+def test_a_render_web_service_must_bind_port(tmp_path: Path) -> None:
+    # seed-8 survivor: render_declarations, the service's process type dropped
+    write_tree(
+        tmp_path,
+        {
+            "app.py": APP,
+            "requirements.txt": "flask\ngunicorn\n",
+            "render.yaml": "services:\n- type: web\n  name: x\n  env: python\n"
+            "  startCommand: gunicorn app:app --bind 127.0.0.1:8000\n",
+        },
+    )
+    [finding] = findings(tmp_path, "SRV008")
+    assert finding.message.startswith("The `web` process listens on 127.0.0.1:8000, not on $PORT")
+
+
+def test_gunicorn_conf_pythonpath_is_searched(tmp_path: Path) -> None:
+    # seed-8 survivor: _with_config, the config file's pythonpath entries
+    write_tree(
+        tmp_path,
+        {
+            "src/app.py": APP,
+            "gunicorn.conf.py": "pythonpath = 'src'\n",
+            "Procfile": "web: gunicorn -c gunicorn.conf.py app:app\n",
+        },
+    )
+    _, verdict = verdict_of(tmp_path)
+    assert verdict.status == "ok"
+    assert verdict.app is not None and verdict.app.module == "src/app.py"
+
+
+def test_a_uwsgi_ini_with_no_module_is_unknown(tmp_path: Path) -> None:
+    # seed-8 survivor: uwsgi_ini_declarations, the stand-in span when no target is given
+    write_tree(
+        tmp_path,
+        {
+            "app.py": APP,
+            "uwsgi.ini": "[uwsgi]\nhttp = :8000\n",
+            "Procfile": "web: uwsgi --ini uwsgi.ini\n",
+        },
+    )
+    _, verdict = verdict_of(tmp_path)
+    assert (verdict.status, verdict.message) == ("unknown", "no --module or --wsgi-file given")
+
+
+def test_a_factory_missing_one_argument_says_argument(tmp_path: Path) -> None:
+    # seed-8 survivor: resolve._attribute, "argument" singular for one
+    write_tree(
+        tmp_path,
+        {
+            "shop.py": "from flask import Flask\n\n\ndef create_app(name):\n    return Flask(name)\n",
+            "Procfile": "web: gunicorn 'shop:create_app()'\n",
+        },
+    )
+    [finding] = findings(tmp_path, "SRV003")
+    assert finding.message == (
+        "gunicorn calls `create_app()` and gets TypeError: create_app() missing 1 required "
+        "positional argument: 'name'"
+    )
+
+
+def test_a_called_factory_still_has_its_imports_checked(tmp_path: Path) -> None:
+    # seed-8 survivor: resolve._attribute, the factory's module
+    write_tree(
+        tmp_path,
+        {
+            "pkg/__init__.py": "",
+            "shop.py": "import pkg.gone\n" + FACTORY,
+            "Procfile": "web: gunicorn 'shop:create_app()'\n",
+        },
+    )
+    [finding] = findings(tmp_path, "SRV001")
+    assert finding.message.startswith(
+        "gunicorn imports shop.py, and shop.py:1 imports pkg.gone, which is not in the project"
+    )
+
+
+def test_honcho_reads_the_long_procfile_option(tmp_path: Path) -> None:
+    # seed-8 survivor: command_lines._process_file, --procfile FILE
+    write_tree(
+        tmp_path,
+        {
+            "app.py": APP,
+            "deploy/processes": "web: gunicorn app:app\n",
+            "Procfile": "dev: honcho start --procfile deploy/processes\n",
+        },
+    )
+    started = [d for d in find_declarations(Project(tmp_path)) if d.source == "deploy/processes"]
+    assert [(d.server, d.target) for d in started] == [("gunicorn", "app:app")]
+
+
+def test_waitress_with_a_last_option_missing_its_value_is_still_read(tmp_path: Path) -> None:
+    # seed-8 survivor: command_lines._waitress, the value of a last option read past the end
+    write_tree(tmp_path, {"app.py": APP, "Procfile": "web: waitress-serve app:app --port\n"})
+    declaration, verdict = verdict_of(tmp_path)
+    assert (declaration.target, verdict.status) == ("app:app", "ok")
