@@ -1603,3 +1603,128 @@ def test_waitress_with_a_last_option_missing_its_value_is_still_read(tmp_path: P
     write_tree(tmp_path, {"app.py": APP, "Procfile": "web: waitress-serve app:app --port\n"})
     declaration, verdict = verdict_of(tmp_path)
     assert (declaration.target, verdict.status) == ("app:app", "ok")
+
+
+# --- ninth round (survivors of the seed-11 sample) -----------------------------------------------
+
+
+def test_a_launch_json_that_does_not_parse_says_where(tmp_path: Path) -> None:
+    # seed-11 survivor: jsonc._Parser.obj, the parse error's text
+    write_tree(tmp_path, {"app.py": APP, ".vscode/launch.json": "{oops\n"})
+    [finding] = findings(tmp_path, "SRV004")
+    assert finding.message.startswith(
+        ".vscode/launch.json is not valid JSON: expected a property name at line 1"
+    )
+
+
+def test_a_launch_json_written_without_spaces_is_read(tmp_path: Path) -> None:
+    # seed-11 survivor: jsonc._Parser.array, the comma between items
+    write_tree(
+        tmp_path,
+        {
+            "app.py": APP,
+            ".vscode/launch.json": '{"configurations":[{"type":"debugpy","request":"launch",'
+            '"module":"flask","args":["--app","app","run"]}]}\n',
+        },
+    )
+    declaration, verdict = verdict_of(tmp_path)
+    assert (declaration.target, verdict.status) == ("app", "ok")
+
+
+def test_flask_app_of_a_module_whose_factory_needs_arguments_is_srv006(tmp_path: Path) -> None:
+    # seed-11 survivor: resolve._best_app, the rule of "Detected factory ... could not call it"
+    write_tree(
+        tmp_path,
+        {
+            "shop.py": "from flask import Flask\n\n\ndef create_app(name):\n    return Flask(name)\n",
+            "Procfile": "web: flask --app shop run\n",
+        },
+    )
+    [finding] = findings(tmp_path, "SRV006")
+    assert finding.message.startswith(
+        "flask stops with: Error: Detected factory 'create_app' in module 'shop', but could "
+        "not call it without arguments."
+    )
+
+
+def test_gunicorn_calls_a_factory_with_the_positional_arguments_given(tmp_path: Path) -> None:
+    # seed-11 survivor: targets.parse_gunicorn, the call's positional arguments
+    write_tree(
+        tmp_path,
+        {
+            "shop.py": "from flask import Flask\n\n\ndef create_app(name):\n    return Flask(name)\n",
+            "Procfile": "web: gunicorn \"shop:create_app('x')\"\n",
+        },
+    )
+    _, verdict = verdict_of(tmp_path)
+    assert verdict.status == "ok"
+
+
+def test_python_runs_a_script_from_its_working_directory(tmp_path: Path) -> None:
+    # seed-11 survivor: resolve._resolve_script, the script's path from the run folder
+    write_tree(
+        tmp_path,
+        {
+            "src/app.py": APP + "\nif __name__ == '__main__':\n    app.run()\n",
+            "Procfile": "web: cd src && python app.py\n",
+        },
+    )
+    _, verdict = verdict_of(tmp_path)
+    assert verdict.status == "ok"
+
+
+def test_flask_run_takes_flask_app_from_the_command_s_environment(tmp_path: Path) -> None:
+    # seed-11 survivor: command_lines._flask, FLASK_APP read when no --app is given
+    write_tree(
+        tmp_path,
+        {"shop.py": APP, "Procfile": "web: FLASK_APP=shop flask run --host 0.0.0.0 --port $PORT\n"},
+    )
+    _, verdict = verdict_of(tmp_path)
+    assert verdict.status == "ok"
+    assert verdict.app is not None and verdict.app.module == "shop.py"
+
+
+def test_pip_install_with_an_option_before_the_project_is_an_install(tmp_path: Path) -> None:
+    # seed-11 survivor: dockerfile.installs_packages, an option ending the scan
+    write_tree(
+        tmp_path,
+        {
+            "Dockerfile": "FROM python:3.12\nWORKDIR /app\nCOPY . .\n"
+            "RUN pip install --no-cache-dir .\n",
+            "pyproject.toml": "[project]\nname = 'x'\n",
+            "compose.yaml": "services:\n  web:\n    build: .\n    command: gunicorn shopx:app\n",
+        },
+    )
+    _, verdict = verdict_of(tmp_path)
+    assert (verdict.status, verdict.message) == (
+        "unknown",
+        "the image runs `pip install --no-cache-dir .`, so the app may be imported from an "
+        "installed package",
+    )
+
+
+@pytest.mark.parametrize("extra", ["--preload --chdir src", "--chdir src --workers"])
+def test_gunicorn_cmd_args_with_a_flag_or_a_valueless_last_option(
+    tmp_path: Path, extra: str
+) -> None:
+    # seed-11 survivors: command_lines._gunicorn_options, a flag and a last option's value
+    write_tree(
+        tmp_path,
+        {"src/app.py": APP, "Procfile": f"web: GUNICORN_CMD_ARGS='{extra}' gunicorn app:app\n"},
+    )
+    declaration, verdict = verdict_of(tmp_path)
+    assert (declaration.cwd, verdict.status) == ("src", "ok")
+
+
+def test_honcho_with_a_port_option_still_runs_every_process(tmp_path: Path) -> None:
+    # seed-11 survivor: command_lines._process_file, `-p PORT` read as a process name
+    write_tree(
+        tmp_path,
+        {
+            "app.py": APP,
+            "deploy/processes": "web: gunicorn app:app\n",
+            "Procfile": "dev: honcho start -f deploy/processes -p 5000\n",
+        },
+    )
+    started = [d for d in find_declarations(Project(tmp_path)) if d.source == "deploy/processes"]
+    assert [(d.server, d.target) for d in started] == [("gunicorn", "app:app")]
