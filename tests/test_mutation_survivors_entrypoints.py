@@ -1673,17 +1673,6 @@ def test_python_runs_a_script_from_its_working_directory(tmp_path: Path) -> None
     assert verdict.status == "ok"
 
 
-def test_flask_run_takes_flask_app_from_the_command_s_environment(tmp_path: Path) -> None:
-    # seed-11 survivor: command_lines._flask, FLASK_APP read when no --app is given
-    write_tree(
-        tmp_path,
-        {"shop.py": APP, "Procfile": "web: FLASK_APP=shop flask run --host 0.0.0.0 --port $PORT\n"},
-    )
-    _, verdict = verdict_of(tmp_path)
-    assert verdict.status == "ok"
-    assert verdict.app is not None and verdict.app.module == "shop.py"
-
-
 def test_pip_install_with_an_option_before_the_project_is_an_install(tmp_path: Path) -> None:
     # seed-11 survivor: dockerfile.installs_packages, an option ending the scan
     write_tree(
