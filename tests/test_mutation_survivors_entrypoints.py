@@ -1717,3 +1717,40 @@ def test_honcho_with_a_port_option_still_runs_every_process(tmp_path: Path) -> N
     )
     started = [d for d in find_declarations(Project(tmp_path)) if d.source == "deploy/processes"]
     assert [(d.server, d.target) for d in started] == [("gunicorn", "app:app")]
+
+
+def test_a_dockerfile_in_a_folder_adding_root_files_is_built_from_the_root(
+    tmp_path: Path,
+) -> None:
+    # seed-11 survivor: dockerfile.guess_context, ADD read like COPY
+    write_tree(
+        tmp_path,
+        {
+            "app.py": APP,
+            "docker/Dockerfile": "FROM python:3.12\nWORKDIR /app\nADD app.py /app/\n"
+            "CMD gunicorn --bind 0.0.0.0:8000 app:app\n",
+        },
+    )
+    _, verdict = verdict_of(tmp_path)
+    assert verdict.status == "ok"
+
+
+def test_a_gunicorn_conf_py_nothing_starts_runs_in_its_folder(tmp_path: Path) -> None:
+    # seed-11 survivor: _collect, the standalone config's folder
+    write_tree(tmp_path, {"web/app.py": APP, "web/gunicorn.conf.py": "wsgi_app = 'app:app'\n"})
+    declaration, verdict = verdict_of(tmp_path)
+    assert (declaration.cwd, verdict.status) == ("web", "ok")
+
+
+def test_a_missing_relative_import_is_named(tmp_path: Path) -> None:
+    # seed-11 survivor: import_chain._relative, the name in the message
+    write_tree(
+        tmp_path,
+        {
+            "shop/__init__.py": "",
+            "shop/app.py": "from . import gone\n" + APP,
+            "Procfile": "web: gunicorn shop.app:app\n",
+        },
+    )
+    [finding] = findings(tmp_path, "SRV001")
+    assert "shop/app.py:1 imports .gone, which is not in the project" in finding.message
