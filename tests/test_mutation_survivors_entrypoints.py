@@ -1754,3 +1754,88 @@ def test_a_missing_relative_import_is_named(tmp_path: Path) -> None:
     )
     [finding] = findings(tmp_path, "SRV001")
     assert "shop/app.py:1 imports .gone, which is not in the project" in finding.message
+
+
+# --- tenth round (survivors of the seed-12 sample; not re-measured) -----------------------------
+
+
+def test_flask_app_from_a_star_import_that_is_no_flask_app_is_unknown(tmp_path: Path) -> None:
+    # seed-12 survivor: resolve._resolve_flask, the unknown verdict's message
+    write_tree(
+        tmp_path,
+        {
+            "a.py": "app = make()\n",
+            "shop.py": "from a import *\n",
+            "Procfile": "web: flask --app shop:app run\n",
+        },
+    )
+    _, verdict = verdict_of(tmp_path)
+    assert (verdict.status, verdict.message) == (
+        "unknown",
+        "`app` comes from a.py; cannot tell statically whether it is a Flask app",
+    )
+
+
+def test_flask_discovering_an_app_py_that_does_not_parse_is_unknown(tmp_path: Path) -> None:
+    # seed-12 survivor: resolve._best_app, the unknown verdict's message
+    write_tree(tmp_path, {"app.py": "def (\n", "Procfile": "web: flask run\n"})
+    _, verdict = verdict_of(tmp_path)
+    assert (verdict.status, verdict.message) == (
+        "unknown",
+        "app.py does not parse as Python, so what it defines is unknown",
+    )
+
+
+def test_a_target_built_from_two_unset_variables_names_both(tmp_path: Path) -> None:
+    # seed-12 survivor: command_lines._declaration, the list of unset variables
+    write_tree(tmp_path, {"app.py": APP, "Procfile": "web: gunicorn $MOD:$APP\n"})
+    _, verdict = verdict_of(tmp_path)
+    assert verdict.message == (
+        "the target depends on $MOD, $APP, which is not set where this command is declared"
+    )
+
+
+def test_a_launch_json_with_an_unterminated_comment_says_so(tmp_path: Path) -> None:
+    # seed-12 survivor: jsonc._Parser.skip, the parse error's text
+    write_tree(tmp_path, {"app.py": APP, ".vscode/launch.json": "{/* oops\n"})
+    [finding] = findings(tmp_path, "SRV004")
+    assert finding.message.startswith(
+        ".vscode/launch.json is not valid JSON: unterminated comment at line 1"
+    )
+
+
+def test_no_fix_serves_a_factory_that_needs_arguments(tmp_path: Path) -> None:
+    # seed-12 survivor: target_fixes._usable, a factory with required parameters
+    write_tree(
+        tmp_path,
+        {
+            "shop.py": "from flask import Flask\n\n\ndef create_app(name):\n    return Flask(name)\n",
+            "Procfile": "web: gunicorn wrong:app\n",
+        },
+    )
+    [finding] = findings(tmp_path, "SRV001")
+    assert finding.fixes == ()
+
+
+def test_a_command_substitution_in_the_target_makes_it_unknown(tmp_path: Path) -> None:
+    # seed-12 survivor: shell_words.split_words, `$(` looked for where the word is
+    write_tree(tmp_path, {"app.py": APP, "Procfile": "web: gunicorn $(echo app):app\n"})
+    _, verdict = verdict_of(tmp_path)
+    assert verdict.status == "unknown"
+    assert verdict.message.startswith("`$(echo app)")
+
+
+@pytest.mark.parametrize(
+    ("module", "what"),
+    [
+        ("app = None\n", "`app` in shop.py is None, not a WSGI app"),
+        ("import os as app\n", "`app` in shop.py is a module, not a WSGI app"),
+    ],
+)
+def test_a_target_bound_to_none_or_a_module_is_srv003(
+    tmp_path: Path, module: str, what: str
+) -> None:
+    # seed-12 survivors: resolve._attribute ("none") and bindings.module_bindings ("module")
+    write_tree(tmp_path, {"shop.py": module, "Procfile": "web: gunicorn shop:app\n"})
+    [finding] = findings(tmp_path, "SRV003")
+    assert finding.message.startswith(what)
