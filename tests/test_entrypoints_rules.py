@@ -352,3 +352,14 @@ def test_srv008_silent_on_the_port_a_digitalocean_app_spec_routes_to(tmp_path: P
     assert findings(tmp_path, {"SRV008"}) == []
     write_tree(tmp_path, {".do/app.yaml": "name: x\nservices:\n- name: web\n  http_port: 5000\n"})
     assert len(findings(tmp_path, {"SRV008"})) == 1
+
+
+def test_app_yaml_default_entrypoint_gets_no_fix_that_edits_the_runtime_line(
+    tmp_path: Path,
+) -> None:
+    """App Engine's default `gunicorn -b :$PORT main:app` is written nowhere in app.yaml: a fix
+    that replaced its target edited the `runtime:` line instead (` --chdir webapp:appuntime`)."""
+    write_tree(tmp_path, {"web/app.py": APP, "app.yaml": "runtime: python312\n"})
+    [finding] = findings(tmp_path, {"SRV001"})
+    assert finding.message.startswith("gunicorn cannot import 'main' from the project root")
+    assert finding.fixes == ()

@@ -65,6 +65,10 @@ class Declaration:
     #: we do not add arguments to.
     arg_style: Literal["shell", "json", "none"] = "shell"
     bind_range: Range | None = None  # the value of the last -b/--bind given on the line
+    #: The command is a platform's default, written nowhere in the file (App Engine's
+    #: entrypoint when app.yaml names none): its range only places findings; no edit can
+    #: change the command in place.
+    implicit: bool = False
 
     @property
     def command_file(self) -> str:

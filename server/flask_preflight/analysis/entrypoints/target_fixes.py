@@ -61,6 +61,8 @@ def _usable(declaration: Declaration, app: AppDefinition) -> bool:
 def target_fixes(project: Project, declaration: Declaration, verdict: Verdict) -> list[Fix]:
     if declaration.server == "python" or verdict.status in ("ok", "unknown"):
         return []
+    if declaration.implicit:
+        return []  # no command in the file to edit
     if declaration.option("shell-error") and declaration.target:
         quoted = shlex.quote(declaration.target)
         return [

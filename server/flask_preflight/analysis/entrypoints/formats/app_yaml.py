@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import posixpath
+from dataclasses import replace
 
 from ...project import Project
 from ..command_lines import CommandSite, declarations_from_shell
@@ -44,4 +45,18 @@ def app_yaml_declarations(
     site = CommandSite(
         relpath, source, located, cwd=folder, context="paas", process="web", project=project
     )
-    return declarations_from_shell(site)
+    found = declarations_from_shell(site)
+    if isinstance(entrypoint, str):
+        return found
+    return [
+        replace(
+            d,
+            implicit=True,
+            command_range=None,
+            command_end=None,
+            append_at=None,
+            bind_range=None,
+            arg_style="none",
+        )
+        for d in found
+    ]
