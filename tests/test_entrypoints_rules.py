@@ -363,3 +363,44 @@ def test_app_yaml_default_entrypoint_gets_no_fix_that_edits_the_runtime_line(
     [finding] = findings(tmp_path, {"SRV001"})
     assert finding.message.startswith("gunicorn cannot import 'main' from the project root")
     assert finding.fixes == ()
+
+
+# --- a Dockerfile's build context ----------------------------------------------------------
+
+
+DOCKERFILE_BELOW = """\
+FROM python:3.12-slim
+WORKDIR /app
+{copy}
+RUN pip install -r requirements.txt
+CMD ["gunicorn", "-b", "0.0.0.0:8000", "app:app"]
+"""
+
+
+def test_a_dockerfile_below_the_root_that_copies_only_dot_is_not_judged(tmp_path: Path) -> None:
+    # `docker build -f docker/Dockerfile .` builds from the root, where app.py is: nothing in
+    # the files names the context, so a module missing from docker/ is not an error.
+    write_tree(
+        tmp_path,
+        {
+            "app.py": APP,
+            "requirements.txt": REQS,
+            "docker/Dockerfile": DOCKERFILE_BELOW.format(copy="COPY . /app"),
+        },
+    )
+    assert findings(tmp_path, {"SRV001"}) == []
+    # A file it copies that exists only beside it says the context is docker/: judged there.
+    write_tree(
+        tmp_path,
+        {
+            "docker/requirements.txt": REQS,
+            "docker/Dockerfile": DOCKERFILE_BELOW.format(
+                copy="COPY requirements.txt .\nCOPY . /app"
+            ),
+        },
+    )
+    (tmp_path / "requirements.txt").unlink()
+    [srv001] = findings(tmp_path, {"SRV001"})
+    assert srv001.path == "docker/Dockerfile"
+    assert srv001.severity == Severity.ERROR
+    assert "cannot import 'app'" in srv001.message

@@ -477,10 +477,11 @@ def project_packages(project: Project) -> frozenset[str]:
     )
 
 
-def guess_context(project: Project, relpath: str, source: SourceText) -> str:
+def guess_context(project: Project, relpath: str, source: SourceText) -> tuple[str, bool]:
     """The build context of a Dockerfile no compose file names: its own folder, unless the
     files it copies are found only from a folder above it (`docker build -f docker/Dockerfile
-    .` from the root is the usual case)."""
+    .` from the root is the usual case). The flag says whether anything told: a Dockerfile
+    below the root that copies only `.` builds from wherever `docker build` was given."""
     sources: list[str] = []
     for instruction in instructions(source):
         if instruction.keyword not in ("COPY", "ADD"):
@@ -504,7 +505,7 @@ def guess_context(project: Project, relpath: str, source: SourceText) -> str:
         )
 
     best = max(candidates, key=found)  # max keeps the first (nearest) on a tie
-    return best
+    return best, len(candidates) == 1 or found(best) > 0
 
 
 def dockerfile_declarations(
@@ -513,7 +514,9 @@ def dockerfile_declarations(
     source = project.source(relpath)
     if source is None:
         return []
-    build_context = guess_context(project, relpath, source) if context is None else context
+    build_context, told = (
+        guess_context(project, relpath, source) if context is None else (context, True)
+    )
     stages = read_stages(
         source, build_context, lambda p: project.abspath(p).is_dir(), project_packages(project)
     )
@@ -521,9 +524,17 @@ def dockerfile_declarations(
     # at the end), the earlier stages with their own CMD/ENTRYPOINT are the targets built with
     # `--target` (a production stage before a proxy one).
     found = stage_declarations(project, relpath, source, stages[-1], context=build_context)
-    if found:
+    if not found:
+        for stage in stages[:-1]:
+            if stage.own_command:
+                found.extend(
+                    stage_declarations(project, relpath, source, stage, context=build_context)
+                )
+    if told:
         return found
-    for stage in stages[:-1]:
-        if stage.own_command:
-            found.extend(stage_declarations(project, relpath, source, stage, context=build_context))
-    return found
+    why = (
+        f"{relpath} copies only `.`, and no compose file names its build context: a module "
+        f"missing from {posixpath.dirname(relpath)}/ may be found from the folder "
+        "`docker build` is given (often the project root)"
+    )
+    return [replace(d, guessed_cwd=why) for d in found]
