@@ -619,18 +619,11 @@ def test_srv005_a_project_without_requirements_gets_a_new_requirements_txt(
 
 def test_dep003_a_requirement_the_installed_version_meets_is_no_conflict(tmp_path: Path) -> None:
     python = fake_venv(tmp_path, {"lib": "2.0"})
-    info = next((tmp_path / ".venv").glob("lib/python*/site-packages"))
-    write_tree(
-        info,
-        {
-            "ext-1.0.dist-info/METADATA": "Metadata-Version: 2.1\nName: ext\nVersion: 1.0\n"
-            "Requires-Dist: lib>=2\n",
-            "ext-1.0.dist-info/RECORD": "",
-        },
-    )
+    _install_ext(python, "lib>=2")
     write_tree(tmp_path, {"app.py": APP, "requirements.txt": "ext==1.0\nlib==2.0\n"})
     assert findings(tmp_path, "DEP003", python) == []
     write_tree(tmp_path, {"requirements.txt": "ext==1.0\nlib==1.0\n"})
+    info = _site(python)
     (info / "lib-2.0.dist-info").rename(info / "lib-1.0.dist-info")
     (info / "lib-1.0.dist-info" / "METADATA").write_text(
         "Metadata-Version: 2.1\nName: lib\nVersion: 1.0\n"
@@ -830,6 +823,14 @@ def _site(python: str) -> Path:
     return next(Path(python).parent.parent.glob("lib/python*/site-packages"))
 
 
+def _install_ext(python: str, *requires: str, extra: dict[str, str] | None = None) -> None:
+    """Installs `ext` 1.0 (metadata only) into the venv of `python`, requiring `requires`."""
+    metadata = "Metadata-Version: 2.1\nName: ext\nVersion: 1.0\n"
+    metadata += "".join(f"Requires-Dist: {r}\n" for r in requires)
+    files = {"ext-1.0.dist-info/METADATA": metadata, "ext-1.0.dist-info/RECORD": ""}
+    write_tree(_site(python), {**files, **(extra or {})})
+
+
 def _venv_with_flask(root: Path) -> str:
     """A venv whose flask is importable (a module, not only its metadata)."""
     python = fake_venv(root, {"flask": "3.1.3"})
@@ -840,14 +841,7 @@ def _venv_with_flask(root: Path) -> str:
 # seed 5: conflicts.x_pip_check_problems__mutmut_9 (`continue` -> `break` on a bad requirement)
 def test_dep003_a_malformed_requirement_does_not_hide_the_next_conflict(tmp_path: Path) -> None:
     python = fake_venv(tmp_path, {"lib": "1.0"})
-    write_tree(
-        _site(python),
-        {
-            "ext-1.0.dist-info/METADATA": "Metadata-Version: 2.1\nName: ext\nVersion: 1.0\n"
-            "Requires-Dist: not a requirement ((\nRequires-Dist: lib>=2\n",
-            "ext-1.0.dist-info/RECORD": "",
-        },
-    )
+    _install_ext(python, "not a requirement ((", "lib>=2")
     write_tree(tmp_path, {"app.py": APP, "requirements.txt": "ext==1.0\nlib==1.0\n"})
     [finding] = findings(tmp_path, "DEP003", python)
     assert finding.message.startswith("ext 1.0 requires `lib>=2`, but lib 1.0 is installed")
@@ -858,12 +852,11 @@ def test_dep003_a_dependency_without_a_version_does_not_hide_the_next_conflict(
     tmp_path: Path,
 ) -> None:
     python = fake_venv(tmp_path, {"lib": "1.0"})
-    write_tree(
-        _site(python),
-        {
-            "ext-1.0.dist-info/METADATA": "Metadata-Version: 2.1\nName: ext\nVersion: 1.0\n"
-            "Requires-Dist: nover\nRequires-Dist: lib>=2\n",
-            "ext-1.0.dist-info/RECORD": "",
+    _install_ext(
+        python,
+        "nover",
+        "lib>=2",
+        extra={
             "nover.dist-info/METADATA": "Metadata-Version: 2.1\nName: nover\n",
             "nover.dist-info/RECORD": "",
         },
@@ -1076,14 +1069,7 @@ def test_dep009_python_2_exec_statement_is_called_python_2(tmp_path: Path) -> No
 # seed 7: conflicts.x_pip_check_problems__mutmut_28 (prereleases refused, unlike `pip check`)
 def test_dep003_an_installed_prerelease_meets_a_lower_bound(tmp_path: Path) -> None:
     python = fake_venv(tmp_path, {"lib": "2.1rc1"})
-    write_tree(
-        _site(python),
-        {
-            "ext-1.0.dist-info/METADATA": "Metadata-Version: 2.1\nName: ext\nVersion: 1.0\n"
-            "Requires-Dist: lib>=2\n",
-            "ext-1.0.dist-info/RECORD": "",
-        },
-    )
+    _install_ext(python, "lib>=2")
     write_tree(tmp_path, {"app.py": APP, "requirements.txt": "ext==1.0\nlib==2.1rc1\n"})
     assert findings(tmp_path, "DEP003", python) == []
 
@@ -1409,14 +1395,7 @@ def test_dep009_an_unparseable_entry_names_the_python_major_minor(tmp_path: Path
 # seed 8: conflicts.x_pip_check_problems__mutmut_11 (a marker that does not apply)
 def test_dep003_a_requirement_whose_marker_does_not_apply_is_no_conflict(tmp_path: Path) -> None:
     python = fake_venv(tmp_path, {"lib": "1.0"})
-    write_tree(
-        _site(python),
-        {
-            "ext-1.0.dist-info/METADATA": "Metadata-Version: 2.1\nName: ext\nVersion: 1.0\n"
-            "Requires-Dist: lib>=2; python_version < '3'\n",
-            "ext-1.0.dist-info/RECORD": "",
-        },
-    )
+    _install_ext(python, "lib>=2; python_version < '3'")
     write_tree(tmp_path, {"app.py": APP, "requirements.txt": "ext==1.0\nlib==1.0\n"})
     assert findings(tmp_path, "DEP003", python) == []
 
