@@ -4,7 +4,9 @@ Every one was checked by running it against its mutant (mutmut's MUTANT_UNDER_TE
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
+from unittest import mock
 
 import pytest
 
@@ -391,7 +393,9 @@ def _dep009(tmp_path: Path, packages: dict[str, str], files: dict[str, str]) -> 
     python = site_venv(tmp_path, packages)
     root = write_tree(tmp_path / "project", files)
     project = Project(root, interpreter=python, settings={"interpreter_source": "explicit"})
-    return [f for f in run_checks(project, select={"DEP009"}) if f.rule == "DEP009"]
+    # a facts cache of its own: nothing read in another test's venv is reused
+    with mock.patch.dict(os.environ, {"FLASK_PREFLIGHT_CACHE_DIR": str(tmp_path / "cache")}):
+        return [f for f in run_checks(project, select={"DEP009"}) if f.rule == "DEP009"]
 
 
 def _dist(name: str, version: str) -> dict[str, str]:
@@ -402,9 +406,8 @@ def _dist(name: str, version: str) -> dict[str, str]:
 
 
 def test_dep009_a_module_level_attribute_read_names_the_distribution_and_the_attribute(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path,
 ) -> None:
-    monkeypatch.setenv("FLASK_PREFLIGHT_CACHE_DIR", str(tmp_path / "cache"))
     packages = {
         "ext.py": "import lib\nclass M(lib.Mapping):\n    pass\n",
         "lib.py": "X = 1\n",
@@ -416,12 +419,9 @@ def test_dep009_a_module_level_attribute_read_names_the_distribution_and_the_att
     )
 
 
-def test_dep009_a_known_pair_is_named_with_its_pin_and_upgrade(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_dep009_a_known_pair_is_named_with_its_pin_and_upgrade(tmp_path: Path) -> None:
     """Flask 2.2.2 with Werkzeug 3: the catalogued pair gives the pin, the upgrade and the
     source, and the requirement line is left to DEP004."""
-    monkeypatch.setenv("FLASK_PREFLIGHT_CACHE_DIR", str(tmp_path / "cache"))
     packages = {
         "flask/__init__.py": "from werkzeug.urls import url_quote\nclass Flask: pass\n",
         **_dist("flask", "2.2.2"),
@@ -440,9 +440,8 @@ def test_dep009_a_known_pair_is_named_with_its_pin_and_upgrade(
 
 
 def test_dep009_a_name_one_distribution_takes_from_another_advises_both_ways(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path,
 ) -> None:
-    monkeypatch.setenv("FLASK_PREFLIGHT_CACHE_DIR", str(tmp_path / "cache"))
     packages = {
         "ext.py": "from lib import gone\n",
         **_dist("ext", "1.0"),
@@ -456,12 +455,9 @@ def test_dep009_a_name_one_distribution_takes_from_another_advises_both_ways(
     )
 
 
-def test_dep009_a_project_file_hiding_an_installed_module_is_left_to_app006(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_dep009_a_project_file_hiding_an_installed_module_is_left_to_app006(tmp_path: Path) -> None:
     """The project's lib.py hides the installed lib: its missing name is APP006's cause, while
     another failure of the same app is still reported."""
-    monkeypatch.setenv("FLASK_PREFLIGHT_CACHE_DIR", str(tmp_path / "cache"))
     packages = {
         "lib.py": "gone = 1\n",
         **_dist("lib", "2.0"),
@@ -474,9 +470,8 @@ def test_dep009_a_project_file_hiding_an_installed_module_is_left_to_app006(
 
 
 def test_dep009_range_covers_the_import_line_without_its_indent_and_comment_space(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path,
 ) -> None:
-    monkeypatch.setenv("FLASK_PREFLIGHT_CACHE_DIR", str(tmp_path / "cache"))
     packages = {"ext.py": "from lib import gone\n", "lib.py": "X = 1\n"}
     # the failing import is the last line, after a longer one
     files = {"app.py": "import os  # the operating system module\nimport ext   \n"}
@@ -487,8 +482,7 @@ def test_dep009_range_covers_the_import_line_without_its_indent_and_comment_spac
     assert (finding.range.end.line, finding.range.end.character) == (1, len("import ext"))
 
 
-def test_dep009_range_on_the_first_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("FLASK_PREFLIGHT_CACHE_DIR", str(tmp_path / "cache"))
+def test_dep009_range_on_the_first_line(tmp_path: Path) -> None:
     packages = {"ext.py": "from lib import gone\n", "lib.py": "X = 1\n"}
     [finding] = _dep009(tmp_path, packages, {"app.py": "import ext\nimport os\n"})
     assert (finding.range.start.line, finding.range.start.character) == (0, 0)
@@ -524,9 +518,8 @@ def test_dep009_an_unparseable_entry_module_is_called_python_2_only_when_it_is(
     ],
 )
 def test_dep009_a_known_pair_adds_the_pin_next_to_the_importer(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, requirements: str, fixed: str
+    tmp_path: Path, requirements: str, fixed: str
 ) -> None:
-    monkeypatch.setenv("FLASK_PREFLIGHT_CACHE_DIR", str(tmp_path / "cache"))
     packages = {
         "flask/__init__.py": "from werkzeug.urls import url_quote\nclass Flask: pass\n",
         **_dist("flask", "2.2.2"),
@@ -742,10 +735,7 @@ def test_srv009_a_windows_venv_layout_without_exe_is_windows(tmp_path: Path) -> 
     assert finding.message.startswith("gunicorn does not run on Windows")
 
 
-def test_dep009_a_missing_submodule_advice_names_the_module(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setenv("FLASK_PREFLIGHT_CACHE_DIR", str(tmp_path / "cache"))
+def test_dep009_a_missing_submodule_advice_names_the_module(tmp_path: Path) -> None:
     packages = {
         "ext.py": "from lib._compat import text_type\n",
         **_dist("ext", "1.0"),
@@ -769,10 +759,7 @@ def _flask_werkzeug() -> dict[str, str]:
     }
 
 
-def test_dep009_a_known_pair_declared_in_pyproject_gets_the_pin_in_its_list(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setenv("FLASK_PREFLIGHT_CACHE_DIR", str(tmp_path / "cache"))
+def test_dep009_a_known_pair_declared_in_pyproject_gets_the_pin_in_its_list(tmp_path: Path) -> None:
     pyproject = '[project]\nname = "shop"\ndependencies = ["flask==2.2.2"]\n'
     files = {"app.py": APP, "pyproject.toml": pyproject}
     [finding] = _dep009(tmp_path, _flask_werkzeug(), files)
@@ -783,11 +770,8 @@ def test_dep009_a_known_pair_declared_in_pyproject_gets_the_pin_in_its_list(
     }
 
 
-def test_dep009_a_known_pair_already_pinned_reinstalls_from_that_file(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_dep009_a_known_pair_already_pinned_reinstalls_from_that_file(tmp_path: Path) -> None:
     """The requirements already exclude the installed Werkzeug: only the install is stale."""
-    monkeypatch.setenv("FLASK_PREFLIGHT_CACHE_DIR", str(tmp_path / "cache"))
     files = {"app.py": APP, "requirements.txt": "flask==2.2.2\nwerkzeug<3\n"}
     [finding] = _dep009(tmp_path, _flask_werkzeug(), files)
     [fix] = finding.fixes
@@ -801,10 +785,7 @@ def test_app001_an_unguarded_run_after_a_guarded_one(tmp_path: Path) -> None:
     assert finding.range.start.line == 7
 
 
-def test_dep009_the_pin_goes_into_the_file_that_declares_the_importer(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setenv("FLASK_PREFLIGHT_CACHE_DIR", str(tmp_path / "cache"))
+def test_dep009_the_pin_goes_into_the_file_that_declares_the_importer(tmp_path: Path) -> None:
     files = {
         "app.py": APP,
         "requirements.txt": "-r requirements/base.txt\n",
@@ -1027,10 +1008,7 @@ def test_srv010_printing_the_name_flask_env_does_not_silence(tmp_path: Path) -> 
 
 
 # seed 5: startup_imports.x__chain__mutmut_20 (three frames shown before the "…")
-def test_dep009_a_long_import_chain_shows_two_frames_each_side(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setenv("FLASK_PREFLIGHT_CACHE_DIR", str(tmp_path / "cache"))
+def test_dep009_a_long_import_chain_shows_two_frames_each_side(tmp_path: Path) -> None:
     packages = {
         "one.py": "import two\n",
         "two.py": "import three\n",
@@ -1048,9 +1026,8 @@ def test_dep009_a_long_import_chain_shows_two_frames_each_side(
 # seed 5: startup_imports.x__removed_flask_api__mutmut_7 (a removed Flask name from another
 # module taken for DEP006's)
 def test_dep009_a_project_import_of_a_name_flask_removed_from_another_module(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path,
 ) -> None:
-    monkeypatch.setenv("FLASK_PREFLIGHT_CACHE_DIR", str(tmp_path / "cache"))
     packages = {"lib.py": "X = 1\n", **_dist("lib", "2.0")}
     [finding] = _dep009(tmp_path, packages, {"app.py": "from lib import escape\n"})
     assert finding.data["module"] == "lib"
@@ -1179,10 +1156,7 @@ def test_app006_rename_stays_in_the_files_folder(tmp_path: Path) -> None:
 
 
 # seed 7: startup_imports.x__frame_text__mutmut_1 (a project frame named by its path)
-def test_dep009_the_chain_names_project_files_by_their_path(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setenv("FLASK_PREFLIGHT_CACHE_DIR", str(tmp_path / "cache"))
+def test_dep009_the_chain_names_project_files_by_their_path(tmp_path: Path) -> None:
     packages = {"ext.py": "from lib import gone\n", "lib.py": "X = 1\n"}
     files = {
         "app.py": "import shop.models\n",
@@ -1330,10 +1304,7 @@ def test_srv010_only_a_read_of_the_environment_silences(
 
 
 # seed 6: startup_imports.x__chain__mutmut_18 (five frames are all shown)
-def test_dep009_an_import_chain_of_five_frames_is_shown_whole(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setenv("FLASK_PREFLIGHT_CACHE_DIR", str(tmp_path / "cache"))
+def test_dep009_an_import_chain_of_five_frames_is_shown_whole(tmp_path: Path) -> None:
     packages = {
         "one.py": "import two\n",
         "two.py": "import three\n",
@@ -1347,22 +1318,16 @@ def test_dep009_an_import_chain_of_five_frames_is_shown_whole(
 
 
 # seed 6: startup_imports.x__what_lacks__mutmut_6 (a stdlib submodule's owner is Python)
-def test_dep009_a_missing_stdlib_submodule_names_python(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_dep009_a_missing_stdlib_submodule_names_python(tmp_path: Path) -> None:
     from tests.test_startup_imports import VERSION
 
-    monkeypatch.setenv("FLASK_PREFLIGHT_CACHE_DIR", str(tmp_path / "cache"))
     packages = {"ext.py": "import xml.nothere\n"}
     [finding] = _dep009(tmp_path, packages, {"app.py": "import ext\n"})
     assert f"-> Python {VERSION[0]}.{VERSION[1]} has no module xml.nothere:" in finding.message
 
 
 # seed 6: startup_imports.x__removed_flask_api__mutmut_5 (left to DEP006)
-def test_dep009_leaves_a_removed_flask_import_in_the_project_to_dep006(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setenv("FLASK_PREFLIGHT_CACHE_DIR", str(tmp_path / "cache"))
+def test_dep009_leaves_a_removed_flask_import_in_the_project_to_dep006(tmp_path: Path) -> None:
     packages = {"flask/__init__.py": "class Flask: pass\n", **_dist("flask", "3.0.0")}
     files = {"app.py": "from flask import Flask, escape\n\napp = Flask(__name__)\n"}
     assert _dep009(tmp_path, packages, files) == []
