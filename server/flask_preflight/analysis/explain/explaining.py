@@ -830,7 +830,7 @@ def _explain_failure_without_output(ctx: _Context) -> Explanation | None:
     if ctx.ran is None or ctx.selected_env is None or _ran_matches_selected(ctx) is not False:
         return None
     found = _script_imports(ctx)
-    ran_env = _ran_env(ctx)
+    ran_env = _ran_env(ctx) if found is not None else None
     if found is None or ran_env is None:
         return None
     script, imports = found
@@ -843,9 +843,9 @@ def _explain_failure_without_output(ctx: _Context) -> Explanation | None:
             or os.path.isdir(os.path.join(home, top))
             for home in homes
         )
-        if top in stdlib or local or ran_env.can_import(top):
-            if local:
-                return None  # the project's own module may fail for its own reasons
+        if local:
+            return None  # the project's own module may fail for its own reasons
+        if top in stdlib or ran_env.can_import(top):
             continue
         if not ctx.selected_env.can_import(top):
             return None  # missing everywhere: not an interpreter mismatch

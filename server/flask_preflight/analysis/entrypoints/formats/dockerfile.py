@@ -504,8 +504,9 @@ def guess_context(project: Project, relpath: str, source: SourceText) -> tuple[s
             if "*" not in p
         )
 
-    best = max(candidates, key=found)  # max keeps the first (nearest) on a tie
-    return best, len(candidates) == 1 or found(best) > 0
+    scores = {candidate: found(candidate) for candidate in candidates}
+    best = max(candidates, key=scores.__getitem__)  # max keeps the first (nearest) on a tie
+    return best, len(candidates) == 1 or scores[best] > 0
 
 
 def dockerfile_declarations(
