@@ -30,9 +30,7 @@ FAST_TESTS=(
   tests/test_entrypoints_projects.py
   tests/test_entrypoints_deploy.py
   tests/test_requirements.py
-  tests/test_mutation_survivors.py
-  tests/test_mutation_survivors_checks.py
-  tests/test_mutation_survivors_entrypoints.py
+  tests/test_mutation_survivors*.py
   tests/test_derived_cache.py
   tests/test_app_scope.py
   tests/test_causes.py
