@@ -73,6 +73,9 @@ def create_app(config="default", debug=False):
     return app
 """
 FACTORY_NEEDS_ARG = FACTORY.replace('config="default"', "config")
+FACTORY_STAR = FACTORY.replace('config="default", debug=False', "*args, **kwargs").replace(
+    "= config", "= args"
+)
 ALIASED = APP + "\napplication = app\n"
 PROXIED = APP + (
     "\nfrom werkzeug.middleware.proxy_fix import ProxyFix\n\napp.wsgi_app = ProxyFix(app.wsgi_app)\n"
@@ -150,6 +153,35 @@ CASES = [
         {"myapp/__init__.py": FACTORY},
         "gunicorn",
         ["myapp:create_app(config=os.environ)"],
+        False,
+    ),
+    # arguments bound as Python binds them: *args/**kwargs take anything, nothing else does
+    Case(
+        "gunicorn-factory-star-args-take-anything",
+        {"myapp/__init__.py": FACTORY_STAR},
+        "gunicorn",
+        ["myapp:create_app(1, 'x', debug=True)"],
+        True,
+    ),
+    Case(
+        "gunicorn-factory-too-many-args",
+        {"myapp/__init__.py": FACTORY},
+        "gunicorn",
+        ["myapp:create_app('a', True, 3)"],
+        False,
+    ),
+    Case(
+        "gunicorn-factory-unknown-keyword",
+        {"myapp/__init__.py": FACTORY},
+        "gunicorn",
+        ["myapp:create_app(mode='x')"],
+        False,
+    ),
+    Case(
+        "gunicorn-factory-argument-twice",
+        {"myapp/__init__.py": FACTORY},
+        "gunicorn",
+        ["myapp:create_app('a', config='b')"],
         False,
     ),
     Case("gunicorn-instance-called", {"app.py": APP}, "gunicorn", ["app:app()"], False),
@@ -307,6 +339,20 @@ CASES = [
         {"myapp/__init__.py": FACTORY},
         "flask",
         ["--app", "myapp:create_app('testing')"],
+        True,
+    ),
+    Case(
+        "flask-factory-too-many-args",
+        {"myapp/__init__.py": FACTORY},
+        "flask",
+        ["--app", "myapp:create_app('a', True, 3)"],
+        False,
+    ),
+    Case(
+        "flask-factory-star-args-take-anything",
+        {"myapp/__init__.py": FACTORY_STAR},
+        "flask",
+        ["--app", "myapp:create_app(1, debug=True)"],
         True,
     ),
     Case(

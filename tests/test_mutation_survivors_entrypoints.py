@@ -167,7 +167,7 @@ def test_a_factory_missing_two_arguments_names_both(tmp_path: Path) -> None:
         },
     )
     [finding] = findings(tmp_path, "SRV003")
-    assert "missing 2 required positional arguments: 'config', 'mode'" in finding.message
+    assert "missing 2 required positional arguments: 'config' and 'mode'" in finding.message
 
 
 def test_a_flask_factory_target_names_its_app_in_the_report(tmp_path: Path) -> None:

@@ -95,6 +95,7 @@ def classify_guard(test: ast.expr) -> tuple[GuardForm, str] | None:
 class Param:
     name: str
     has_default: bool
+    kind: Literal["positional_only", "positional", "keyword_only"] = "positional"
 
 
 @dataclass(frozen=True)
@@ -107,6 +108,10 @@ class AppDefinition:
     line: int  # 0-based
     params: tuple[Param, ...] = ()
     via: str = ""  # how it was recognised: "constructor", "factory call", "alias", "import"
+    #: A factory's `*args` and `**kwargs`, and whether a decorator may have changed what it takes.
+    star_args: bool = False
+    star_kwargs: bool = False
+    decorated: bool = False
 
 
 @dataclass(frozen=True)
@@ -390,10 +395,25 @@ class _Recogniser:
         args = func.args
         positional = [*args.posonlyargs, *args.args]
         defaults = [False] * (len(positional) - len(args.defaults)) + [True] * len(args.defaults)
-        params = [Param(a.arg, d) for a, d in zip(positional, defaults)]
-        params += [Param(a.arg, d is not None) for a, d in zip(args.kwonlyargs, args.kw_defaults)]
+        only = len(args.posonlyargs)
+        params = [
+            Param(a.arg, d, "positional_only" if i < only else "positional")
+            for i, (a, d) in enumerate(zip(positional, defaults))
+        ]
+        params += [
+            Param(a.arg, d is not None, "keyword_only")
+            for a, d in zip(args.kwonlyargs, args.kw_defaults)
+        ]
         self.result.factories[func.name] = AppDefinition(
-            self.module.path, func.name, "factory", func.lineno - 1, tuple(params), "factory"
+            self.module.path,
+            func.name,
+            "factory",
+            func.lineno - 1,
+            tuple(params),
+            "factory",
+            star_args=args.vararg is not None,
+            star_kwargs=args.kwarg is not None,
+            decorated=bool(func.decorator_list),
         )
 
     def _binding(self, stmt: ast.stmt) -> None:

@@ -51,8 +51,9 @@ class Declaration:
     #: A server config file nothing in the project starts (a sample uwsgi.ini): how and
     #: where it runs, and how its server is installed, are not in these files.
     unstarted: bool = False
-    #: The target token was written unquoted in a shell command line: a replacement holding
-    #: shell metacharacters such as `()` must be quoted.
+    #: The target's range in a shell command line is raw shell text (an unquoted word, or one
+    #: quoted in parts like `app:f'(1)'`), not the inside of one quoted string: a replacement
+    #: holding shell metacharacters such as `()` must be quoted.
     shell_unquoted: bool = False
     #: The file holding the command line when the target came from elsewhere (gunicorn's
     #: wsgi_app in gunicorn.conf.py); '' means `source`.

@@ -14,6 +14,7 @@ from ..project import Project
 from .bindings import module_bindings
 from .declarations import Declaration
 from .discovery import imported_apps
+from .factory_calls import call_error
 from .formats.dotenv_files import dotenv_for
 from .reexports import MAX_DEPTH, explicit_origin, star_origin
 from .targets import Target, TargetError, parse_target
@@ -208,6 +209,13 @@ def _resolve_wsgi(project: Project, declaration: Declaration) -> Verdict:
     return _attribute(project, declaration, target, found)
 
 
+def _decorated(name: str, path: str, error: str) -> str:
+    return (
+        f"`{name}` in {path} is decorated, and its decorator may change what it accepts: "
+        f"as written, the call would fail ({error})"
+    )
+
+
 def _describe_call(target: Target) -> str:
     return target.expression()
 
@@ -241,7 +249,6 @@ def _attribute(
         return ok(app, path)
     if name in apps.factories:
         factory = apps.factories[name]
-        required = [p.name for p in factory.params if not p.has_default]
         if not target.call:
             return failed(
                 "SRV003",
@@ -252,25 +259,17 @@ def _attribute(
                 path,
                 target,
             )
-        given = len(target.args) + len(target.kwargs)
-        missing = [p for p in required[len(target.args) :] if p not in target.kwargs]
-        if missing:
-            return failed(
-                "SRV003",
-                f"{label} calls `{target.expression()}` and gets TypeError: {name}() missing "
-                f"{len(missing)} required positional argument{'s' if len(missing) > 1 else ''}: "
-                + ", ".join(repr(m) for m in missing),
-                path,
-                target,
-            )
-        if given > len(factory.params):
-            return failed(
-                "SRV003",
-                f"{label} calls `{target.expression()}` with more arguments than {name}() takes.",
-                path,
-                target,
-            )
-        return ok(factory, path)
+        refused = call_error(factory, target.args, list(target.kwargs))
+        if refused is None:
+            return ok(factory, path)
+        if factory.decorated:
+            return unknown(_decorated(name, path, refused))
+        return failed(
+            "SRV003",
+            f"{label} calls `{target.expression()}` and gets TypeError: {refused}",
+            path,
+            target,
+        )
     binding = bindings.names.get(name)
     star_resolved = False
     if binding is None and bindings.star_import and not bindings.dynamic and depth < MAX_DEPTH:
@@ -417,17 +416,18 @@ def _resolve_flask(project: Project, declaration: Declaration) -> Verdict:
         return ok(apps.instances[name], path)
     if name in apps.factories:
         factory = apps.factories[name]
-        required = [p.name for p in factory.params if not p.has_default]
-        missing = [p for p in required[len(target.args) :] if p not in target.kwargs]
-        if missing:
-            return failed(
-                "SRV006",
-                f"flask stops with: Error: The factory {target.expression()!r} in module "
-                f"{dotted!r} could not be called with the specified arguments.",
-                path,
-                target,
-            )
-        return ok(factory, path)
+        refused = call_error(factory, target.args, list(target.kwargs))
+        if refused is None:
+            return ok(factory, path)
+        if factory.decorated:
+            return unknown(_decorated(name, path, refused))
+        return failed(
+            "SRV006",
+            f"flask stops with: Error: The factory {target.expression()!r} in module "
+            f"{dotted!r} could not be called with the specified arguments. (TypeError: {refused})",
+            path,
+            target,
+        )
     bindings = module_bindings(module)
     binding = bindings.names.get(name)
     star_resolved = False
@@ -489,7 +489,10 @@ def _best_app(project: Project, dotted: str, path: str) -> Verdict:
     for name in ("create_app", "make_app"):
         if name in apps.factories:
             factory = apps.factories[name]
-            if any(not p.has_default for p in factory.params):
+            refused = call_error(factory, (), ())
+            if refused is not None and factory.decorated:
+                return unknown(_decorated(name, path, refused))
+            if refused is not None:
                 return failed(
                     "SRV006",
                     f"flask stops with: Error: Detected factory '{name}' in module {dotted!r}, "
