@@ -1,0 +1,764 @@
+"""Tests for mutants of analysis/entrypoints/resolve.py (and the modules it leans on) that
+survived sampled `make mutate` runs: each pins what a user sees for one entry point, its verdict
+(ok / unknown / the rule), the message naming what the server prints, and the app or factory a
+target resolves to. The messages are the ones gunicorn, uWSGI, waitress-serve and flask print
+(the oracle tests in test_entrypoints_rules.py run the real servers on the same shapes)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from flask_preflight.analysis.entrypoints import check_declaration, find_declarations
+from flask_preflight.analysis.entrypoints.resolve import Verdict
+from flask_preflight.analysis.project import Project
+from tests.conftest import write_tree
+
+APP = "from flask import Flask\n\napp = Flask(__name__)\n"
+FACTORY = "from flask import Flask\n\n\ndef create_app():\n    return Flask(__name__)\n"
+FACTORY_1 = "from flask import Flask\n\n\ndef create_app(config):\n    return Flask(__name__)\n"
+FACTORY_2 = (
+    "from flask import Flask\n\n\ndef create_app(config, env):\n    return Flask(__name__)\n"
+)
+#: One module holding every kind of name that is not an app.
+MISC = (
+    "import os\n"
+    "from flask import Flask\n\n"
+    "CONST = 3\n"
+    "NOTHING = None\n\n\n"
+    "class Klass:\n    pass\n\n\n"
+    "def one(environ):\n    return []\n\n\n"
+    "def application(environ, start_response):\n    return []\n"
+)
+VALUE_APP = "import factory\n\napp = factory.make()\n"
+
+
+def verdict_for(root: Path, files: dict[str, str], command: str) -> Verdict:
+    write_tree(root, {**files, "Procfile": f"web: {command}\n"})
+    project = Project(root)
+    [declaration] = find_declarations(project)
+    return check_declaration(project, declaration)
+
+
+def _app(verdict: Verdict) -> tuple[str, str, str] | None:
+    app = verdict.app
+    return None if app is None else (app.module, app.name, app.kind)
+
+
+# (files, Procfile command, the verdict (ok, unknown or the rule), message, the app it serves as (module, name, kind))
+WSGI_CASES = {
+    "a called app": (
+        {"app.py": APP},
+        "gunicorn 'app:app()'",
+        "SRV003",
+        "`app` in app.py is already an app, not a factory: gunicorn calls `app()` and the app's "
+        "WSGI call fails with TypeError (missing 'environ' and 'start_response'). Drop the "
+        "parentheses.",
+        None,
+    ),
+    "waitress --call of an app": (
+        {"app.py": APP},
+        "waitress-serve --call app:app",
+        "SRV003",
+        "`app` in app.py is already an app, not a factory: waitress-serve calls `app()` and the "
+        "app's WSGI call fails with TypeError (missing 'environ' and 'start_response'). Drop "
+        "the parentheses.",
+        None,
+    ),
+    "a factory served uncalled": (
+        {"app.py": FACTORY},
+        "gunicorn app:create_app",
+        "SRV003",
+        "`create_app` in app.py is an app factory, not an app: gunicorn serves the function "
+        "itself, so every request calls it with (environ, start_response) and fails with a "
+        "TypeError (500 Internal Server Error). Call it: `app:create_app()`.",
+        None,
+    ),
+    "a factory missing one argument": (
+        {"app.py": FACTORY_1},
+        "gunicorn 'app:create_app()'",
+        "SRV003",
+        "gunicorn calls `create_app()` and gets TypeError: create_app() missing 1 required "
+        "positional argument: 'config'",
+        None,
+    ),
+    "a factory missing two arguments": (
+        {"app.py": FACTORY_2},
+        "gunicorn 'app:create_app()'",
+        "SRV003",
+        "gunicorn calls `create_app()` and gets TypeError: create_app() missing 2 required "
+        "positional arguments: 'config', 'env'",
+        None,
+    ),
+    "a factory given one argument by position and one by keyword": (
+        {"app.py": FACTORY_2},
+        "gunicorn 'app:create_app(1, env=2)'",
+        "ok",
+        "",
+        ("app.py", "create_app", "factory"),
+    ),
+    "a factory given too many arguments": (
+        {"app.py": FACTORY_1},
+        "gunicorn 'app:create_app(1, 2)'",
+        "SRV003",
+        "gunicorn calls `create_app(1, 2)` with more arguments than create_app() takes.",
+        None,
+    ),
+    "waitress --call of a factory": (
+        {"app.py": FACTORY},
+        "waitress-serve --call app:create_app",
+        "ok",
+        "",
+        ("app.py", "create_app", "factory"),
+    ),
+    "gunicorn, a missing attribute": (
+        {"app.py": APP},
+        "gunicorn app:missing",
+        "SRV002",
+        "gunicorn stops with: Failed to find attribute 'missing' in 'app'.",
+        None,
+    ),
+    "uWSGI, a missing attribute": (
+        {"app.py": APP},
+        "uwsgi --http :$PORT --module app:missing",
+        "SRV002",
+        'uWSGI stops with: unable to find "missing" callable in app',
+        None,
+    ),
+    "waitress, a missing attribute": (
+        {"app.py": APP},
+        "waitress-serve app:missing",
+        "SRV002",
+        "waitress-serve stops with: AttributeError: module 'app' has no attribute 'missing'",
+        None,
+    ),
+    "a constant": (
+        {"misc.py": MISC},
+        "gunicorn misc:CONST",
+        "SRV003",
+        "`CONST` in misc.py is a constant, not a WSGI app: gunicorn stops with: Application "
+        "object must be callable.",
+        None,
+    ),
+    "None": (
+        {"misc.py": MISC},
+        "gunicorn misc:NOTHING",
+        "SRV003",
+        "`NOTHING` in misc.py is None, not a WSGI app: gunicorn stops with: Failed to find "
+        "application object: 'NOTHING'",
+        None,
+    ),
+    "a module": (
+        {"misc.py": MISC},
+        "gunicorn misc:os",
+        "SRV003",
+        "`os` in misc.py is a module, not a WSGI app: gunicorn stops with: Application object "
+        "must be callable.",
+        None,
+    ),
+    "a class": (
+        {"misc.py": MISC},
+        "gunicorn misc:Klass",
+        "unknown",
+        "cannot tell statically whether `Klass` in misc.py is a WSGI app",
+        None,
+    ),
+    "a plain WSGI function": (
+        {"misc.py": MISC},
+        "gunicorn misc:application",
+        "ok",
+        "`application` is a plain WSGI function",
+        None,
+    ),
+    "gunicorn's default name is application": (
+        {"misc.py": MISC},
+        "gunicorn misc",
+        "ok",
+        "`application` is a plain WSGI function",
+        None,
+    ),
+    "a function of one argument": (
+        {"misc.py": MISC},
+        "gunicorn misc:one",
+        "unknown",
+        "cannot tell statically whether `one` in misc.py is a WSGI app",
+        None,
+    ),
+    "uWSGI --wsgi-file looks up application by default": (
+        {"app.py": APP},
+        "uwsgi --http :$PORT --wsgi-file app.py",
+        "SRV002",
+        'uWSGI stops with: unable to find "application" callable in app',
+        None,
+    ),
+    "uWSGI --wsgi-file of a module defining application": (
+        {"misc.py": MISC},
+        "uwsgi --http :$PORT --wsgi-file misc.py",
+        "ok",
+        "`application` is a plain WSGI function",
+        None,
+    ),
+    "uWSGI --wsgi-file with --callable": (
+        {"app.py": APP},
+        "uwsgi --http :$PORT --wsgi-file app.py --callable app",
+        "ok",
+        "",
+        ("app.py", "app", "instance"),
+    ),
+    "uWSGI --wsgi-file of a missing file": (
+        {"app.py": APP},
+        "uwsgi --http :$PORT --wsgi-file nothere.py",
+        "SRV001",
+        "uWSGI: unable to load file nothere.py from the project root",
+        None,
+    ),
+    "gunicorn given no target": (
+        {"app.py": APP},
+        "gunicorn -w 2",
+        "SRV004",
+        "gunicorn stops with: Error: No application module specified.",
+        None,
+    ),
+    "gunicorn given a call it cannot parse": (
+        {"app.py": APP},
+        "gunicorn 'app:create_app('",
+        "SRV004",
+        "gunicorn refuses the target: Failed to parse 'create_app(' as an attribute name or "
+        "function call.",
+        None,
+    ),
+    "a missing package": (
+        {"app.py": APP},
+        "gunicorn pkg.mod:app",
+        "SRV001",
+        "gunicorn cannot import 'pkg.mod' from the project root: ModuleNotFoundError: No module "
+        "named 'pkg'.",
+        None,
+    ),
+    "a missing module where --chdir moves": (
+        {"app.py": APP},
+        "gunicorn --chdir src app:app",
+        "SRV001",
+        "gunicorn cannot import 'app' from ./src: ModuleNotFoundError: No module named 'app'.",
+        None,
+    ),
+    "an app imported by name is the app": (
+        {"app.py": APP, "wsgi.py": "from app import app\n"},
+        "gunicorn wsgi:app",
+        "ok",
+        "",
+        ("wsgi.py", "app", "instance"),
+    ),
+    "an app imported under another name": (
+        {"app.py": APP, "wsgi.py": "from app import app as application\n"},
+        "gunicorn wsgi:application",
+        "ok",
+        "",
+        ("wsgi.py", "application", "instance"),
+    ),
+    "an app reached through a star import is where it is defined": (
+        {"app.py": APP, "wsgi.py": "from app import *\n"},
+        "gunicorn wsgi:app",
+        "ok",
+        "",
+        ("app.py", "app", "instance"),
+    ),
+    "a name a followed star import does not give": (
+        {"app.py": APP, "wsgi.py": "from app import *\n"},
+        "gunicorn wsgi:nothere",
+        "SRV002",
+        "gunicorn stops with: Failed to find attribute 'nothere' in 'wsgi'.",
+        None,
+    ),
+    "a star import of a module outside the project": (
+        {"wsgi.py": "from elsewhere import *\n"},
+        "gunicorn wsgi:app",
+        "unknown",
+        "wsgi.py defines names dynamically (`import *` or `__getattr__`); `app` may exist",
+        None,
+    ),
+    "a module __getattr__": (
+        {"wsgi.py": "def __getattr__(name):\n    return None\n"},
+        "gunicorn wsgi:app",
+        "unknown",
+        "wsgi.py defines names dynamically (`import *` or `__getattr__`); `app` may exist",
+        None,
+    ),
+    "a module that does not parse": (
+        {"wsgi.py": "def (:\n"},
+        "gunicorn wsgi:app",
+        "unknown",
+        "wsgi.py does not parse as Python, so what it defines is unknown",
+        None,
+    ),
+}
+
+
+@pytest.mark.parametrize(
+    ("files", "command", "verdict", "message", "app"),
+    list(WSGI_CASES.values()),
+    ids=list(WSGI_CASES),
+)
+def test_a_wsgi_servers_target_resolves_as_the_server_would(
+    tmp_path: Path,
+    files: dict[str, str],
+    command: str,
+    verdict: str,
+    message: str,
+    app: tuple[str, str, str] | None,
+) -> None:
+    found = verdict_for(tmp_path, files, command)
+    assert (found.rule or found.status, found.message, _app(found)) == (verdict, message, app)
+
+
+FLASK_CASES = {
+    "no app and no wsgi.py or app.py": (
+        {"lib.py": "x = 1\n"},
+        "flask run",
+        "SRV006",
+        "flask, run from the project root, stops with: Error: Could not locate a Flask "
+        "application. Use the 'flask --app' option, 'FLASK_APP' environment variable, or a "
+        "'wsgi.py' or 'app.py' file in the current directory.",
+        None,
+    ),
+    "discovery takes wsgi.py first and stops there": (
+        {"wsgi.py": "x = 1\n", "app.py": APP},
+        "flask run",
+        "SRV006",
+        "flask stops with: Error: Failed to find Flask application or factory in module "
+        "'wsgi'. Use 'wsgi:name' to specify one.",
+        None,
+    ),
+    "discovery finds create_app in app.py": (
+        {"app.py": FACTORY},
+        "flask run",
+        "ok",
+        "",
+        ("app.py", "create_app", "factory"),
+    ),
+    "a missing attribute": (
+        {"app.py": APP},
+        "flask --app app:missing run",
+        "SRV006",
+        "flask stops with: Error: Failed to find attribute 'missing' in 'app'.",
+        None,
+    ),
+    "a constant": (
+        {"misc.py": MISC},
+        "flask --app misc:CONST run",
+        "SRV006",
+        "flask stops with: Error: A valid Flask application was not obtained from 'misc:CONST'.",
+        None,
+    ),
+    "None": (
+        {"misc.py": MISC},
+        "flask --app misc:NOTHING run",
+        "SRV006",
+        "flask stops with: Error: A valid Flask application was not obtained from 'misc:NOTHING'.",
+        None,
+    ),
+    "a module": (
+        {"misc.py": MISC},
+        "flask --app misc:os run",
+        "SRV006",
+        "flask stops with: Error: A valid Flask application was not obtained from 'misc:os'.",
+        None,
+    ),
+    "a class": (
+        {"misc.py": MISC},
+        "flask --app misc:Klass run",
+        "SRV006",
+        "flask stops with: Error: A valid Flask application was not obtained from 'misc:Klass'.",
+        None,
+    ),
+    "a function": (
+        {"misc.py": MISC},
+        "flask --app misc:one run",
+        "unknown",
+        "cannot tell statically whether `one` in misc.py is a Flask app",
+        None,
+    ),
+    "a factory called without its argument": (
+        {"app.py": FACTORY_1},
+        "flask --app 'app:create_app()' run",
+        "SRV006",
+        "flask stops with: Error: The factory 'create_app()' in module 'app' could not be "
+        "called with the specified arguments.",
+        None,
+    ),
+    "a factory called with its argument": (
+        {"app.py": FACTORY_1},
+        "flask --app 'app:create_app(1)' run",
+        "ok",
+        "",
+        ("app.py", "create_app", "factory"),
+    ),
+    "a missing module": (
+        {"app.py": APP},
+        "flask --app nothere run",
+        "SRV006",
+        "flask, run from the project root, stops with: Error: Could not import 'nothere'.",
+        None,
+    ),
+    "two apps": (
+        {"two.py": "from flask import Flask\n\na = Flask(__name__)\nb = Flask(__name__)\n"},
+        "flask --app two run",
+        "SRV006",
+        "flask stops with: Error: Detected multiple Flask applications in module 'two'. Use "
+        "'two:name' to specify the correct one.",
+        None,
+    ),
+    # flask 3 prints the same for both (it counts the names bound to an app; checked by running it)
+    "one app bound to two names in one statement": (
+        {"one.py": "from flask import Flask\n\nweb = site = Flask(__name__)\n"},
+        "flask --app one run",
+        "SRV006",
+        "flask stops with: Error: Detected multiple Flask applications in module 'one'. Use "
+        "'one:name' to specify the correct one.",
+        None,
+    ),
+    "one app bound to a second name": (
+        {"one.py": "from flask import Flask\n\nweb = Flask(__name__)\nsite = web\n"},
+        "flask --app one run",
+        "SRV006",
+        "flask stops with: Error: Detected multiple Flask applications in module 'one'. Use "
+        "'one:name' to specify the correct one.",
+        None,
+    ),
+    "the only app, under another name": (
+        {"one.py": "from flask import Flask\n\nweb = Flask(__name__)\n"},
+        "flask --app one run",
+        "ok",
+        "",
+        ("one.py", "web", "instance"),
+    ),
+    "application is taken before another app": (
+        {
+            "lib.py": "from flask import Flask\n\napplication = Flask(__name__)\nother = Flask('x')\n"
+        },
+        "flask --app lib run",
+        "ok",
+        "",
+        ("lib.py", "application", "instance"),
+    ),
+    "a factory that needs arguments": (
+        {"app.py": FACTORY_1},
+        "flask --app app run",
+        "SRV006",
+        "flask stops with: Error: Detected factory 'create_app' in module 'app', but could not "
+        "call it without arguments. Use 'app:create_app(args)' to specify arguments.",
+        None,
+    ),
+    "make_app with a default argument": (
+        {
+            "fac.py": "from flask import Flask\n\n\ndef make_app(debug=False):\n"
+            "    return Flask(__name__)\n"
+        },
+        "flask --app fac run",
+        "ok",
+        "",
+        ("fac.py", "make_app", "factory"),
+    ),
+    "neither an app nor a factory": (
+        {"lib.py": "x = 1\n"},
+        "flask --app lib run",
+        "SRV006",
+        "flask stops with: Error: Failed to find Flask application or factory in module 'lib'. "
+        "Use 'lib:name' to specify one.",
+        None,
+    ),
+    "a star import of a module outside the project": (
+        {"lib.py": "from elsewhere import *\n"},
+        "flask --app lib run",
+        "unknown",
+        "lib.py defines names dynamically; it may hold an app",
+        None,
+    ),
+    "app bound to what a call returns": (
+        {"lib.py": VALUE_APP},
+        "flask --app lib run",
+        "unknown",
+        "cannot tell statically whether `app` in lib.py is a Flask app",
+        None,
+    ),
+    "application bound to what a call returns": (
+        {"lib.py": VALUE_APP.replace("app =", "application =")},
+        "flask --app lib run",
+        "unknown",
+        "cannot tell statically whether `application` in lib.py is a Flask app",
+        None,
+    ),
+    "an app through a star import": (
+        {"app.py": APP, "wsgi.py": "from app import *\n"},
+        "flask --app wsgi:app run",
+        "ok",
+        "",
+        ("app.py", "app", "instance"),
+    ),
+    "a value through a star import": (
+        {"lib.py": VALUE_APP, "wsgi.py": "from lib import *\n"},
+        "flask --app wsgi:app run",
+        "unknown",
+        "`app` comes from lib.py; cannot tell statically whether it is a Flask app",
+        None,
+    ),
+    "a name through a star import of a module outside the project": (
+        {"wsgi.py": "from elsewhere import *\n"},
+        "flask --app wsgi:app run",
+        "unknown",
+        "wsgi.py defines names dynamically; `app` may exist",
+        None,
+    ),
+    "a name a followed star import does not give": (
+        {"app.py": APP, "wsgi.py": "from app import *\n"},
+        "flask --app wsgi:nothere run",
+        "SRV006",
+        "flask stops with: Error: Failed to find attribute 'nothere' in 'wsgi'.",
+        None,
+    ),
+    "a path into a package is imported by its dotted name": (
+        {"pkg/__init__.py": "", "pkg/sub.py": APP},
+        "flask --app pkg/sub.py:missing run",
+        "SRV006",
+        "flask stops with: Error: Failed to find attribute 'missing' in 'pkg.sub'.",
+        None,
+    ),
+    "a package's __init__.py is the package": (
+        {"pkg/__init__.py": APP},
+        "flask --app pkg/__init__.py:missing run",
+        "SRV006",
+        "flask stops with: Error: Failed to find attribute 'missing' in 'pkg'.",
+        None,
+    ),
+    "a path into a plain folder imports the module from that folder": (
+        {"src/app.py": APP},
+        "flask --app src/app.py:missing run",
+        "SRV006",
+        "flask stops with: Error: Failed to find attribute 'missing' in 'app'.",
+        None,
+    ),
+    "a path into a plain folder finds the app": (
+        {"src/app.py": APP},
+        "flask --app src/app.py run",
+        "ok",
+        "",
+        ("src/app.py", "app", "instance"),
+    ),
+    "a module that does not parse": (
+        {"wsgi.py": "def (:\n"},
+        "flask --app wsgi run",
+        "unknown",
+        "wsgi.py does not parse as Python, so what it defines is unknown",
+        None,
+    ),
+    "a module that does not parse, an attribute": (
+        {"wsgi.py": "def (:\n"},
+        "flask --app wsgi:app run",
+        "unknown",
+        "wsgi.py does not parse as Python, so what it defines is unknown",
+        None,
+    ),
+    "a call it cannot parse": (
+        {"app.py": APP},
+        "flask --app 'app:create_app(' run",
+        "SRV004",
+        "flask refuses --app 'app:create_app(': Failed to parse 'create_app(' as an attribute "
+        "name or function call.",
+        None,
+    ),
+    "--app after the command": (
+        {"app.py": APP},
+        "flask run --app app",
+        "SRV004",
+        "flask stops with: Error: No such option '--app'. The app option belongs before the "
+        "command: `flask --app TARGET run`.",
+        None,
+    ),
+    "--app=TARGET after the command": (
+        {"app.py": APP},
+        "flask run --app=app",
+        "SRV004",
+        "flask stops with: Error: No such option '--app'. The app option belongs before the "
+        "command: `flask --app TARGET run`.",
+        None,
+    ),
+}
+
+
+@pytest.mark.parametrize(
+    ("files", "command", "verdict", "message", "app"),
+    list(FLASK_CASES.values()),
+    ids=list(FLASK_CASES),
+)
+def test_flasks_app_option_resolves_as_flask_would(
+    tmp_path: Path,
+    files: dict[str, str],
+    command: str,
+    verdict: str,
+    message: str,
+    app: tuple[str, str, str] | None,
+) -> None:
+    found = verdict_for(tmp_path, files, command)
+    assert (found.rule or found.status, found.message, _app(found)) == (verdict, message, app)
+
+
+def verdict_of(root: Path, files: dict[str, str], source: str) -> Verdict:
+    write_tree(root, files)
+    project = Project(root)
+    [declaration] = [d for d in find_declarations(project) if d.source == source]
+    return check_declaration(project, declaration)
+
+
+DOCKERFILE = 'FROM python:3.12\nWORKDIR /srv\nCOPY . /srv\nCMD ["flask", "run"]\n'
+
+
+@pytest.mark.parametrize(
+    ("requirements", "reads_flaskenv"),
+    [
+        ({"requirements.txt": "flask\n"}, False),
+        ({"requirements.txt": "flask\npython-dotenv\n"}, True),
+        ({"requirements.txt": "flask[dotenv]\n"}, True),
+        ({}, True),  # nothing declared: assume the usual install, which has it
+    ],
+)
+def test_flask_in_an_image_reads_flaskenv_only_with_python_dotenv_declared(
+    tmp_path: Path, requirements: dict[str, str], reads_flaskenv: bool
+) -> None:
+    files = {"app.py": APP, ".flaskenv": "FLASK_APP=app:missing\n", "Dockerfile": DOCKERFILE}
+    verdict = verdict_of(tmp_path, {**files, **requirements}, "Dockerfile")
+    if reads_flaskenv:
+        assert (verdict.rule, verdict.message) == (
+            "SRV006",
+            "flask stops with: Error: Failed to find attribute 'missing' in 'app'.",
+        )
+    else:  # Flask's own discovery finds app.py
+        assert (verdict.status, _app(verdict)) == ("ok", ("app.py", "app", "instance"))
+
+
+def test_a_bug_reading_the_requirements_assumes_python_dotenv_and_is_recorded(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from flask_preflight.analysis import requirements
+
+    def broken(project: Project) -> None:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(requirements, "declared_requirements", broken)
+    files = {"app.py": APP, ".flaskenv": "FLASK_APP=app:missing\n", "Dockerfile": DOCKERFILE}
+    write_tree(tmp_path, {**files, "requirements.txt": "flask\n"})
+    project = Project(tmp_path)
+    [declaration] = [d for d in find_declarations(project) if d.source == "Dockerfile"]
+    verdict = check_declaration(project, declaration)
+    assert verdict.rule == "SRV006"
+    assert [e.where for e in project.errors] == ["reading the environment for python-dotenv"]
+
+
+@pytest.mark.parametrize(
+    ("command", "rule"), [('["flask", "run"]', "SRV006"), ('["gunicorn", "app:app"]', "SRV001")]
+)
+def test_a_server_started_where_no_files_are_copied_fails_to_import(
+    tmp_path: Path, command: str, rule: str
+) -> None:
+    dockerfile = f"FROM python:3.12\nWORKDIR /srv\nCOPY . /code\nCMD {command}\n"
+    verdict = verdict_of(tmp_path, {"app.py": APP, "Dockerfile": dockerfile}, "Dockerfile")
+    label = "flask" if rule == "SRV006" else "gunicorn"
+    assert (verdict.rule, verdict.message) == (
+        rule,
+        f"{label} starts in /srv inside the container, and no project files are copied there: "
+        "the import fails. Set WORKDIR to where the code is copied (or pass --chdir).",
+    )
+
+
+@pytest.mark.parametrize(
+    ("files", "command", "verdict", "message", "app"),
+    [
+        (
+            {"pkg/__init__.py": "", "pkg/__main__.py": APP},
+            "python -m pkg",
+            "ok",
+            "",
+            ("pkg/__main__.py", "app", "instance"),
+        ),
+        (
+            {"pkg/__main__.py": APP},  # a folder without __init__.py
+            "python -m pkg",
+            "ok",
+            "",
+            ("pkg/__main__.py", "app", "instance"),
+        ),
+        ({"serve.py": APP}, "python -m serve", "ok", "", ("serve.py", "app", "instance")),
+        ({"serve": APP}, "python serve", "ok", "", ("serve", "app", "instance")),
+        (
+            {"pkg/__init__.py": APP},
+            "python -m pkg",
+            "SRV001",
+            "python -m pkg: No module named pkg.__main__; 'pkg' is a package and cannot be "
+            "directly executed (it runs from the project root)",
+            None,
+        ),
+        (
+            {"app.py": APP},
+            "python -m pkg",
+            "SRV001",
+            "python -m pkg: No module named pkg from the project root",
+            None,
+        ),
+    ],
+)
+def test_python_runs_the_module_or_script_it_is_given(
+    tmp_path: Path,
+    files: dict[str, str],
+    command: str,
+    verdict: str,
+    message: str,
+    app: tuple[str, str, str] | None,
+) -> None:
+    # python -m of a package runs its __main__ (python 3.11 prints the message above without it)
+    found = verdict_for(tmp_path, files, command)
+    assert (found.rule or found.status, found.message, _app(found)) == (verdict, message, app)
+
+
+def test_uwsgi_file_is_wsgi_file(tmp_path: Path) -> None:
+    verdict = verdict_for(
+        tmp_path, {"app.py": APP}, "uwsgi --http :$PORT --file app.py --callable app"
+    )
+    assert (verdict.status, _app(verdict)) == ("ok", ("app.py", "app", "instance"))
+
+
+def test_an_imported_wsgi_function_is_followed_by_its_own_name(tmp_path: Path) -> None:
+    lib = "def thing(environ, start_response):\n    return []\n"
+    files = {"lib.py": lib, "wsgi.py": "from lib import thing as application\n"}
+    verdict = verdict_for(tmp_path, files, "gunicorn wsgi")
+    assert (verdict.status, verdict.message, verdict.module_path) == (
+        "ok",
+        "`thing` is a plain WSGI function",
+        "lib.py",
+    )
+
+
+def test_re_exports_are_followed_eight_modules_deep(tmp_path: Path) -> None:
+    chain = {f"m{i}.py": f"from m{i + 1} import f{i + 1} as f{i}\n" for i in range(8)}
+    chain["m8.py"] = "def f8(environ, start_response):\n    return []\n"
+    verdict = verdict_for(tmp_path, chain, "gunicorn m0:f0")
+    assert (verdict.status, verdict.message) == ("ok", "`f8` is a plain WSGI function")
+
+
+def test_a_flaskenv_without_flask_app_relies_on_discovery(tmp_path: Path) -> None:
+    files = {"lib.py": "x = 1\n", ".flaskenv": "FLASK_DEBUG=1\n"}
+    verdict = verdict_of(tmp_path, files, ".flaskenv")
+    assert (verdict.status, verdict.message) == (
+        "unknown",
+        ".flaskenv sets no FLASK_APP and the project root holds no wsgi.py or app.py: flask "
+        "finds the app only if it is given --app where it runs",
+    )
+
+
+def test_a_missing_attribute_under_flask_gets_the_safe_fix_to_the_modules_app(
+    tmp_path: Path,
+) -> None:
+    verdict = verdict_for(tmp_path, {"app.py": APP}, "flask --app app:missing run")
+    assert (verdict.module_path, [(f.title, f.safe) for f in verdict.fixes]) == (
+        "app.py",
+        [("Serve `app:app` instead", True)],
+    )
