@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from flask_preflight.analysis.edits import apply_edits
 from flask_preflight.analysis.entrypoints import check_declaration, find_declarations
 from flask_preflight.analysis.entrypoints.resolve import Verdict
 from flask_preflight.analysis.project import Project
@@ -762,3 +763,138 @@ def test_a_missing_attribute_under_flask_gets_the_safe_fix_to_the_modules_app(
         "app.py",
         [("Serve `app:app` instead", True)],
     )
+
+
+# --- the fixes offered for a target that does not resolve (entrypoints/target_fixes) ---------
+
+# (files, Procfile command, the fixes: (title, safe, the Procfile line once applied))
+FIX_CASES = {
+    "a missing attribute, the module's one app": (
+        {"app.py": APP},
+        "gunicorn app:missing",
+        [("Serve `app:app` instead", True, "web: gunicorn app:app")],
+    ),
+    "a factory that needs an argument is never offered": (
+        {"app.py": FACTORY_1},
+        "gunicorn app:missing",
+        [],
+    ),
+    "a factory is offered called, quoted for the shell": (
+        {"app.py": FACTORY},
+        "gunicorn app:missing",
+        [("Serve `app:create_app()` instead", True, "web: gunicorn 'app:create_app()'")],
+    ),
+    "uWSGI calls a factory too": (
+        {"app.py": FACTORY},
+        "uwsgi --http :$PORT --module app:missing",
+        [
+            (
+                "Serve `app:create_app()` instead",
+                True,
+                "web: uwsgi --http :$PORT --module 'app:create_app()'",
+            )
+        ],
+    ),
+    "waitress without --call serves no factory": (
+        {"app.py": FACTORY},
+        "waitress-serve app:missing",
+        [],
+    ),
+    "waitress with --call serves no app": (
+        {"app.py": APP},
+        "waitress-serve --call app:missing",
+        [],
+    ),
+    "waitress with --call names the factory uncalled": (
+        {"app.py": FACTORY},
+        "waitress-serve --call app:missing",
+        [("Serve `app:create_app` instead", True, "web: waitress-serve --call app:create_app")],
+    ),
+    "waitress given a factory gets --call": (
+        {"app.py": FACTORY},
+        "waitress-serve app:create_app",
+        [("Call the factory (--call)", False, "web: waitress-serve --call app:create_app")],
+    ),
+    "an unquoted call is quoted": (
+        {"app.py": FACTORY},
+        "gunicorn app:create_app()",
+        [("Quote the target: 'app:create_app()'", True, "web: gunicorn 'app:create_app()'")],
+    ),
+    "an app in a folder: gunicorn --chdir": (
+        {"src/app.py": APP},
+        "gunicorn app:app",
+        [("Run gunicorn in src and serve `app:app`", False, "web: gunicorn --chdir src app:app")],
+    ),
+    "an app in a folder, with --chdir already given elsewhere": (
+        {"src/app.py": APP},
+        "gunicorn --chdir lib app:app",
+        [],
+    ),
+    "an app in a folder: flask gets its path": (
+        {"src/app.py": APP},
+        "flask --app nothere run",
+        [("Serve `src/app.py:app` instead", False, "web: flask --app src/app.py:app run")],
+    ),
+    "an app in a package in a folder: flask gets the package's path": (
+        {"src/pkg/__init__.py": APP},
+        "flask --app nothere run",
+        [("Serve `src/pkg:app` instead", False, "web: flask --app src/pkg:app run")],
+    ),
+    "gunicorn given no target gets one": (
+        {"app.py": APP},
+        "gunicorn -w 2",
+        [("Serve `app:app`", False, "web: gunicorn -w 2 app:app")],
+    ),
+    "flask with nothing to discover gets --app": (
+        {"app.py": "x = 1\n", "web.py": APP},
+        "flask run",
+        [("Add `--app web:app`", False, "web: flask --app web:app run")],
+    ),
+    "the app named most like the target first; only the one in its module is safe": (
+        {"shop.py": "from flask import Flask\n\nshop = Flask(__name__)\n", "blog.py": APP},
+        "gunicorn shop:shp",
+        [
+            ("Serve `shop:shop` instead", True, "web: gunicorn shop:shop"),
+            ("Serve `blog:app` instead", False, "web: gunicorn blog:app"),
+        ],
+    ),
+    "two apps in the module: neither is safe": (
+        {"shop.py": APP + "admin = Flask('admin')\n"},
+        "gunicorn shop:admn",
+        [
+            ("Serve `shop:admin` instead", False, "web: gunicorn shop:admin"),
+            ("Serve `shop:app` instead", False, "web: gunicorn shop:app"),
+        ],
+    ),
+    "a conventional name first when nothing else tells them apart": (
+        {
+            "a.py": "from flask import Flask\n\nxpplication = Flask(__name__)\n",
+            "b.py": "from flask import Flask\n\napplication = Flask(__name__)\n",
+        },
+        "gunicorn c:zz",
+        [
+            ("Serve `b:application` instead", False, "web: gunicorn b:application"),
+            ("Serve `a:xpplication` instead", False, "web: gunicorn a:xpplication"),
+        ],
+    ),
+    "an app on --pythonpath": (
+        {"src/app.py": APP},
+        "gunicorn --pythonpath src app:missing",
+        [("Serve `app:app` instead", True, "web: gunicorn --pythonpath src app:app")],
+    ),
+}
+
+
+@pytest.mark.parametrize(
+    ("files", "command", "fixes"), list(FIX_CASES.values()), ids=list(FIX_CASES)
+)
+def test_the_fixes_for_a_target_that_does_not_resolve(
+    tmp_path: Path, files: dict[str, str], command: str, fixes: list[tuple[str, bool, str]]
+) -> None:
+    verdict = verdict_for(tmp_path, files, command)
+    offered = []
+    for fix in verdict.fixes:
+        assert {edit.path for edit in fix.edits} == {"Procfile"}
+        text = (tmp_path / "Procfile").read_text(encoding="utf-8")
+        offered.append((fix.title, fix.safe, apply_edits(text, list(fix.edits)).rstrip("\n")))
+    assert offered == fixes
