@@ -13,6 +13,7 @@ import pytest
 from flask_preflight.analysis.edits import apply_edits
 from flask_preflight.analysis.entrypoints import check_declaration, find_declarations
 from flask_preflight.analysis.entrypoints.resolve import Verdict
+from flask_preflight.analysis.entrypoints.targets import TargetError, parse_target
 from flask_preflight.analysis.project import Project
 from tests.conftest import write_tree
 
@@ -898,3 +899,100 @@ def test_the_fixes_for_a_target_that_does_not_resolve(
         text = (tmp_path / "Procfile").read_text(encoding="utf-8")
         offered.append((fix.title, fix.safe, apply_edits(text, list(fix.edits)).rstrip("\n")))
     assert offered == fixes
+
+
+# --- the target grammars (entrypoints/targets) ------------------------------------------------
+
+# (server, text, uWSGI's callable) -> (module, name, call, args, kwargs, path_form, text)
+PARSED = [
+    (("gunicorn", "app", None), ("app", "application", False, (), {}, False, "app:application")),
+    (
+        ("gunicorn", "app:create_app(1, x='y')", None),
+        ("app", "create_app", True, (1,), {"x": "y"}, False, "app:create_app(1, x='y')"),
+    ),
+    (
+        ("gunicorn", "app:make('a;b')", None),
+        ("app", "make", True, ("a;b",), {}, False, "app:make('a;b')"),
+    ),
+    (
+        ("gunicorn", 'app:make("x y")', None),
+        ("app", "make", True, ("x y",), {}, False, "app:make('x y')"),
+    ),
+    (("flask", "app", None), ("app", None, False, (), {}, False, "app")),
+    (
+        ("flask", "src/app.py:create_app('dev')", None),
+        ("src/app.py", "create_app", True, ("dev",), {}, True, "src/app.py:create_app('dev')"),
+    ),
+    (
+        ("flask", "app: create_app()", None),
+        ("app", "create_app", True, (), {}, False, "app:create_app()"),
+    ),
+    (("uwsgi", "app", None), ("app", "application", False, (), {}, False, "app:application")),
+    (("uwsgi", "app", "web"), ("app", "web", False, (), {}, False, "app:web")),
+    (
+        ("uwsgi", "app:create_app()", None),
+        ("app", "create_app", True, (), {}, False, "app:create_app()"),
+    ),
+    (("waitress", "app:obj.attr", None), ("app", "obj.attr", False, (), {}, False, "app:obj.attr")),
+]
+
+
+@pytest.mark.parametrize(("given", "parsed"), PARSED, ids=[repr(g[:2]) for g, _ in PARSED])
+def test_a_target_parses_as_its_server_reads_it(
+    given: tuple[str, str, str | None], parsed: tuple[object, ...]
+) -> None:
+    target = parse_target(*given)
+    assert (
+        target.module,
+        target.name,
+        target.call,
+        target.args,
+        target.kwargs,
+        target.path_form,
+        target.text(),
+    ) == parsed
+
+
+REFUSED = [
+    ("gunicorn", "app.py", "Failed to find application, did you mean 'app:application'?"),
+    ("gunicorn", "src/app.py:app", "Failed to find application, did you mean 'src.app:app'?"),
+    (
+        "gunicorn",
+        "src/app:app",
+        "No module named 'src/app': gunicorn imports a dotted module name (use --chdir for a "
+        "folder)",
+    ),
+    ("gunicorn", "app:a.b", "Failed to parse 'a.b' as an attribute name or function call."),
+    ("gunicorn", "app:obj.make()", "Function reference must be a simple name: 'obj.make()'"),
+    ("gunicorn", "app:make(x)", "Failed to parse arguments as literal values: 'make(x)'"),
+    ("gunicorn", "", "gunicorn was given an empty target"),
+    ("gunicorn", "-w", "'-w' starts with '-': gunicorn reads it as an option, not a target"),
+    (
+        "gunicorn",
+        "app:app;ls",
+        "'app:app;ls' holds ';', which no module or attribute name contains: it is shell "
+        "syntax, not a target",
+    ),
+    (
+        "gunicorn",
+        "app:app\n",
+        "'app:app\\n' holds '\\n', which no module or attribute name contains: it is shell "
+        "syntax, not a target",
+    ),
+    ("flask", ":app", "Could not import ''."),
+    ("flask", "my-app", "Could not import 'my-app'."),
+    ("uwsgi", "app:a.b", "unable to find 'a.b' in module 'app': not a plain name"),
+    ("uwsgi", "my-app:x", "ImportError: No module named 'my-app'"),
+    ("waitress", "app", "Malformed application 'app': waitress-serve needs MODULE:OBJECT"),
+    ("waitress", "app:", "Malformed application 'app:': waitress-serve needs MODULE:OBJECT"),
+    ("waitress", "a:b:", "Malformed application 'a:b:'"),
+    ("waitress", "a:b:c", "Malformed application 'a:b:c'"),
+    ("python", "app.py", "python does not take a WSGI target"),
+]
+
+
+@pytest.mark.parametrize(("server", "text", "message"), REFUSED, ids=[repr(r[:2]) for r in REFUSED])
+def test_a_target_the_server_refuses_says_why(server: str, text: str, message: str) -> None:
+    with pytest.raises(TargetError) as refused:
+        parse_target(server, text)
+    assert str(refused.value) == message
