@@ -766,6 +766,331 @@ def test_a_missing_attribute_under_flask_gets_the_safe_fix_to_the_modules_app(
     )
 
 
+# How a module binds the name the server looks up, and the re-exports it is followed through
+# (entrypoints/bindings, entrypoints/reexports): (files, command, verdict, message, the module
+# the verdict is about)
+BINDING_CASES = {
+    "a star import honours __all__": (
+        {
+            "lib.py": "__all__ = ['other']\nother = 1\ndef app(environ, start_response):\n    return []\n",
+            "wsgi.py": "from lib import *\n",
+        },
+        "gunicorn wsgi:app",
+        "SRV002",
+        "gunicorn stops with: Failed to find attribute 'app' in 'wsgi'.",
+        "wsgi.py",
+    ),
+    "a star import gives a name in __all__": (
+        {
+            "lib.py": "__all__ = ['app']\ndef app(environ, start_response):\n    return []\n",
+            "wsgi.py": "from lib import *\n",
+        },
+        "gunicorn wsgi:app",
+        "ok",
+        "`app` is a plain WSGI function",
+        "lib.py",
+    ),
+    "__all__ as a tuple": (
+        {
+            "lib.py": "__all__ = ('app',)\ndef app(environ, start_response):\n    return []\n",
+            "wsgi.py": "from lib import *\n",
+        },
+        "gunicorn wsgi:app",
+        "ok",
+        "`app` is a plain WSGI function",
+        "lib.py",
+    ),
+    "a computed __all__ is ignored: every public name": (
+        {
+            "lib.py": "__all__ = [n for n in ('app',)]\ndef app(environ, start_response):\n    return []\n",
+            "wsgi.py": "from lib import *\n",
+        },
+        "gunicorn wsgi:app",
+        "ok",
+        "`app` is a plain WSGI function",
+        "lib.py",
+    ),
+    "an __all__ naming a variable is ignored": (
+        {
+            "lib.py": "NAME = 'app'\n__all__ = [NAME]\ndef app(environ, start_response):\n    return []\n",
+            "wsgi.py": "from lib import *\n",
+        },
+        "gunicorn wsgi:app",
+        "ok",
+        "`app` is a plain WSGI function",
+        "lib.py",
+    ),
+    "an __all__ added to is ignored": (
+        {
+            "lib.py": "__all__ = []\n__all__ += ['app']\ndef app(environ, start_response):\n    return []\n",
+            "wsgi.py": "from lib import *\n",
+        },
+        "gunicorn wsgi:app",
+        "ok",
+        "`app` is a plain WSGI function",
+        "lib.py",
+    ),
+    "a star import without __all__ gives no private name": (
+        {
+            "lib.py": "def _app(environ, start_response):\n    return []\n",
+            "wsgi.py": "from lib import *\n",
+        },
+        "gunicorn wsgi:_app",
+        "SRV002",
+        "gunicorn stops with: Failed to find attribute '_app' in 'wsgi'.",
+        "wsgi.py",
+    ),
+    "a private name in __all__ is given": (
+        {
+            "lib.py": "__all__ = ['_app']\ndef _app(environ, start_response):\n    return []\n",
+            "wsgi.py": "from lib import *\n",
+        },
+        "gunicorn wsgi:_app",
+        "ok",
+        "`_app` is a plain WSGI function",
+        "lib.py",
+    ),
+    "a star import of a star import": (
+        {
+            "lib.py": "def app(environ, start_response):\n    return []\n",
+            "mid.py": "from lib import *\n",
+            "wsgi.py": "from mid import *\n",
+        },
+        "gunicorn wsgi:app",
+        "ok",
+        "`app` is a plain WSGI function",
+        "lib.py",
+    ),
+    "a star import of a star import of a dynamic module": (
+        {
+            "lib.py": "def __getattr__(n):\n    return 1\n",
+            "mid.py": "from lib import *\n",
+            "wsgi.py": "from mid import *\n",
+        },
+        "gunicorn wsgi:app",
+        "unknown",
+        "wsgi.py defines names dynamically (`import *` or `__getattr__`); `app` may exist",
+        None,
+    ),
+    "a star import of a module with __getattr__": (
+        {"lib.py": "def __getattr__(n):\n    return 1\n", "wsgi.py": "from lib import *\n"},
+        "gunicorn wsgi:app",
+        "unknown",
+        "wsgi.py defines names dynamically (`import *` or `__getattr__`); `app` may exist",
+        None,
+    ),
+    "a star import of a module that does not parse": (
+        {"lib.py": "def (:\n", "wsgi.py": "from lib import *\n"},
+        "gunicorn wsgi:app",
+        "unknown",
+        "wsgi.py defines names dynamically (`import *` or `__getattr__`); `app` may exist",
+        None,
+    ),
+    "a star import under the main guard does not run": (
+        {
+            "lib.py": "def app(environ, start_response):\n    return []\n",
+            "wsgi.py": "if __name__ == '__main__':\n    from lib import *\n",
+        },
+        "gunicorn wsgi:app",
+        "SRV002",
+        "gunicorn stops with: Failed to find attribute 'app' in 'wsgi'.",
+        "wsgi.py",
+    ),
+    "the later of two star imports wins": (
+        {
+            "lib.py": "def app(environ, start_response):\n    return []\n",
+            "other.py": "def app(environ):\n    return []\n",
+            "wsgi.py": "from lib import *\nfrom other import *\n",
+        },
+        "gunicorn wsgi:app",
+        "unknown",
+        "cannot tell statically whether `app` in other.py is a WSGI app",
+        None,
+    ),
+    "an annotated constant": (
+        {"misc.py": "CONST: int = 3\n"},
+        "gunicorn misc:CONST",
+        "SRV003",
+        "`CONST` in misc.py is a constant, not a WSGI app: gunicorn stops with: Application object must be callable.",
+        "misc.py",
+    ),
+    "a constant added to": (
+        {"misc.py": "X = 1\nX += 1\n"},
+        "gunicorn misc:X",
+        "SRV003",
+        "`X` in misc.py is a constant, not a WSGI app: gunicorn stops with: Application object must be callable.",
+        "misc.py",
+    ),
+    "a name unpacked from a tuple": (
+        {"misc.py": "a, b = 1, 2\n"},
+        "gunicorn misc:b",
+        "SRV003",
+        "`b` in misc.py is a constant, not a WSGI app: gunicorn stops with: Application object must be callable.",
+        "misc.py",
+    ),
+    "an f-string": (
+        {"misc.py": "a = f'x{1}'\n"},
+        "gunicorn misc:a",
+        "SRV003",
+        "`a` in misc.py is a constant, not a WSGI app: gunicorn stops with: Application object must be callable.",
+        "misc.py",
+    ),
+    "a list": (
+        {"misc.py": "a = [1]\n"},
+        "gunicorn misc:a",
+        "SRV003",
+        "`a` in misc.py is a constant, not a WSGI app: gunicorn stops with: Application object must be callable.",
+        "misc.py",
+    ),
+    "a dict": (
+        {"misc.py": "a = {}\n"},
+        "gunicorn misc:a",
+        "SRV003",
+        "`a` in misc.py is a constant, not a WSGI app: gunicorn stops with: Application object must be callable.",
+        "misc.py",
+    ),
+    "a set": (
+        {"misc.py": "a = {1}\n"},
+        "gunicorn misc:a",
+        "SRV003",
+        "`a` in misc.py is a constant, not a WSGI app: gunicorn stops with: Application object must be callable.",
+        "misc.py",
+    ),
+    "a list comprehension": (
+        {"misc.py": "a = [i for i in ()]\n"},
+        "gunicorn misc:a",
+        "SRV003",
+        "`a` in misc.py is a constant, not a WSGI app: gunicorn stops with: Application object must be callable.",
+        "misc.py",
+    ),
+    "a for loop's variable": (
+        {"misc.py": "for a in []:\n    pass\n"},
+        "gunicorn misc:a",
+        "unknown",
+        "cannot tell statically whether `a` in misc.py is a WSGI app",
+        None,
+    ),
+    "a with statement's variable": (
+        {"misc.py": "with open('x') as a:\n    pass\n"},
+        "gunicorn misc:a",
+        "unknown",
+        "cannot tell statically whether `a` in misc.py is a WSGI app",
+        None,
+    ),
+    "an assignment expression": (
+        {"misc.py": "if (a := make()):\n    pass\n"},
+        "gunicorn misc:a",
+        "unknown",
+        "cannot tell statically whether `a` in misc.py is a WSGI app",
+        None,
+    ),
+    "globals() written by key": (
+        {"misc.py": "globals()['app'] = 1\n"},
+        "gunicorn misc:app",
+        "unknown",
+        "misc.py defines names dynamically (`import *` or `__getattr__`); `app` may exist",
+        None,
+    ),
+    "globals().update()": (
+        {"misc.py": "globals().update(app=1)\n"},
+        "gunicorn misc:app",
+        "unknown",
+        "misc.py defines names dynamically (`import *` or `__getattr__`); `app` may exist",
+        None,
+    ),
+    "import of a dotted module binds its top package": (
+        {"misc.py": "import os.path\n"},
+        "gunicorn misc:os",
+        "SRV003",
+        "`os` in misc.py is a module, not a WSGI app: gunicorn stops with: Application object must be callable.",
+        "misc.py",
+    ),
+    "a module imported under the name": (
+        {"misc.py": "import os as app\n"},
+        "gunicorn misc:app",
+        "SRV003",
+        "`app` in misc.py is a module, not a WSGI app: gunicorn stops with: Application object must be callable.",
+        "misc.py",
+    ),
+    "a function whose second parameter has a default": (
+        {"misc.py": "def app(environ, start_response=None):\n    return []\n"},
+        "gunicorn misc:app",
+        "unknown",
+        "cannot tell statically whether `app` in misc.py is a WSGI app",
+        None,
+    ),
+    "a WSGI function with an extra defaulted parameter": (
+        {"misc.py": "def app(environ, start_response, extra=1):\n    return []\n"},
+        "gunicorn misc:app",
+        "ok",
+        "`app` is a plain WSGI function",
+        "misc.py",
+    ),
+    "a WSGI function of positional-only parameters": (
+        {"misc.py": "def app(environ, start_response, /):\n    return []\n"},
+        "gunicorn misc:app",
+        "ok",
+        "`app` is a plain WSGI function",
+        "misc.py",
+    ),
+    "a name bound under the main guard": (
+        {"misc.py": "if __name__ == '__main__':\n    app = 1\n"},
+        "gunicorn misc:app",
+        "SRV002",
+        "gunicorn stops with: Failed to find attribute 'app' in 'misc'.",
+        "misc.py",
+    ),
+    "a WSGI function called": (
+        {"misc.py": "def app(environ, start_response):\n    return []\n"},
+        "gunicorn 'misc:app()'",
+        "unknown",
+        "cannot tell statically whether `app` in misc.py is a WSGI app",
+        None,
+    ),
+    "a relative re-export": (
+        {
+            "pkg/__init__.py": "from .core import app\n",
+            "pkg/core.py": "def app(environ, start_response):\n    return []\n",
+        },
+        "gunicorn pkg:app",
+        "ok",
+        "`app` is a plain WSGI function",
+        "pkg/core.py",
+    ),
+    "a relative star import": (
+        {
+            "pkg/__init__.py": "from .core import *\n",
+            "pkg/core.py": "def app(environ, start_response):\n    return []\n",
+        },
+        "gunicorn pkg:app",
+        "ok",
+        "`app` is a plain WSGI function",
+        "pkg/core.py",
+    ),
+}
+
+
+@pytest.mark.parametrize(
+    ("files", "command", "verdict", "message", "module_path"),
+    list(BINDING_CASES.values()),
+    ids=list(BINDING_CASES),
+)
+def test_how_a_module_binds_the_name_decides_the_verdict(
+    tmp_path: Path,
+    files: dict[str, str],
+    command: str,
+    verdict: str,
+    message: str,
+    module_path: str | None,
+) -> None:
+    found = verdict_for(tmp_path, files, command)
+    assert (found.rule or found.status, found.message, found.module_path) == (
+        verdict,
+        message,
+        module_path,
+    )
+
+
 # --- the fixes offered for a target that does not resolve (entrypoints/target_fixes) ---------
 
 # (files, Procfile command, the fixes: (title, safe, the Procfile line once applied))
