@@ -1203,6 +1203,19 @@ FIX_CASES = {
             ("Serve `a:xpplication` instead", False, "web: gunicorn a:xpplication"),
         ],
     ),
+    "a factory called without its argument: the module's app instead": (
+        {"app.py": FACTORY_1 + "\n\napp = Flask(__name__)\n"},
+        "gunicorn 'app:create_app()'",
+        [("Serve `app:app` instead", True, "web: gunicorn 'app:app'")],
+    ),
+    "flask of a missing module: the app named most like the target first": (
+        {"shop.py": "from flask import Flask\n\nshop = Flask(__name__)\n", "blog.py": APP},
+        "flask --app shopx:ap run",
+        [
+            ("Serve `blog:app` instead", False, "web: flask --app blog:app run"),
+            ("Serve `shop:shop` instead", False, "web: flask --app shop:shop run"),
+        ],
+    ),
     "an app on --pythonpath": (
         {"src/app.py": APP},
         "gunicorn --pythonpath src app:missing",
@@ -1262,7 +1275,7 @@ PARSED = [
 ]
 
 
-@pytest.mark.parametrize(("given", "parsed"), PARSED, ids=[repr(g[:2]) for g, _ in PARSED])
+@pytest.mark.parametrize(("given", "parsed"), PARSED, ids=[f"{g[0]} {g[1]!r}" for g, _ in PARSED])
 def test_a_target_parses_as_its_server_reads_it(
     given: tuple[str, str, str | None], parsed: tuple[object, ...]
 ) -> None:
@@ -1316,8 +1329,23 @@ REFUSED = [
 ]
 
 
-@pytest.mark.parametrize(("server", "text", "message"), REFUSED, ids=[repr(r[:2]) for r in REFUSED])
+@pytest.mark.parametrize(
+    ("server", "text", "message"),
+    REFUSED,
+    ids=[f"{r[0]} {r[1]!r}".replace("\\n", " newline") for r in REFUSED],
+)
 def test_a_target_the_server_refuses_says_why(server: str, text: str, message: str) -> None:
     with pytest.raises(TargetError) as refused:
         parse_target(server, text)
     assert str(refused.value) == message
+
+
+def test_python_of_a_script_outside_the_project_cannot_open_it(tmp_path: Path) -> None:
+    # what is deployed is the project: a file beside it on this machine is not there
+    write_tree(tmp_path, {"app.py": APP})
+    verdict = verdict_for(tmp_path / "project", {"README.md": ""}, "python ../app.py")
+    assert (verdict.rule, verdict.message) == (
+        "SRV001",
+        "python: can't open file '../app.py': [Errno 2] No such file or directory (it runs "
+        "from the project root)",
+    )
