@@ -1208,6 +1208,16 @@ FIX_CASES = {
         "gunicorn 'app:create_app()'",
         [("Serve `app:app` instead", True, "web: gunicorn 'app:app'")],
     ),
+    "a factory called with too many arguments: the module's app instead": (
+        {"app.py": FACTORY_1 + "\n\napp = Flask(__name__)\n"},
+        "gunicorn 'app:create_app(1, 2)'",
+        [("Serve `app:app` instead", True, "web: gunicorn 'app:app'")],
+    ),
+    "flask's discovery stops at create_app needing an argument: make_app instead": (
+        {"app.py": FACTORY_1 + "\n\ndef make_app():\n    return Flask(__name__)\n"},
+        "flask --app app run",
+        [("Serve `app:make_app()` instead", True, "web: flask --app 'app:make_app()' run")],
+    ),
     "flask of a missing module: the app named most like the target first": (
         {"shop.py": "from flask import Flask\n\nshop = Flask(__name__)\n", "blog.py": APP},
         "flask --app shopx:ap run",
