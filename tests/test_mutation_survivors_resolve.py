@@ -11,7 +11,12 @@ from pathlib import Path
 import pytest
 
 from flask_preflight.analysis.edits import apply_edits
-from flask_preflight.analysis.entrypoints import check_declaration, find_declarations
+from flask_preflight.analysis.entrypoints import (
+    check_declaration,
+    declaration_problems,
+    entrypoints_report,
+    find_declarations,
+)
 from flask_preflight.analysis.entrypoints.resolve import Verdict
 from flask_preflight.analysis.entrypoints.targets import TargetError, parse_target
 from flask_preflight.analysis.project import Project
@@ -1359,3 +1364,232 @@ def test_python_of_a_script_outside_the_project_cannot_open_it(tmp_path: Path) -
         "python: can't open file '../app.py': [Errno 2] No such file or directory (it runs "
         "from the project root)",
     )
+
+
+# --- gunicorn.conf.py merged into the command that starts gunicorn (entrypoints/__init__) ----
+
+GUNICORN_CONF_CASES = {
+    "every setting it reads": (
+        {
+            "src/app.py": APP,
+            "gunicorn.conf.py": "chdir = 'src'\nwsgi_app = 'app:app'\n"
+            "bind = ['0.0.0.0:8000', '[::]:8000']\npythonpath = '../lib,.., .'\nreload = True\n",
+            "Procfile": "web: gunicorn\n",
+        },
+        {
+            "source": "gunicorn.conf.py",
+            "command_source": "Procfile",
+            "target": "app:app",
+            "cwd": "src",
+            "pythonpath": ("lib", "", "src"),
+            "bind": ("0.0.0.0:8000", "[::]:8000"),
+            "options": (("reload", "1"), ("config-file", "gunicorn.conf.py")),
+            "unknown": "",
+        },
+    ),
+    "a bind read from $PORT": (
+        {
+            "app.py": APP,
+            "gunicorn.conf.py": "import os\nbind = '0.0.0.0:' + os.environ['PORT']\n",
+            "Procfile": "web: gunicorn app:app\n",
+        },
+        {
+            "source": "Procfile",
+            "command_source": "",
+            "target": "app:app",
+            "cwd": "",
+            "pythonpath": (),
+            "bind": (),
+            "options": (("bind-reads-port", "1"), ("config-file", "gunicorn.conf.py")),
+            "unknown": "",
+        },
+    ),
+    "settings computed at run time": (
+        {
+            "app.py": APP,
+            "gunicorn.conf.py": "import os\nbind = os.environ['BIND']\nchdir = os.getcwd()\n"
+            "wsgi_app = os.environ['APP']\n",
+            "Procfile": "web: gunicorn\n",
+        },
+        {
+            "source": "Procfile",
+            "command_source": "",
+            "target": "",
+            "cwd": "",
+            "pythonpath": (),
+            "bind": (),
+            "options": (("bind-dynamic", "1"), ("config-file", "gunicorn.conf.py")),
+            "unknown": "gunicorn.conf.py computes wsgi_app at run time",
+        },
+    ),
+    "a chdir computed at run time, the target given": (
+        {
+            "app.py": APP,
+            "gunicorn.conf.py": "import os\nchdir = os.getcwd()\n",
+            "Procfile": "web: gunicorn app:app\n",
+        },
+        {
+            "source": "Procfile",
+            "command_source": "",
+            "target": "app:app",
+            "cwd": "",
+            "pythonpath": (),
+            "bind": (),
+            "options": (("config-file", "gunicorn.conf.py"),),
+            "unknown": "gunicorn.conf.py computes chdir at run time",
+        },
+    ),
+    "the command line wins": (
+        {
+            "app.py": APP,
+            "src/app.py": APP,
+            "gunicorn.conf.py": "chdir = 'src'\nbind = '0.0.0.0:1'\npythonpath = 'lib'\n",
+            "Procfile": "web: gunicorn --chdir . -b 0.0.0.0:$PORT --pythonpath x app:app\n",
+        },
+        {
+            "source": "Procfile",
+            "command_source": "",
+            "target": "app:app",
+            "cwd": "",
+            "pythonpath": ("x",),
+            "bind": ("0.0.0.0:$PORT",),
+            "options": (
+                ("chdir", "."),
+                ("bind", "0.0.0.0:$PORT"),
+                ("pythonpath", "x"),
+                ("config-file", "gunicorn.conf.py"),
+            ),
+            "unknown": "",
+        },
+    ),
+    "a -c file that is not in the project": (
+        {"app.py": APP, "Procfile": "web: gunicorn -c deploy/gunicorn.conf.py app:app\n"},
+        {
+            "source": "Procfile",
+            "command_source": "",
+            "target": "app:app",
+            "cwd": "",
+            "pythonpath": (),
+            "bind": (),
+            "options": (("config", "deploy/gunicorn.conf.py"),),
+            "unknown": "gunicorn is told to read deploy/gunicorn.conf.py, which is not in the "
+            "project",
+        },
+    ),
+    "a chdir to the image's path": (
+        {
+            "srv/app.py": APP,
+            "Dockerfile": 'FROM python:3.12\nWORKDIR /code\nCOPY . /code\nCMD ["gunicorn"]\n',
+            "gunicorn.conf.py": "chdir = '/code/srv'\nwsgi_app = 'app:app'\n",
+        },
+        {
+            "source": "gunicorn.conf.py",
+            "command_source": "Dockerfile",
+            "target": "app:app",
+            "cwd": "srv",
+            "pythonpath": (),
+            "bind": (),
+            "options": (("config-file", "gunicorn.conf.py"),),
+            "unknown": "",
+        },
+    ),
+    "a gunicorn.conf.py nothing starts runs where it is": (
+        {"deploy/gunicorn.conf.py": "wsgi_app = 'app:app'\n", "deploy/app.py": APP},
+        {
+            "source": "deploy/gunicorn.conf.py",
+            "command_source": "",
+            "target": "app:app",
+            "cwd": "deploy",
+            "pythonpath": (),
+            "bind": (),
+            "options": (("config-file", "deploy/gunicorn.conf.py"),),
+            "unknown": "",
+        },
+    ),
+}
+
+
+@pytest.mark.parametrize(
+    ("files", "expected"), list(GUNICORN_CONF_CASES.values()), ids=list(GUNICORN_CONF_CASES)
+)
+def test_gunicorn_conf_py_settings_join_the_command(
+    tmp_path: Path, files: dict[str, str], expected: dict[str, object]
+) -> None:
+    write_tree(tmp_path, files)
+    [declaration] = find_declarations(Project(tmp_path))
+    assert {key: getattr(declaration, key) for key in expected} == expected
+
+
+def test_a_gunicorn_conf_py_that_does_not_parse_is_a_problem_and_makes_it_unknown(
+    tmp_path: Path,
+) -> None:
+    write_tree(
+        tmp_path,
+        {"app.py": APP, "gunicorn.conf.py": "def (:\n", "Procfile": "web: gunicorn app:app\n"},
+    )
+    project = Project(tmp_path)
+    [declaration] = find_declarations(project)
+    reason = (
+        "gunicorn.conf.py does not parse as Python (line 1: invalid syntax): gunicorn stops "
+        "with 'Failed to read config file'"
+    )
+    assert (declaration.unknown, check_declaration(project, declaration).status) == (
+        reason,
+        "unknown",
+    )
+    assert [(p.source, p.server, p.reason) for p in declaration_problems(project)] == [
+        ("gunicorn.conf.py", "gunicorn", reason)
+    ]
+
+
+def test_the_entrypoints_report_lists_apps_verdicts_and_unreadable_files(tmp_path: Path) -> None:
+    write_tree(
+        tmp_path,
+        {
+            "app.py": APP,
+            "Procfile": "web: gunicorn app:app\nworker: flask --app app:missing run\n",
+            "docker-compose.yml": "services: [\n",
+            "Procfile.template": "web: gunicorn {{ module }}:app\n",
+        },
+    )
+    assert entrypoints_report(Project(tmp_path)) == {
+        "apps": [{"path": "app.py", "line": 3, "name": "app", "kind": "instance"}],
+        "entrypoints": [
+            {
+                "source": "Procfile",
+                "line": 1,
+                "server": "gunicorn",
+                "target": "app:app",
+                "status": "ok",
+                "app": "app.py:app",
+            },
+            {
+                "source": "Procfile",
+                "line": 2,
+                "server": "flask",
+                "target": "app:missing",
+                "status": "flask-app-not-located",
+                "app": None,
+            },
+            {
+                "source": "Procfile.template",
+                "line": 1,
+                "server": "gunicorn",
+                "target": "{{",
+                "status": "unknown",
+                "app": None,
+                "reason": "Procfile.template is a template: `{{ module }}` is filled in only "
+                "when it is used",
+            },
+            {
+                "source": "docker-compose.yml",
+                "line": 2,
+                "server": "unknown",
+                "target": "",
+                "status": "unknown",
+                "app": None,
+                "reason": "docker-compose.yml is not valid YAML: line 2: while parsing a flow "
+                "node, expected the node content, but found '<stream end>'",
+            },
+        ],
+    }
