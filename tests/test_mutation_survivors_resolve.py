@@ -1096,6 +1096,249 @@ def test_how_a_module_binds_the_name_decides_the_verdict(
     )
 
 
+# A module the server imports that imports a project module which is not there
+# (entrypoints/import_chain): (files, command, verdict, message)
+IMPORT_CASES = {
+    "import a missing submodule": (
+        {
+            "pkg/__init__.py": "",
+            "pkg/web.py": "import pkg.gone\nfrom flask import Flask\n\napp = Flask(__name__)\n",
+        },
+        "gunicorn pkg.web:app",
+        "SRV001",
+        "gunicorn imports pkg/web.py, and pkg/web.py:1 imports pkg.gone, which is not in the project: the import fails with ModuleNotFoundError before the app is loaded.",
+    ),
+    "from the package import a missing submodule": (
+        {
+            "pkg/__init__.py": "",
+            "pkg/web.py": "from pkg import gone\nfrom flask import Flask\n\napp = Flask(__name__)\n",
+        },
+        "gunicorn pkg.web:app",
+        "SRV001",
+        "gunicorn imports pkg/web.py, and pkg/web.py:1 imports pkg.gone, which is not in the project: the import fails with ModuleNotFoundError before the app is loaded.",
+    ),
+    "from the package import a name its __init__ binds": (
+        {
+            "pkg/__init__.py": "gone = 1\n",
+            "pkg/web.py": "from pkg import gone\nfrom flask import Flask\n\napp = Flask(__name__)\n",
+        },
+        "gunicorn pkg.web:app",
+        "ok",
+        "",
+    ),
+    "from the package import, its __init__ star-imports": (
+        {
+            "pkg/__init__.py": "from os import *\n",
+            "pkg/web.py": "from pkg import gone\nfrom flask import Flask\n\napp = Flask(__name__)\n",
+        },
+        "gunicorn pkg.web:app",
+        "ok",
+        "",
+    ),
+    "from a subpackage import a name": (
+        {
+            "pkg/__init__.py": "",
+            "pkg/web.py": "from pkg.sub import x\nfrom flask import Flask\n\napp = Flask(__name__)\n",
+            "pkg/sub/__init__.py": "",
+        },
+        "gunicorn pkg.web:app",
+        "ok",
+        "",
+    ),
+    "a missing module two packages down": (
+        {
+            "pkg/__init__.py": "",
+            "pkg/web.py": "from pkg.sub.gone import x\nfrom flask import Flask\n\napp = Flask(__name__)\n",
+            "pkg/sub/__init__.py": "",
+        },
+        "gunicorn pkg.web:app",
+        "SRV001",
+        "gunicorn imports pkg/web.py, and pkg/web.py:1 imports pkg.sub.gone, which is not in the project: the import fails with ModuleNotFoundError before the app is loaded.",
+    ),
+    "below a plain module": (
+        {
+            "pkg/__init__.py": "",
+            "pkg/web.py": "from pkg.mod.deeper import x\nfrom flask import Flask\n\napp = Flask(__name__)\n",
+            "pkg/mod.py": "",
+        },
+        "gunicorn pkg.web:app",
+        "ok",
+        "",
+    ),
+    "an extension module": (
+        {
+            "pkg/__init__.py": "",
+            "pkg/web.py": "import pkg.fast\nfrom flask import Flask\n\napp = Flask(__name__)\n",
+            "pkg/fast.cpython-311-x86_64-linux-gnu.so": "",
+        },
+        "gunicorn pkg.web:app",
+        "ok",
+        "",
+    ),
+    "a namespace folder": (
+        {
+            "pkg/__init__.py": "",
+            "pkg/web.py": "from pkg import data\nfrom flask import Flask\n\napp = Flask(__name__)\n",
+            "pkg/data/x.txt": "",
+        },
+        "gunicorn pkg.web:app",
+        "ok",
+        "",
+    ),
+    "relative, a missing module": (
+        {
+            "pkg/__init__.py": "",
+            "pkg/web.py": "from . import gone\nfrom flask import Flask\n\napp = Flask(__name__)\n",
+        },
+        "gunicorn pkg.web:app",
+        "SRV001",
+        "gunicorn imports pkg/web.py, and pkg/web.py:1 imports .gone, which is not in the project: the import fails with ModuleNotFoundError before the app is loaded.",
+    ),
+    "relative, a name the package binds": (
+        {
+            "pkg/__init__.py": "gone = 1\n",
+            "pkg/web.py": "from . import gone\nfrom flask import Flask\n\napp = Flask(__name__)\n",
+        },
+        "gunicorn pkg.web:app",
+        "ok",
+        "",
+    ),
+    "relative, the package star-imports": (
+        {
+            "pkg/__init__.py": "from os import *\n",
+            "pkg/web.py": "from . import gone\nfrom flask import Flask\n\napp = Flask(__name__)\n",
+        },
+        "gunicorn pkg.web:app",
+        "ok",
+        "",
+    ),
+    "relative, a missing module with a name": (
+        {
+            "pkg/__init__.py": "",
+            "pkg/web.py": "from .gone import x\nfrom flask import Flask\n\napp = Flask(__name__)\n",
+        },
+        "gunicorn pkg.web:app",
+        "SRV001",
+        "gunicorn imports pkg/web.py, and pkg/web.py:1 imports .gone, which is not in the project: the import fails with ModuleNotFoundError before the app is loaded.",
+    ),
+    "relative, a missing module in a subpackage": (
+        {
+            "pkg/__init__.py": "",
+            "pkg/web.py": "from .sub.gone import x\nfrom flask import Flask\n\napp = Flask(__name__)\n",
+            "pkg/sub/__init__.py": "",
+        },
+        "gunicorn pkg.web:app",
+        "SRV001",
+        "gunicorn imports pkg/web.py, and pkg/web.py:1 imports .sub.gone, which is not in the project: the import fails with ModuleNotFoundError before the app is loaded.",
+    ),
+    "relative, below a plain module": (
+        {
+            "pkg/__init__.py": "",
+            "pkg/web.py": "from .mod.deeper import x\nfrom flask import Flask\n\napp = Flask(__name__)\n",
+            "pkg/mod.py": "",
+        },
+        "gunicorn pkg.web:app",
+        "ok",
+        "",
+    ),
+    "relative, above the top package": (
+        {
+            "pkg/__init__.py": "",
+            "pkg/web.py": "from ..up import x\nfrom flask import Flask\n\napp = Flask(__name__)\n",
+        },
+        "gunicorn pkg.web:app",
+        "ok",
+        "",
+    ),
+    "relative, an existing module": (
+        {
+            "pkg/__init__.py": "",
+            "pkg/web.py": "from . import mod\nfrom flask import Flask\n\napp = Flask(__name__)\n",
+            "pkg/mod.py": "",
+        },
+        "gunicorn pkg.web:app",
+        "ok",
+        "",
+    ),
+    "the package's __init__ is imported first": (
+        {
+            "pkg/__init__.py": "import pkg.other\n",
+            "pkg/web.py": "import pkg.gone\nfrom flask import Flask\n\napp = Flask(__name__)\n",
+        },
+        "gunicorn pkg.web:app",
+        "SRV001",
+        "gunicorn imports pkg/web.py, and pkg/__init__.py:1 imports pkg.other, which is not in the project: the import fails with ModuleNotFoundError before the app is loaded.",
+    ),
+    "a third-party package": (
+        {
+            "pkg/__init__.py": "",
+            "pkg/web.py": "import requests.adapters\nfrom flask import gone\nfrom flask import Flask\n\napp = Flask(__name__)\n",
+        },
+        "gunicorn pkg.web:app",
+        "ok",
+        "",
+    ),
+    "inside try": (
+        {
+            "pkg/__init__.py": "",
+            "pkg/web.py": "try:\n    import pkg.gone\nexcept ImportError:\n    pass\nfrom flask import Flask\n\napp = Flask(__name__)\n",
+        },
+        "gunicorn pkg.web:app",
+        "ok",
+        "",
+    ),
+    "a plain module, not a package": (
+        {
+            "mod.py": "",
+            "web.py": "import mod.gone\nfrom flask import Flask\n\napp = Flask(__name__)\n",
+        },
+        "gunicorn web:app",
+        "ok",
+        "",
+    ),
+    "a star import from the package": (
+        {
+            "pkg/__init__.py": "",
+            "pkg/web.py": "from pkg import *\nfrom flask import Flask\n\napp = Flask(__name__)\n",
+        },
+        "gunicorn pkg.web:app",
+        "ok",
+        "",
+    ),
+    "flask says it too": (
+        {
+            "pkg/__init__.py": "",
+            "pkg/web.py": "import pkg.gone\nfrom flask import Flask\n\napp = Flask(__name__)\n",
+        },
+        "flask --app pkg.web run",
+        "SRV006",
+        "flask imports pkg/web.py, and pkg/web.py:1 imports pkg.gone, which is not in the project: the import fails with ModuleNotFoundError before the app is loaded.",
+    ),
+    "an import of an existing submodule": (
+        {
+            "pkg/__init__.py": "",
+            "pkg/web.py": "import pkg.mod\nfrom flask import Flask\n\napp = Flask(__name__)\n",
+            "pkg/mod.py": "",
+        },
+        "gunicorn pkg.web:app",
+        "ok",
+        "",
+    ),
+}
+
+
+@pytest.mark.parametrize(
+    ("files", "command", "verdict", "message"),
+    list(IMPORT_CASES.values()),
+    ids=list(IMPORT_CASES),
+)
+def test_an_import_of_a_project_module_that_is_not_there_fails_first(
+    tmp_path: Path, files: dict[str, str], command: str, verdict: str, message: str
+) -> None:
+    found = verdict_for(tmp_path, files, command)
+    assert (found.rule or found.status, found.message) == (verdict, message)
+
+
 # --- the fixes offered for a target that does not resolve (entrypoints/target_fixes) ---------
 
 # (files, Procfile command, the fixes: (title, safe, the Procfile line once applied))
