@@ -12,11 +12,13 @@ import pytest
 
 from flask_preflight.analysis.edits import apply_edits
 from flask_preflight.analysis.entrypoints import (
+    app_targets,
     check_declaration,
     declaration_problems,
     entrypoints_report,
     find_declarations,
 )
+from flask_preflight.analysis.entrypoints.discovery import project_apps
 from flask_preflight.analysis.entrypoints.resolve import Verdict
 from flask_preflight.analysis.entrypoints.targets import TargetError, parse_target
 from flask_preflight.analysis.project import Project
@@ -1836,3 +1838,38 @@ def test_the_entrypoints_report_lists_apps_verdicts_and_unreadable_files(tmp_pat
             },
         ],
     }
+
+
+# --- the targets that run a given app (entrypoints/app_targets) ------------------------------
+
+APP_TARGET_CASES = [
+    ({"app.py": APP}, "app.py", "", ("app:app", "")),
+    ({"src/pkg/__init__.py": FACTORY}, "src/pkg/__init__.py", "", ("pkg:create_app()", "src")),
+    (
+        {"src/pkg/__init__.py": "", "src/pkg/web.py": APP},
+        "src/pkg/web.py",
+        "",
+        ("pkg.web:app", "src"),
+    ),
+    ({"src/app.py": APP}, "src/app.py", "src", ("app:app", "src")),
+    ({"src/app.py": APP}, "src/app.py", "{root}/src", ("app:app", "src")),
+    ({"app.py": APP}, "app.py", "{root}", ("app:app", "")),
+    ({"src/app.py": APP}, "src/app.py", "lib", ("app:app", "src")),
+    ({"my-app.py": APP}, "my-app.py", "", ("my-app:app", "")),
+    ({"app.py": APP}, "app.py", "C:\\elsewhere", ("app:app", "")),
+]
+
+
+@pytest.mark.parametrize(
+    ("files", "module", "cwd", "expected"),
+    APP_TARGET_CASES,
+    ids=[f"{case[1]} from {case[2]!r}" for case in APP_TARGET_CASES],
+)
+def test_the_target_and_folder_that_run_an_app(
+    tmp_path: Path, files: dict[str, str], module: str, cwd: str, expected: tuple[str, str]
+) -> None:
+    write_tree(tmp_path, files)
+    project = Project(tmp_path)
+    [app] = [a for a in project_apps(project) if a.module == module]
+    targets = app_targets(project, app, cwd.format(root=tmp_path))
+    assert targets == {"flask": expected[0], "gunicorn": expected[0], "cwd": expected[1]}
