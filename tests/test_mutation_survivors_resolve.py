@@ -18,7 +18,7 @@ from flask_preflight.analysis.entrypoints import (
     entrypoints_report,
     find_declarations,
 )
-from flask_preflight.analysis.entrypoints.discovery import project_apps
+from flask_preflight.analysis.entrypoints.discovery import project_apps, served_apps
 from flask_preflight.analysis.entrypoints.resolve import Verdict
 from flask_preflight.analysis.entrypoints.targets import TargetError, parse_target
 from flask_preflight.analysis.project import Project
@@ -1873,3 +1873,43 @@ def test_the_target_and_folder_that_run_an_app(
     [app] = [a for a in project_apps(project) if a.module == module]
     targets = app_targets(project, app, cwd.format(root=tmp_path))
     assert targets == {"flask": expected[0], "gunicorn": expected[0], "cwd": expected[1]}
+
+
+def test_the_projects_apps_leave_out_tests_configs_imports_and_main_guarded_ones(
+    tmp_path: Path,
+) -> None:
+    guarded = (
+        "from flask import Flask\n\nif __name__ == '__main__':\n"
+        "    application = Flask(__name__)\n    application.run()\n"
+    )
+    write_tree(
+        tmp_path,
+        {
+            "app.py": APP,
+            "wsgi.py": "from app import app\n",  # only imports it
+            "tests/test_a.py": APP,
+            "pkg/tests/x.py": APP,
+            "conftest.py": APP,
+            "gunicorn.conf.py": APP,
+            "guarded.py": guarded,
+            "mytests/x.py": APP,  # not a tests folder
+            "Procfile": "web: gunicorn guarded:application\n",
+        },
+    )
+    project = Project(tmp_path)
+    assert [(a.module, a.name) for a in project_apps(project)] == [
+        ("app.py", "app"),
+        ("guarded.py", "application"),
+        ("mytests/x.py", "app"),
+    ]
+    # a server imports guarded.py, so __name__ is never "__main__": application is not there
+    assert [(a.module, a.name) for a in served_apps(project)] == [
+        ("app.py", "app"),
+        ("mytests/x.py", "app"),
+    ]
+    [declaration] = find_declarations(project)
+    verdict = check_declaration(project, declaration)
+    assert (verdict.rule, verdict.message) == (
+        "SRV002",
+        "gunicorn stops with: Failed to find attribute 'application' in 'guarded'.",
+    )
