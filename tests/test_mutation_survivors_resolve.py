@@ -1476,6 +1476,52 @@ FIX_CASES = {
             ("Serve `shop:shop` instead", False, "web: flask --app shop:shop run"),
         ],
     ),
+    "an app in the module the target names comes before a better name elsewhere": (
+        {
+            "shop.py": "from flask import Flask\n\nmain = Flask(__name__)\n",
+            "blog.py": "from flask import Flask\n\nblg = Flask(__name__)\n",
+        },
+        "gunicorn shop:blg",
+        [
+            ("Serve `shop:main` instead", True, "web: gunicorn shop:main"),
+            ("Serve `blog:blg` instead", False, "web: gunicorn blog:blg"),
+        ],
+    ),
+    "the same name in two modules: the target's text decides": (
+        {"a.py": APP, "b.py": APP},
+        "gunicorn bb:app",
+        [
+            ("Serve `b:app` instead", False, "web: gunicorn b:app"),
+            ("Serve `a:app` instead", False, "web: gunicorn a:app"),
+        ],
+    ),
+    "create_app first when nothing else tells them apart": (
+        {"a.py": FACTORY.replace("create_app", "xreate_apx"), "b.py": FACTORY},
+        "gunicorn q:zz",
+        [
+            ("Serve `b:create_app()` instead", False, "web: gunicorn 'b:create_app()'"),
+            ("Serve `a:xreate_apx()` instead", False, "web: gunicorn 'a:xreate_apx()'"),
+        ],
+    ),
+    "an app before a factory when nothing else tells them apart": (
+        {"a.py": FACTORY.replace("create_app", "abc"), "b.py": APP.replace("app =", "defgh =")},
+        "gunicorn q:zz",
+        [
+            ("Serve `b:defgh` instead", False, "web: gunicorn b:defgh"),
+            ("Serve `a:abc()` instead", False, "web: gunicorn 'a:abc()'"),
+        ],
+    ),
+    "an app in the folder above where gunicorn runs": (
+        {"app.py": APP, "sub/notes.txt": ""},
+        "cd sub && gunicorn app:app",
+        [
+            (
+                "Run gunicorn in .. and serve `app:app`",
+                False,
+                "web: cd sub && gunicorn --chdir .. app:app",
+            )
+        ],
+    ),
     "an app on --pythonpath": (
         {"src/app.py": APP},
         "gunicorn --pythonpath src app:missing",
@@ -1863,7 +1909,7 @@ APP_TARGET_CASES = [
 @pytest.mark.parametrize(
     ("files", "module", "cwd", "expected"),
     APP_TARGET_CASES,
-    ids=[f"{case[1]} from {case[2]!r}" for case in APP_TARGET_CASES],
+    ids=[f"{c[1]} from {c[2] or 'the root'}".replace("\\", "/") for c in APP_TARGET_CASES],
 )
 def test_the_target_and_folder_that_run_an_app(
     tmp_path: Path, files: dict[str, str], module: str, cwd: str, expected: tuple[str, str]
