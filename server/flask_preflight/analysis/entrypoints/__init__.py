@@ -57,7 +57,7 @@ def gunicorn_config_for(project: Project, declaration: Declaration) -> GunicornC
     path = declaration.config_file
     if path is None:
         start = declaration.cwd if declaration.start_dir is None else declaration.start_dir
-        default = posixpath.join(start, "gunicorn.conf.py") if start else "gunicorn.conf.py"
+        default = posixpath.join(start, "gunicorn.conf.py")  # join("", name) is name
         path = default if project.exists(default) else None
     if path is None or not project.exists(path):
         return None

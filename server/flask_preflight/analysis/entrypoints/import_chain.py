@@ -114,7 +114,7 @@ def _relative(project: Project, importer: str, stmt: ast.ImportFrom) -> MissingI
     package_dir = posixpath.dirname(importer)
     for _ in range(stmt.level - 1):
         package_dir = posixpath.dirname(package_dir)
-    init = posixpath.join(package_dir, "__init__.py") if package_dir else "__init__.py"
+    init = posixpath.join(package_dir, "__init__.py")  # join("", name) is name
     if not project.exists(init):
         return None  # not inside a package: Python refuses it differently; not judged here
     shown = "." * stmt.level + (stmt.module or "")

@@ -338,7 +338,7 @@ def prepare_import(project: Project, cwd: str, path: str) -> tuple[str, str]:
     while True:
         full, name = posixpath.split(full)
         parts.append(name)
-        init = posixpath.join(full, "__init__.py") if full else "__init__.py"
+        init = posixpath.join(full, "__init__.py")  # join("", name) is name
         if not full or not project.exists(init):
             break
     return full, ".".join(reversed(parts))
