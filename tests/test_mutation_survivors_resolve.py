@@ -1522,6 +1522,62 @@ FIX_CASES = {
             )
         ],
     ),
+    "uWSGI --wsgi-file gets --callable, not a module:name where the file goes": (
+        {"app.py": APP},
+        "uwsgi --http :$PORT --wsgi-file app.py",
+        [
+            (
+                "Serve `app` (--callable app)",
+                True,
+                "web: uwsgi --callable app --http :$PORT --wsgi-file app.py",
+            )
+        ],
+    ),
+    "uWSGI --wsgi-file of a file with two apps: --callable, not safe": (
+        {"app.py": APP + "admin = Flask('admin')\n"},
+        "uwsgi --http :$PORT --wsgi-file app.py",
+        [
+            (
+                "Serve `app` (--callable app)",
+                False,
+                "web: uwsgi --callable app --http :$PORT --wsgi-file app.py",
+            )
+        ],
+    ),
+    "uWSGI --wsgi-file with a wrong --callable: nothing to append": (
+        {"app.py": APP},
+        "uwsgi --http :$PORT --wsgi-file app.py --callable wrong",
+        [],
+    ),
+    "a factory given too many arguments: the module's app named most like it first": (
+        {"app.py": FACTORY_1 + "\n\ncreate = Flask(__name__)\npapp = Flask(__name__)\n"},
+        "gunicorn 'app:create_app(1, 2)'",
+        [
+            ("Serve `app:create` instead", False, "web: gunicorn 'app:create'"),
+            ("Serve `app:papp` instead", False, "web: gunicorn 'app:papp'"),
+        ],
+    ),
+    "two apps flask cannot choose between come before an app elsewhere": (
+        {
+            "two.py": "from flask import Flask\n\nalpha_app_instance = Flask(__name__)\n"
+            "beta_app_instance = Flask(__name__)\n",
+            "tw.py": "from flask import Flask\n\no = Flask(__name__)\n",
+        },
+        "flask --app two run",
+        [
+            (
+                "Serve `two:beta_app_instance` instead",
+                False,
+                "web: flask --app two:beta_app_instance run",
+            ),
+            (
+                "Serve `two:alpha_app_instance` instead",
+                False,
+                "web: flask --app two:alpha_app_instance run",
+            ),
+            ("Serve `tw:o` instead", False, "web: flask --app tw:o run"),
+        ],
+    ),
     "an app on --pythonpath": (
         {"src/app.py": APP},
         "gunicorn --pythonpath src app:missing",
@@ -1958,4 +2014,33 @@ def test_the_projects_apps_leave_out_tests_configs_imports_and_main_guarded_ones
     assert (verdict.rule, verdict.message) == (
         "SRV002",
         "gunicorn stops with: Failed to find attribute 'application' in 'guarded'.",
+    )
+
+
+def test_uwsgi_of_a_wsgi_file_outside_the_project_cannot_load_it(tmp_path: Path) -> None:
+    write_tree(tmp_path, {"app.py": APP})
+    command = "uwsgi --http :$PORT --wsgi-file ../app.py --callable app"
+    verdict = verdict_for(tmp_path / "project", {"README.md": ""}, command)
+    assert (verdict.rule, verdict.message) == (
+        "SRV001",
+        "uWSGI: unable to load file ../app.py from the project root",
+    )
+
+
+def test_uwsgi_given_a_module_and_a_wsgi_file_loads_the_module_first(tmp_path: Path) -> None:
+    # uWSGI's python plugin loads --module before --wsgi-file; the file's app, on the same
+    # mountpoint, is skipped
+    files = {"app.py": APP, "other.py": "x = 1\n"}
+    verdict = verdict_for(
+        tmp_path, files, "uwsgi --http :$PORT --wsgi-file other.py --module app:app"
+    )
+    assert (verdict.status, _app(verdict)) == ("ok", ("app.py", "app", "instance"))
+
+
+def test_the_app_option_after_another_command_names_that_command(tmp_path: Path) -> None:
+    verdict = verdict_for(tmp_path, {"app.py": APP}, "flask routes --app app")
+    assert (verdict.rule, verdict.message) == (
+        "SRV004",
+        "flask stops with: Error: No such option '--app'. The app option belongs before the "
+        "command: `flask --app TARGET routes`.",
     )

@@ -572,7 +572,15 @@ def _flask(site: CommandSite, words: list[Word], cwd: str, env: dict[str, str]) 
     while i < len(args):
         value = args[i].value
         name, _, inline = value.partition("=")
-        table = FLASK_RUN_VALUED if subcommand == "run" else FLASK_GLOBAL_VALUED
+        # The group's options (--app, --env-file) go before the command; after it, only the
+        # command's own: click refuses `flask routes --app app` as it does after `run`.
+        table = (
+            FLASK_GLOBAL_VALUED
+            if not subcommand
+            else FLASK_RUN_VALUED
+            if subcommand == "run"
+            else {}
+        )
         if name in table:
             key = table[name]
             if "=" in value:

@@ -104,17 +104,18 @@ def dotenv_loaded(project: Project, declaration: Declaration) -> bool:
     return with_extra or declared.declared("python-dotenv") is not None
 
 
-def flask_target_text(project: Project, declaration: Declaration) -> tuple[str, str]:
-    """The `--app` value Flask will use and where it comes from ('' when Flask discovers)."""
+def flask_target_text(project: Project, declaration: Declaration) -> str:
+    """The `--app` value Flask will use ('' when Flask discovers): the option, else FLASK_APP
+    in the environment, else in the .flaskenv/.env Flask reads."""
     if declaration.target:
-        return declaration.target, "--app"
+        return declaration.target
     from_env = declaration.env_value("FLASK_APP")
     if from_env:
-        return from_env, "FLASK_APP"
+        return from_env
     settings = dotenv_for(project, declaration.cwd) if dotenv_loaded(project, declaration) else {}
     if "FLASK_APP" in settings:
-        return settings["FLASK_APP"].value, settings["FLASK_APP"].source
-    return "", ""
+        return settings["FLASK_APP"].value
+    return ""
 
 
 def resolve(project: Project, declaration: Declaration) -> Verdict:
@@ -368,7 +369,7 @@ def _resolve_flask(project: Project, declaration: Declaration) -> Verdict:
             f"python-dotenv is not installed, so Flask never reads {declaration.source} "
             "(see DEP007)"
         )
-    text, _ = flask_target_text(project, declaration)
+    text = flask_target_text(project, declaration)
     if not text:
         for candidate in ("wsgi.py", "app.py"):
             base, dotted = prepare_import(project, declaration.cwd, candidate)

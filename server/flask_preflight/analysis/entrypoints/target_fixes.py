@@ -72,6 +72,9 @@ def target_fixes(project: Project, declaration: Declaration, verdict: Verdict) -
                 safe=True,
             )
         ]
+    wsgi_file = declaration.option("wsgi-file", "file") if declaration.server == "uwsgi" else None
+    if wsgi_file and declaration.target == wsgi_file:
+        return _callable_fixes(project, declaration, verdict)
     if (
         declaration.server == "waitress"
         and verdict.rule == "SRV003"
@@ -148,6 +151,27 @@ def target_fixes(project: Project, declaration: Declaration, verdict: Verdict) -
         edits.extend(replacement.edits)
         return [Fix(f"Run gunicorn in {chdir} and serve `{new}`", tuple(edits))]
     return []
+
+
+def _callable_fixes(project: Project, declaration: Declaration, verdict: Verdict) -> list[Fix]:
+    """uWSGI `--wsgi-file`: the target is a file path, where a `module:name` text does not
+    fit; name the app the file defines with `--callable` instead."""
+    if (
+        verdict.rule != "SRV002"
+        or declaration.has_option("callable")  # its value has no range here to replace
+        or declaration.command_end is None
+    ):
+        return []
+    names = [
+        a.name
+        for a in served_apps(project)
+        if a.module == verdict.module_path and a.kind == "instance"
+    ]
+    text = declaration.format_args(["--callable", names[0]]) if names else None
+    if text is None:
+        return []
+    edit = TextEdit(declaration.command_file, declaration.command_end, text)
+    return [Fix(f"Serve `{names[0]}` (--callable {names[0]})", (edit,), safe=len(names) == 1)]
 
 
 def _replace_target(declaration: Declaration, new: str) -> Fix | None:
