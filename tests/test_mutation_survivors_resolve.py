@@ -2027,13 +2027,17 @@ def test_uwsgi_of_a_wsgi_file_outside_the_project_cannot_load_it(tmp_path: Path)
     )
 
 
-def test_uwsgi_given_a_module_and_a_wsgi_file_loads_the_module_first(tmp_path: Path) -> None:
-    # uWSGI's python plugin loads --module before --wsgi-file; the file's app, on the same
-    # mountpoint, is skipped
+@pytest.mark.parametrize(
+    "options",
+    ["--wsgi-file other.py --module app:app", "--module app:app --wsgi-file other.py"],
+)
+def test_uwsgi_given_a_module_and_a_wsgi_file_loads_the_module_first(
+    tmp_path: Path, options: str
+) -> None:
+    # uWSGI's python plugin loads --module before --wsgi-file, in either order on the command
+    # line; the file's app, on the same mountpoint, is then skipped
     files = {"app.py": APP, "other.py": "x = 1\n"}
-    verdict = verdict_for(
-        tmp_path, files, "uwsgi --http :$PORT --wsgi-file other.py --module app:app"
-    )
+    verdict = verdict_for(tmp_path, files, f"uwsgi --http :$PORT {options}")
     assert (verdict.status, _app(verdict)) == ("ok", ("app.py", "app", "instance"))
 
 

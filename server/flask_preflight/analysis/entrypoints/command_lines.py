@@ -665,6 +665,7 @@ def _uwsgi(
 ) -> Declaration | None:
     options: list[tuple[str, str]] = []
     target: Word | None = None
+    module_given = False  # uWSGI loads --module before --wsgi-file, whose app is then skipped
     args = list(words[1:])
     i = 0
     while i < len(args):
@@ -673,7 +674,9 @@ def _uwsgi(
             name, inline = _long_option(value) if value.startswith("--") else (value[1:], None)
             if inline is None and i + 1 < len(args) and not args[i + 1].value.startswith("-"):
                 inline = args[i + 1].value
-                if name in ("module", "wsgi", "w", "wsgi-file", "file"):
+                if name in ("module", "wsgi", "w"):
+                    target, module_given = args[i + 1], True
+                elif name in ("wsgi-file", "file") and not module_given:
                     target = args[i + 1]
                 i += 1
             options.append((name, inline or "1"))
