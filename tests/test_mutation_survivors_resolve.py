@@ -41,6 +41,7 @@ MISC = (
     "def application(environ, start_response):\n    return []\n"
 )
 VALUE_APP = "import factory\n\napp = factory.make()\n"
+WSGI_APP = "def app(environ, start_response):\n    return []\n"
 
 
 def verdict_for(root: Path, files: dict[str, str], command: str) -> Verdict:
@@ -779,7 +780,7 @@ def test_a_missing_attribute_under_flask_gets_the_safe_fix_to_the_modules_app(
 BINDING_CASES = {
     "a star import honours __all__": (
         {
-            "lib.py": "__all__ = ['other']\nother = 1\ndef app(environ, start_response):\n    return []\n",
+            "lib.py": "__all__ = ['other']\nother = 1\n" + WSGI_APP,
             "wsgi.py": "from lib import *\n",
         },
         "gunicorn wsgi:app",
@@ -789,7 +790,7 @@ BINDING_CASES = {
     ),
     "a star import gives a name in __all__": (
         {
-            "lib.py": "__all__ = ['app']\ndef app(environ, start_response):\n    return []\n",
+            "lib.py": "__all__ = ['app']\n" + WSGI_APP,
             "wsgi.py": "from lib import *\n",
         },
         "gunicorn wsgi:app",
@@ -799,7 +800,7 @@ BINDING_CASES = {
     ),
     "__all__ as a tuple": (
         {
-            "lib.py": "__all__ = ('app',)\ndef app(environ, start_response):\n    return []\n",
+            "lib.py": "__all__ = ('app',)\n" + WSGI_APP,
             "wsgi.py": "from lib import *\n",
         },
         "gunicorn wsgi:app",
@@ -809,7 +810,7 @@ BINDING_CASES = {
     ),
     "a computed __all__ is ignored: every public name": (
         {
-            "lib.py": "__all__ = [n for n in ('app',)]\ndef app(environ, start_response):\n    return []\n",
+            "lib.py": "__all__ = [n for n in ('app',)]\n" + WSGI_APP,
             "wsgi.py": "from lib import *\n",
         },
         "gunicorn wsgi:app",
@@ -819,7 +820,7 @@ BINDING_CASES = {
     ),
     "an __all__ naming a variable is ignored": (
         {
-            "lib.py": "NAME = 'app'\n__all__ = [NAME]\ndef app(environ, start_response):\n    return []\n",
+            "lib.py": "NAME = 'app'\n__all__ = [NAME]\n" + WSGI_APP,
             "wsgi.py": "from lib import *\n",
         },
         "gunicorn wsgi:app",
@@ -829,7 +830,7 @@ BINDING_CASES = {
     ),
     "an __all__ added to is ignored": (
         {
-            "lib.py": "__all__ = []\n__all__ += ['app']\ndef app(environ, start_response):\n    return []\n",
+            "lib.py": "__all__ = []\n__all__ += ['app']\n" + WSGI_APP,
             "wsgi.py": "from lib import *\n",
         },
         "gunicorn wsgi:app",
@@ -859,7 +860,7 @@ BINDING_CASES = {
     ),
     "a star import of a star import": (
         {
-            "lib.py": "def app(environ, start_response):\n    return []\n",
+            "lib.py": WSGI_APP,
             "mid.py": "from lib import *\n",
             "wsgi.py": "from mid import *\n",
         },
@@ -895,7 +896,7 @@ BINDING_CASES = {
     ),
     "a star import under the main guard does not run": (
         {
-            "lib.py": "def app(environ, start_response):\n    return []\n",
+            "lib.py": WSGI_APP,
             "wsgi.py": "if __name__ == '__main__':\n    from lib import *\n",
         },
         "gunicorn wsgi:app",
@@ -905,7 +906,7 @@ BINDING_CASES = {
     ),
     "the later of two star imports wins": (
         {
-            "lib.py": "def app(environ, start_response):\n    return []\n",
+            "lib.py": WSGI_APP,
             "other.py": "def app(environ):\n    return []\n",
             "wsgi.py": "from lib import *\nfrom other import *\n",
         },
@@ -1048,7 +1049,7 @@ BINDING_CASES = {
         "misc.py",
     ),
     "a WSGI function called": (
-        {"misc.py": "def app(environ, start_response):\n    return []\n"},
+        {"misc.py": WSGI_APP},
         "gunicorn 'misc:app()'",
         "unknown",
         "cannot tell statically whether `app` in misc.py is a WSGI app",
@@ -1057,7 +1058,7 @@ BINDING_CASES = {
     "a relative re-export": (
         {
             "pkg/__init__.py": "from .core import app\n",
-            "pkg/core.py": "def app(environ, start_response):\n    return []\n",
+            "pkg/core.py": WSGI_APP,
         },
         "gunicorn pkg:app",
         "ok",
@@ -1067,7 +1068,7 @@ BINDING_CASES = {
     "a relative star import": (
         {
             "pkg/__init__.py": "from .core import *\n",
-            "pkg/core.py": "def app(environ, start_response):\n    return []\n",
+            "pkg/core.py": WSGI_APP,
         },
         "gunicorn pkg:app",
         "ok",
@@ -1104,7 +1105,7 @@ IMPORT_CASES = {
     "import a missing submodule": (
         {
             "pkg/__init__.py": "",
-            "pkg/web.py": "import pkg.gone\nfrom flask import Flask\n\napp = Flask(__name__)\n",
+            "pkg/web.py": "import pkg.gone\n" + APP,
         },
         "gunicorn pkg.web:app",
         "SRV001",
@@ -1113,7 +1114,7 @@ IMPORT_CASES = {
     "from the package import a missing submodule": (
         {
             "pkg/__init__.py": "",
-            "pkg/web.py": "from pkg import gone\nfrom flask import Flask\n\napp = Flask(__name__)\n",
+            "pkg/web.py": "from pkg import gone\n" + APP,
         },
         "gunicorn pkg.web:app",
         "SRV001",
@@ -1122,7 +1123,7 @@ IMPORT_CASES = {
     "from the package import a name its __init__ binds": (
         {
             "pkg/__init__.py": "gone = 1\n",
-            "pkg/web.py": "from pkg import gone\nfrom flask import Flask\n\napp = Flask(__name__)\n",
+            "pkg/web.py": "from pkg import gone\n" + APP,
         },
         "gunicorn pkg.web:app",
         "ok",
@@ -1131,7 +1132,7 @@ IMPORT_CASES = {
     "from the package import, its __init__ star-imports": (
         {
             "pkg/__init__.py": "from os import *\n",
-            "pkg/web.py": "from pkg import gone\nfrom flask import Flask\n\napp = Flask(__name__)\n",
+            "pkg/web.py": "from pkg import gone\n" + APP,
         },
         "gunicorn pkg.web:app",
         "ok",
@@ -1140,7 +1141,7 @@ IMPORT_CASES = {
     "from a subpackage import a name": (
         {
             "pkg/__init__.py": "",
-            "pkg/web.py": "from pkg.sub import x\nfrom flask import Flask\n\napp = Flask(__name__)\n",
+            "pkg/web.py": "from pkg.sub import x\n" + APP,
             "pkg/sub/__init__.py": "",
         },
         "gunicorn pkg.web:app",
@@ -1150,7 +1151,7 @@ IMPORT_CASES = {
     "a missing module two packages down": (
         {
             "pkg/__init__.py": "",
-            "pkg/web.py": "from pkg.sub.gone import x\nfrom flask import Flask\n\napp = Flask(__name__)\n",
+            "pkg/web.py": "from pkg.sub.gone import x\n" + APP,
             "pkg/sub/__init__.py": "",
         },
         "gunicorn pkg.web:app",
@@ -1160,7 +1161,7 @@ IMPORT_CASES = {
     "below a plain module": (
         {
             "pkg/__init__.py": "",
-            "pkg/web.py": "from pkg.mod.deeper import x\nfrom flask import Flask\n\napp = Flask(__name__)\n",
+            "pkg/web.py": "from pkg.mod.deeper import x\n" + APP,
             "pkg/mod.py": "",
         },
         "gunicorn pkg.web:app",
@@ -1170,7 +1171,7 @@ IMPORT_CASES = {
     "an extension module": (
         {
             "pkg/__init__.py": "",
-            "pkg/web.py": "import pkg.fast\nfrom flask import Flask\n\napp = Flask(__name__)\n",
+            "pkg/web.py": "import pkg.fast\n" + APP,
             "pkg/fast.cpython-311-x86_64-linux-gnu.so": "",
         },
         "gunicorn pkg.web:app",
@@ -1180,7 +1181,7 @@ IMPORT_CASES = {
     "a namespace folder": (
         {
             "pkg/__init__.py": "",
-            "pkg/web.py": "from pkg import data\nfrom flask import Flask\n\napp = Flask(__name__)\n",
+            "pkg/web.py": "from pkg import data\n" + APP,
             "pkg/data/x.txt": "",
         },
         "gunicorn pkg.web:app",
@@ -1190,7 +1191,7 @@ IMPORT_CASES = {
     "relative, a missing module": (
         {
             "pkg/__init__.py": "",
-            "pkg/web.py": "from . import gone\nfrom flask import Flask\n\napp = Flask(__name__)\n",
+            "pkg/web.py": "from . import gone\n" + APP,
         },
         "gunicorn pkg.web:app",
         "SRV001",
@@ -1199,7 +1200,7 @@ IMPORT_CASES = {
     "relative, a name the package binds": (
         {
             "pkg/__init__.py": "gone = 1\n",
-            "pkg/web.py": "from . import gone\nfrom flask import Flask\n\napp = Flask(__name__)\n",
+            "pkg/web.py": "from . import gone\n" + APP,
         },
         "gunicorn pkg.web:app",
         "ok",
@@ -1208,7 +1209,7 @@ IMPORT_CASES = {
     "relative, the package star-imports": (
         {
             "pkg/__init__.py": "from os import *\n",
-            "pkg/web.py": "from . import gone\nfrom flask import Flask\n\napp = Flask(__name__)\n",
+            "pkg/web.py": "from . import gone\n" + APP,
         },
         "gunicorn pkg.web:app",
         "ok",
@@ -1217,7 +1218,7 @@ IMPORT_CASES = {
     "relative, a missing module with a name": (
         {
             "pkg/__init__.py": "",
-            "pkg/web.py": "from .gone import x\nfrom flask import Flask\n\napp = Flask(__name__)\n",
+            "pkg/web.py": "from .gone import x\n" + APP,
         },
         "gunicorn pkg.web:app",
         "SRV001",
@@ -1226,7 +1227,7 @@ IMPORT_CASES = {
     "relative, a missing module in a subpackage": (
         {
             "pkg/__init__.py": "",
-            "pkg/web.py": "from .sub.gone import x\nfrom flask import Flask\n\napp = Flask(__name__)\n",
+            "pkg/web.py": "from .sub.gone import x\n" + APP,
             "pkg/sub/__init__.py": "",
         },
         "gunicorn pkg.web:app",
@@ -1236,7 +1237,7 @@ IMPORT_CASES = {
     "relative, below a plain module": (
         {
             "pkg/__init__.py": "",
-            "pkg/web.py": "from .mod.deeper import x\nfrom flask import Flask\n\napp = Flask(__name__)\n",
+            "pkg/web.py": "from .mod.deeper import x\n" + APP,
             "pkg/mod.py": "",
         },
         "gunicorn pkg.web:app",
@@ -1246,7 +1247,7 @@ IMPORT_CASES = {
     "relative, above the top package": (
         {
             "pkg/__init__.py": "",
-            "pkg/web.py": "from ..up import x\nfrom flask import Flask\n\napp = Flask(__name__)\n",
+            "pkg/web.py": "from ..up import x\n" + APP,
         },
         "gunicorn pkg.web:app",
         "ok",
@@ -1255,7 +1256,7 @@ IMPORT_CASES = {
     "relative, an existing module": (
         {
             "pkg/__init__.py": "",
-            "pkg/web.py": "from . import mod\nfrom flask import Flask\n\napp = Flask(__name__)\n",
+            "pkg/web.py": "from . import mod\n" + APP,
             "pkg/mod.py": "",
         },
         "gunicorn pkg.web:app",
@@ -1265,7 +1266,7 @@ IMPORT_CASES = {
     "the package's __init__ is imported first": (
         {
             "pkg/__init__.py": "import pkg.other\n",
-            "pkg/web.py": "import pkg.gone\nfrom flask import Flask\n\napp = Flask(__name__)\n",
+            "pkg/web.py": "import pkg.gone\n" + APP,
         },
         "gunicorn pkg.web:app",
         "SRV001",
@@ -1274,7 +1275,7 @@ IMPORT_CASES = {
     "a third-party package": (
         {
             "pkg/__init__.py": "",
-            "pkg/web.py": "import requests.adapters\nfrom flask import gone\nfrom flask import Flask\n\napp = Flask(__name__)\n",
+            "pkg/web.py": "import requests.adapters\nfrom flask import gone\n" + APP,
         },
         "gunicorn pkg.web:app",
         "ok",
@@ -1283,7 +1284,7 @@ IMPORT_CASES = {
     "inside try": (
         {
             "pkg/__init__.py": "",
-            "pkg/web.py": "try:\n    import pkg.gone\nexcept ImportError:\n    pass\nfrom flask import Flask\n\napp = Flask(__name__)\n",
+            "pkg/web.py": "try:\n    import pkg.gone\nexcept ImportError:\n    pass\n" + APP,
         },
         "gunicorn pkg.web:app",
         "ok",
@@ -1292,7 +1293,7 @@ IMPORT_CASES = {
     "a plain module, not a package": (
         {
             "mod.py": "",
-            "web.py": "import mod.gone\nfrom flask import Flask\n\napp = Flask(__name__)\n",
+            "web.py": "import mod.gone\n" + APP,
         },
         "gunicorn web:app",
         "ok",
@@ -1301,7 +1302,7 @@ IMPORT_CASES = {
     "a star import from the package": (
         {
             "pkg/__init__.py": "",
-            "pkg/web.py": "from pkg import *\nfrom flask import Flask\n\napp = Flask(__name__)\n",
+            "pkg/web.py": "from pkg import *\n" + APP,
         },
         "gunicorn pkg.web:app",
         "ok",
@@ -1310,7 +1311,7 @@ IMPORT_CASES = {
     "flask says it too": (
         {
             "pkg/__init__.py": "",
-            "pkg/web.py": "import pkg.gone\nfrom flask import Flask\n\napp = Flask(__name__)\n",
+            "pkg/web.py": "import pkg.gone\n" + APP,
         },
         "flask --app pkg.web run",
         "SRV006",
@@ -1319,7 +1320,7 @@ IMPORT_CASES = {
     "an import of an existing submodule": (
         {
             "pkg/__init__.py": "",
-            "pkg/web.py": "import pkg.mod\nfrom flask import Flask\n\napp = Flask(__name__)\n",
+            "pkg/web.py": "import pkg.mod\n" + APP,
             "pkg/mod.py": "",
         },
         "gunicorn pkg.web:app",
