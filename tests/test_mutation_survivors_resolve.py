@@ -2049,3 +2049,79 @@ def test_the_app_option_after_another_command_names_that_command(tmp_path: Path)
         "flask stops with: Error: No such option '--app'. The app option belongs before the "
         "command: `flask --app TARGET routes`.",
     )
+
+
+def test_a_chdir_on_the_command_line_wins_over_one_computed_in_gunicorn_conf_py(
+    tmp_path: Path,
+) -> None:
+    files = {
+        "app.py": APP,
+        "gunicorn.conf.py": "import os\nchdir = os.getcwd()\n",
+        "Procfile": "web: gunicorn --chdir . app:app\n",
+    }
+    write_tree(tmp_path, files)
+    project = Project(tmp_path)
+    [declaration] = find_declarations(project)
+    assert (declaration.unknown, check_declaration(project, declaration).status) == ("", "ok")
+
+
+def test_every_gunicorn_conf_py_nothing_starts_is_read_past_the_started_one(
+    tmp_path: Path,
+) -> None:
+    write_tree(
+        tmp_path,
+        {
+            "app.py": APP,
+            "gunicorn.conf.py": "wsgi_app = 'app:app'\n",  # started by the Procfile
+            "m/gunicorn.conf.py": "bind = '0.0.0.0:8000'\n",  # names no app
+            "z/gunicorn.conf.py": "wsgi_app = 'app:app'\n",
+            "z/app.py": APP,
+            "Procfile": "web: gunicorn\n",
+        },
+    )
+    project = Project(tmp_path)
+    found = [(d.source, d.cwd, d.target) for d in find_declarations(project)]
+    assert found == [("gunicorn.conf.py", "", "app:app"), ("z/gunicorn.conf.py", "z", "app:app")]
+
+
+def test_a_reader_that_raises_is_an_internal_error_and_the_other_files_are_still_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import flask_preflight.analysis.entrypoints as entrypoints
+
+    real = entrypoints.reader_for
+
+    def broken(project: Project, path: str, problems: list[object]) -> list[object]:
+        raise RuntimeError("a parser bug")
+
+    monkeypatch.setattr(
+        entrypoints, "reader_for", lambda path: broken if path == "Procfile" else real(path)
+    )
+    write_tree(
+        tmp_path,
+        {
+            "app.py": APP,
+            "Procfile": "web: gunicorn app:app\n",
+            "Dockerfile": 'FROM python:3.12\nWORKDIR /srv\nCOPY . /srv\nCMD ["gunicorn", "app:app"]\n',
+        },
+    )
+    project = Project(tmp_path)
+    assert [d.source for d in find_declarations(project)] == ["Dockerfile"]
+    assert [(e.where, str(e.error)) for e in project.errors] == [
+        ("reading the entry points of Procfile", "a parser bug")
+    ]
+
+
+def test_a_script_python_runs_imports_from_its_own_folder_not_the_working_directory(
+    tmp_path: Path,
+) -> None:
+    # `python src/app.py` puts src/ first on sys.path: src/pkg/gone.py is found there, and the
+    # root's pkg (which has no gone.py) is not where python looks
+    files = {
+        "pkg/__init__.py": "",
+        "src/pkg/__init__.py": "",
+        "src/pkg/gone.py": "",
+        "src/app.py": "import pkg.gone\n" + APP + "\napp.run()\n",
+    }
+    verdict = verdict_for(tmp_path, files, "python src/app.py")
+    assert (verdict.status, _app(verdict)) == ("ok", ("src/app.py", "app", "instance"))

@@ -221,10 +221,9 @@ def check_declaration(project: Project, declaration: Declaration) -> Verdict:
         missing = missing_import(project, verdict.module_path, search_path(declaration))
         if missing is not None:
             rule = "SRV006" if declaration.server == "flask" else "SRV001"
-            label = "flask" if declaration.server == "flask" else declaration.server
             verdict = failed(
                 rule,
-                f"{label} imports {verdict.module_path}, and {missing.describe()}: the import "
+                f"{declaration.server} imports {verdict.module_path}, and {missing.describe()}: the import "
                 "fails with ModuleNotFoundError before the app is loaded.",
                 verdict.module_path,
             )
