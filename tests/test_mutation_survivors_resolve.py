@@ -1628,6 +1628,11 @@ PARSED = [
         ("flask", "app: create_app()", None),
         ("app", "create_app", True, (), {}, False, "app:create_app()"),
     ),
+    (
+        ("flask", "app:create_app('a:b')", None),
+        ("app", "create_app", True, ("a:b",), {}, False, "app:create_app('a:b')"),
+    ),
+    (("flask", "src/pkg", None), ("src/pkg", None, False, (), {}, True, "src/pkg")),
     (("uwsgi", "app", None), ("app", "application", False, (), {}, False, "app:application")),
     (("uwsgi", "app", "web"), ("app", "web", False, (), {}, False, "app:web")),
     (
@@ -1680,6 +1685,10 @@ REFUSED = [
         "'app:app\\n' holds '\\n', which no module or attribute name contains: it is shell "
         "syntax, not a target",
     ),
+    ("flask", "  ", "flask was given an empty target"),
+    ("uwsgi", "-x", "'-x' starts with '-': uwsgi reads it as an option, not a target"),
+    ("waitress", "", "waitress-serve was given an empty target"),
+    ("waitress", "-x", "'-x' starts with '-': waitress-serve reads it as an option, not a target"),
     ("flask", ":app", "Could not import ''."),
     ("flask", "my-app", "Could not import 'my-app'."),
     ("uwsgi", "app:a.b", "unable to find 'a.b' in module 'app': not a plain name"),
