@@ -2134,3 +2134,42 @@ def test_a_script_python_runs_imports_from_its_own_folder_not_the_working_direct
     }
     verdict = verdict_for(tmp_path, files, "python src/app.py")
     assert (verdict.status, _app(verdict)) == ("ok", ("src/app.py", "app", "instance"))
+
+
+@pytest.mark.parametrize(
+    ("packages", "reads_flaskenv"),
+    [
+        (
+            {
+                "flask-3.0.0.dist-info/METADATA": "Name: flask\nVersion: 3.0.0\n",
+                "python_dotenv-1.0.0.dist-info/METADATA": "Name: python-dotenv\nVersion: 1.0.0\n",
+            },
+            True,
+        ),
+        ({"flask-3.0.0.dist-info/METADATA": "Name: flask\nVersion: 3.0.0\n"}, False),
+        ({}, True),  # an environment with nothing installed tells nothing: assume it reads it
+    ],
+)
+def test_flask_run_locally_reads_flaskenv_only_with_python_dotenv_installed(
+    tmp_path: Path, packages: dict[str, str], reads_flaskenv: bool
+) -> None:
+    from tests.test_startup_imports import fake_venv
+
+    python = fake_venv(tmp_path, packages)
+    files = {
+        "app.py": APP,
+        ".flaskenv": "FLASK_APP=app:missing\n",
+        "Procfile.dev": "web: flask run\n",
+    }
+    root = write_tree(tmp_path / "project", files)
+    project = Project(root, interpreter=python, settings={"interpreter_source": "explicit"})
+    [declaration] = [d for d in find_declarations(project) if d.source == "Procfile.dev"]
+    assert declaration.context == "local"  # honcho/foreman run Procfile.dev on this machine
+    verdict = check_declaration(project, declaration)
+    if reads_flaskenv:
+        assert (verdict.rule, verdict.message) == (
+            "SRV006",
+            "flask stops with: Error: Failed to find attribute 'missing' in 'app'.",
+        )
+    else:  # Flask's own discovery finds app.py
+        assert (verdict.status, _app(verdict)) == ("ok", ("app.py", "app", "instance"))
