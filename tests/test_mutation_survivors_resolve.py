@@ -1579,6 +1579,41 @@ FIX_CASES = {
             ("Serve `tw:o` instead", False, "web: flask --app tw:o run"),
         ],
     ),
+    # The name the target asks for ranks the apps before the target's text does: these names
+    # are chosen so that the two orders differ.
+    "gunicorn, a missing attribute: the name most like it first": (
+        {
+            "m.py": "from flask import Flask\n\nxxxxxxxxxxzq = Flask(__name__)\n"
+            "zxxxxxx = Flask(__name__)\n"
+        },
+        "gunicorn m:zq",
+        [
+            ("Serve `m:xxxxxxxxxxzq` instead", False, "web: gunicorn m:xxxxxxxxxxzq"),
+            ("Serve `m:zxxxxxx` instead", False, "web: gunicorn m:zxxxxxx"),
+        ],
+    ),
+    "flask, a constant: the app named most like it first": (
+        {
+            "m.py": "from flask import Flask\n\nzq = 3\nxxxxxxxxxxzq = Flask(__name__)\n"
+            "zxxxxxx = Flask(__name__)\n"
+        },
+        "flask --app m:zq run",
+        [
+            ("Serve `m:xxxxxxxxxxzq` instead", False, "web: flask --app m:xxxxxxxxxxzq run"),
+            ("Serve `m:zxxxxxx` instead", False, "web: flask --app m:zxxxxxx run"),
+        ],
+    ),
+    "a factory given too many arguments: the app named most like it first": (
+        {
+            "m.py": "from flask import Flask\n\n\ndef zq(config):\n    return Flask(__name__)\n"
+            "\n\nxxxxxxxxzqx = Flask(__name__)\nxxxzx = Flask(__name__)\n"
+        },
+        "gunicorn 'm:zq(1, 2)'",
+        [
+            ("Serve `m:xxxxxxxxzqx` instead", False, "web: gunicorn 'm:xxxxxxxxzqx'"),
+            ("Serve `m:xxxzx` instead", False, "web: gunicorn 'm:xxxzx'"),
+        ],
+    ),
     "an app on --pythonpath": (
         {"src/app.py": APP},
         "gunicorn --pythonpath src app:missing",
@@ -2173,3 +2208,64 @@ def test_flask_run_locally_reads_flaskenv_only_with_python_dotenv_installed(
         )
     else:  # Flask's own discovery finds app.py
         assert (verdict.status, _app(verdict)) == ("ok", ("app.py", "app", "instance"))
+
+
+def test_the_module_a_python_start_runs_is_its_entry_module(tmp_path: Path) -> None:
+    from flask_preflight.analysis.startup_imports import entry_module
+
+    write_tree(
+        tmp_path,
+        {
+            "serve.py": APP,
+            "pkg/__init__.py": "",
+            "pkg/__main__.py": APP,
+            "Procfile": "web: python serve.py\nworker: python -m pkg\n",
+        },
+    )
+    project = Project(tmp_path)
+    found = [entry_module(project, d) for d in find_declarations(project)]
+    assert found == ["serve.py", "pkg/__main__.py"]
+
+
+def test_uwsgi_reads_its_wsgi_file_from_where_chdir_moves_it(tmp_path: Path) -> None:
+    command = "uwsgi --http :$PORT --chdir src --wsgi-file app.py --callable app"
+    verdict = verdict_for(tmp_path, {"src/app.py": APP}, command)
+    assert (verdict.status, _app(verdict)) == ("ok", ("src/app.py", "app", "instance"))
+
+
+def test_a_star_import_of_a_module_that_imports_the_app_is_followed_to_it(tmp_path: Path) -> None:
+    files = {
+        "lib.py": WSGI_APP,
+        "mid.py": "from lib import app\n",
+        "wsgi.py": "from mid import *\n",
+    }
+    verdict = verdict_for(tmp_path, files, "gunicorn wsgi:app")
+    assert (verdict.status, verdict.message, verdict.module_path) == (
+        "ok",
+        "`app` is a plain WSGI function",
+        "lib.py",
+    )
+
+
+def test_a_name_defined_after_it_is_imported_is_the_definition(tmp_path: Path) -> None:
+    files = {"lib.py": "app = 3\n", "wsgi.py": "from lib import app\n\n\n" + WSGI_APP}
+    verdict = verdict_for(tmp_path, files, "gunicorn wsgi:app")
+    assert (verdict.status, verdict.message, verdict.module_path) == (
+        "ok",
+        "`app` is a plain WSGI function",
+        "wsgi.py",
+    )
+
+
+def test_a_flaskenv_without_flask_app_whose_discovery_finds_nothing_is_unknown(
+    tmp_path: Path,
+) -> None:
+    # FLASK_APP may be set where it runs: not an error, unlike a Procfile running `flask run`
+    files = {"app.py": "x = 1\n", ".flaskenv": "FLASK_DEBUG=1\n"}
+    verdict = verdict_of(tmp_path, files, ".flaskenv")
+    assert (verdict.status, verdict.message) == (
+        "unknown",
+        "FLASK_APP is not set in the files, and Flask's own discovery (app.py) finds no app: "
+        "flask stops with: Error: Failed to find Flask application or factory in module "
+        "'app'. Use 'app:name' to specify one. FLASK_APP may be set where it runs",
+    )
