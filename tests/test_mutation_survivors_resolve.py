@@ -1614,6 +1614,28 @@ FIX_CASES = {
             ("Serve `m:xxxzx` instead", False, "web: gunicorn 'm:xxxzx'"),
         ],
     ),
+    "app first when nothing else tells them apart": (
+        {"a.py": APP.replace("app =", "xpp ="), "b.py": APP},
+        "gunicorn q:zz",
+        [
+            ("Serve `b:app` instead", False, "web: gunicorn b:app"),
+            ("Serve `a:xpp` instead", False, "web: gunicorn a:xpp"),
+        ],
+    ),
+    "at most three apps are offered": (
+        {"a.py": APP, "b.py": APP, "c.py": APP, "d.py": APP},
+        "gunicorn nothere:app",
+        [
+            ("Serve `a:app` instead", False, "web: gunicorn a:app"),
+            ("Serve `b:app` instead", False, "web: gunicorn b:app"),
+            ("Serve `c:app` instead", False, "web: gunicorn c:app"),
+        ],
+    ),
+    "python of a missing script: no target to offer in its place": (
+        {"app.py": APP},
+        "python missing.py",
+        [],
+    ),
     "an app on --pythonpath": (
         {"src/app.py": APP},
         "gunicorn --pythonpath src app:missing",
