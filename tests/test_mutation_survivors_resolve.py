@@ -2291,3 +2291,31 @@ def test_a_flaskenv_without_flask_app_whose_discovery_finds_nothing_is_unknown(
         "flask stops with: Error: Failed to find Flask application or factory in module "
         "'app'. Use 'app:name' to specify one. FLASK_APP may be set where it runs",
     )
+
+
+def test_a_star_import_chain_nine_modules_long_is_followed(tmp_path: Path) -> None:
+    # reexports.MAX_DEPTH: star imports are followed eight levels below the first one
+    files = {f"m{i}.py": f"from m{i + 1} import *\n" for i in range(9)}
+    files["m9.py"] = WSGI_APP
+    verdict = verdict_for(tmp_path, files, "gunicorn m0:app")
+    assert (verdict.status, verdict.message, verdict.module_path) == (
+        "ok",
+        "`app` is a plain WSGI function",
+        "m9.py",
+    )
+
+
+def test_a_later_star_import_not_exporting_a_private_name_falls_back_to_an_earlier_one(
+    tmp_path: Path,
+) -> None:
+    files = {
+        "lib.py": "__all__ = ['_app']\n" + WSGI_APP.replace("def app", "def _app"),
+        "other.py": "def _app(environ):\n    return []\n",  # private: `import *` skips it
+        "wsgi.py": "from lib import *\nfrom other import *\n",
+    }
+    verdict = verdict_for(tmp_path, files, "gunicorn wsgi:_app")
+    assert (verdict.status, verdict.message, verdict.module_path) == (
+        "ok",
+        "`_app` is a plain WSGI function",
+        "lib.py",
+    )
