@@ -2319,3 +2319,24 @@ def test_a_later_star_import_not_exporting_a_private_name_falls_back_to_an_earli
         "`_app` is a plain WSGI function",
         "lib.py",
     )
+
+
+def test_a_package_above_that_does_not_parse_fails_first_so_no_missing_import_is_claimed(
+    tmp_path: Path,
+) -> None:
+    # python imports pkg/__init__.py before pkg/web.py: its SyntaxError comes first, so the
+    # ModuleNotFoundError of `import other.gone` below is never what the server prints
+    files = {
+        "pkg/__init__.py": "def (:\n",
+        "pkg/web.py": "import other.gone\n" + APP,
+        "other/__init__.py": "",
+    }
+    verdict = verdict_for(tmp_path, files, "gunicorn pkg.web:app")
+    assert verdict.rule is None
+    files["pkg/__init__.py"] = ""
+    verdict = verdict_for(tmp_path / "parsing", files, "gunicorn pkg.web:app")
+    assert (verdict.rule, verdict.message) == (
+        "SRV001",
+        "gunicorn imports pkg/web.py, and pkg/web.py:1 imports other.gone, which is not in the "
+        "project: the import fails with ModuleNotFoundError before the app is loaded.",
+    )

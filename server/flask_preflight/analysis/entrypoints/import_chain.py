@@ -89,7 +89,9 @@ def missing_import(project: Project, path: str, roots: list[str]) -> MissingImpo
     for importer in [*reversed(chain), path]:
         module = project.module(importer)
         if module is None or module.tree is None:
-            continue
+            # A package above does not parse: the import fails there first, with a
+            # SyntaxError, not with the ModuleNotFoundError judged here.
+            return None
         for stmt in module.tree.body:
             found = None
             if isinstance(stmt, ast.Import):
