@@ -122,6 +122,13 @@ WSGI_CASES = {
         "",
         ("app.py", "create_app", "factory"),
     ),
+    "a missing attribute of a module with a docstring": (
+        {"app.py": '"""The app."""\n' + APP},
+        "gunicorn app:missing",
+        "SRV002",
+        "gunicorn stops with: Failed to find attribute 'missing' in 'app'.",
+        None,
+    ),
     "gunicorn, a missing attribute": (
         {"app.py": APP},
         "gunicorn app:missing",
@@ -476,6 +483,20 @@ FLASK_CASES = {
         "SRV006",
         "flask stops with: Error: Failed to find Flask application or factory in module 'lib'. "
         "Use 'lib:name' to specify one.",
+        None,
+    ),
+    "app bound by a with statement": (
+        {"lib.py": "with make() as app:\n    pass\n"},
+        "flask --app lib run",
+        "unknown",
+        "cannot tell statically whether `app` in lib.py is a Flask app",
+        None,
+    ),
+    "app bound by an assignment expression": (
+        {"lib.py": "if (app := make()):\n    pass\n"},
+        "flask --app lib run",
+        "unknown",
+        "cannot tell statically whether `app` in lib.py is a Flask app",
         None,
     ),
     "a star import of a module outside the project": (
