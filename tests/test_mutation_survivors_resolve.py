@@ -1490,6 +1490,11 @@ FIX_CASES = {
         "flask --app app run",
         [("Serve `app:make_app()` instead", True, "web: flask --app 'app:make_app()' run")],
     ),
+    "flask calling a factory without its argument: the module's app instead": (
+        {"app.py": FACTORY_1 + "\n\napp = Flask(__name__)\n"},
+        "flask --app 'app:create_app()' run",
+        [("Serve `app:app` instead", True, "web: flask --app 'app:app' run")],
+    ),
     "flask of a missing module: the app named most like the target first": (
         {"shop.py": "from flask import Flask\n\nshop = Flask(__name__)\n", "blog.py": APP},
         "flask --app shopx:ap run",
