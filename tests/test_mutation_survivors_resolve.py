@@ -1,8 +1,12 @@
-"""Tests for mutants of analysis/entrypoints/resolve.py (and the modules it leans on) that
-survived sampled `make mutate` runs: each pins what a user sees for one entry point, its verdict
-(ok / unknown / the rule), the message naming what the server prints, and the app or factory a
-target resolves to. The messages are the ones gunicorn, uWSGI, waitress-serve and flask print
-(the oracle tests in test_entrypoints_rules.py run the real servers on the same shapes)."""
+"""Tests for mutants of analysis/entrypoints that survived sampled `make mutate` runs of the
+resolution modules (resolve, target_fixes, targets, bindings, reexports, import_chain,
+app_targets, discovery and the package's __init__): each pins what a user sees for an entry
+point, its verdict (ok / unknown / the rule), the message naming what the server prints, the app
+or factory a target resolves to, and the fixes offered (their order, safety and edit). Most are
+tables: one row per shape of project and command. The messages are the ones gunicorn, uWSGI,
+waitress-serve and flask print (the oracle tests in test_entrypoints_rules.py run the real
+servers on the same shapes); each new claim was checked against the real tool or its source.
+Every table was run against the survivors it was written for (mutmut, in the staged copy)."""
 
 from __future__ import annotations
 
