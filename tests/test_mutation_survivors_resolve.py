@@ -5,7 +5,8 @@ point, its verdict (ok / unknown / the rule), the message naming what the server
 or factory a target resolves to, and the fixes offered (their order, safety and edit). Most are
 tables: one row per shape of project and command. The messages are the ones gunicorn, uWSGI,
 waitress-serve and flask print (the oracle tests in test_entrypoints_rules.py run the real
-servers on the same shapes); each new claim was checked against the real tool or its source.
+servers on the same shapes); each behaviour changed with these tests was checked against the
+real tool (python, flask 3.1) or its source (uWSGI).
 Every table was run against the survivors it was written for (mutmut, in the staged copy)."""
 
 from __future__ import annotations
