@@ -1667,6 +1667,22 @@ FIX_CASES = {
         "python missing.py",
         [],
     ),
+    "uWSGI --wsgi-file of a file with no app: nothing to name": (
+        {"app.py": APP, "other.py": "x = 1\n"},
+        "uwsgi --http :$PORT --wsgi-file other.py",
+        [],
+    ),
+    "uWSGI with --module and --wsgi-file: the module's target is replaced": (
+        {"app.py": APP, "other.py": "x = 1\n"},
+        "uwsgi --http :$PORT --module app:missing --wsgi-file other.py",
+        [
+            (
+                "Serve `app:app` instead",
+                True,
+                "web: uwsgi --http :$PORT --module app:app --wsgi-file other.py",
+            )
+        ],
+    ),
     "an app on --pythonpath": (
         {"src/app.py": APP},
         "gunicorn --pythonpath src app:missing",

@@ -43,9 +43,7 @@ def _rank(
 def _server_target(declaration: Declaration, app: AppDefinition, dotted: str) -> str:
     if declaration.server == "waitress" and app.kind == "factory":
         return f"{dotted}:{app.name}"  # with --call
-    if declaration.server == "uwsgi" and app.kind == "factory":
-        return f"{dotted}:{app.name}()"
-    return f"{dotted}:{expression(app)}"
+    return f"{dotted}:{expression(app)}"  # a factory called: gunicorn, and uWSGI's `name()`
 
 
 def _usable(declaration: Declaration, app: AppDefinition) -> bool:
