@@ -57,7 +57,7 @@ def gunicorn_config_for(project: Project, declaration: Declaration) -> GunicornC
     path = declaration.config_file
     if path is None:
         start = declaration.cwd if declaration.start_dir is None else declaration.start_dir
-        default = posixpath.join(start, "gunicorn.conf.py") if start else "gunicorn.conf.py"
+        default = posixpath.join(start, "gunicorn.conf.py")  # join("", name) is name
         path = default if project.exists(default) else None
     if path is None or not project.exists(path):
         return None
@@ -221,10 +221,9 @@ def check_declaration(project: Project, declaration: Declaration) -> Verdict:
         missing = missing_import(project, verdict.module_path, search_path(declaration))
         if missing is not None:
             rule = "SRV006" if declaration.server == "flask" else "SRV001"
-            label = "flask" if declaration.server == "flask" else declaration.server
             verdict = failed(
                 rule,
-                f"{label} imports {verdict.module_path}, and {missing.describe()}: the import "
+                f"{declaration.server} imports {verdict.module_path}, and {missing.describe()}: the import "
                 "fails with ModuleNotFoundError before the app is loaded.",
                 verdict.module_path,
             )

@@ -14,9 +14,9 @@ Kind = Literal["function", "class", "module", "imported", "constant", "none", "v
 
 @dataclass(frozen=True)
 class Binding:
-    name: str
+    """What a module-level name is bound to (the name is its key in ModuleBindings.names)."""
+
     kind: Kind
-    line: int  # 0-based
     params: int = 0  # functions: positional parameters without defaults
 
 
@@ -34,26 +34,25 @@ def module_bindings(module: PythonModule) -> ModuleBindings:
     for stmt, guarded, _ in walk_import_time(module.tree.body):
         if guarded:
             continue  # only `python file.py` runs these; an importing server never does
-        line = stmt.lineno - 1
         if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
             args = stmt.args
             required = len(args.posonlyargs) + len(args.args) - len(args.defaults)
-            result.names[stmt.name] = Binding(stmt.name, "function", line, required)
+            result.names[stmt.name] = Binding("function", required)
             if stmt.name == "__getattr__":
                 result.dynamic = True
         elif isinstance(stmt, ast.ClassDef):
-            result.names[stmt.name] = Binding(stmt.name, "class", line)
+            result.names[stmt.name] = Binding("class")
         elif isinstance(stmt, ast.Import):
             for alias in stmt.names:
                 name = alias.asname or alias.name.split(".")[0]
-                result.names[name] = Binding(name, "module", line)
+                result.names[name] = Binding("module")
         elif isinstance(stmt, ast.ImportFrom):
             for alias in stmt.names:
                 if alias.name == "*":
                     result.star_import = True
                     continue
                 name = alias.asname or alias.name
-                result.names[name] = Binding(name, "imported", line)
+                result.names[name] = Binding("imported")
         elif isinstance(stmt, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
             targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
             value = stmt.value
@@ -62,7 +61,7 @@ def module_bindings(module: PythonModule) -> ModuleBindings:
                     result.dynamic = True  # globals()["app"] = ...
                 for node in ast.walk(target):
                     if isinstance(node, ast.Name):
-                        result.names[node.id] = Binding(node.id, _value_kind(value), line)
+                        result.names[node.id] = Binding(_value_kind(value))
         elif isinstance(stmt, (ast.For, ast.AsyncFor, ast.With, ast.AsyncWith)):
             holders = (
                 [stmt.target]
@@ -72,7 +71,7 @@ def module_bindings(module: PythonModule) -> ModuleBindings:
             for holder in holders:
                 for node in ast.walk(holder):
                     if isinstance(node, ast.Name):
-                        result.names[node.id] = Binding(node.id, "value", line)
+                        result.names[node.id] = Binding("value")
         elif isinstance(stmt, ast.Expr) and _calls_globals(stmt):
             result.dynamic = True  # globals().update(...)
         for node in (
@@ -81,7 +80,7 @@ def module_bindings(module: PythonModule) -> ModuleBindings:
             else ()
         ):
             if isinstance(node, ast.NamedExpr) and isinstance(node.target, ast.Name):
-                result.names[node.target.id] = Binding(node.target.id, "value", line)
+                result.names[node.target.id] = Binding("value")
     return result
 
 

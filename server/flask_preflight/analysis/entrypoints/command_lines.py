@@ -572,7 +572,15 @@ def _flask(site: CommandSite, words: list[Word], cwd: str, env: dict[str, str]) 
     while i < len(args):
         value = args[i].value
         name, _, inline = value.partition("=")
-        table = FLASK_RUN_VALUED if subcommand == "run" else FLASK_GLOBAL_VALUED
+        # The group's options (--app, --env-file) go before the command; after it, only the
+        # command's own: click refuses `flask routes --app app` as it does after `run`.
+        table = (
+            FLASK_GLOBAL_VALUED
+            if not subcommand
+            else FLASK_RUN_VALUED
+            if subcommand == "run"
+            else {}
+        )
         if name in table:
             key = table[name]
             if "=" in value:
@@ -657,6 +665,7 @@ def _uwsgi(
 ) -> Declaration | None:
     options: list[tuple[str, str]] = []
     target: Word | None = None
+    module_given = False  # uWSGI loads --module before --wsgi-file, whose app is then skipped
     args = list(words[1:])
     i = 0
     while i < len(args):
@@ -665,7 +674,9 @@ def _uwsgi(
             name, inline = _long_option(value) if value.startswith("--") else (value[1:], None)
             if inline is None and i + 1 < len(args) and not args[i + 1].value.startswith("-"):
                 inline = args[i + 1].value
-                if name in ("module", "wsgi", "w", "wsgi-file", "file"):
+                if name in ("module", "wsgi", "w"):
+                    target, module_given = args[i + 1], True
+                elif name in ("wsgi-file", "file") and not module_given:
                     target = args[i + 1]
                 i += 1
             options.append((name, inline or "1"))

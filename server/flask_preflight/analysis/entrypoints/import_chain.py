@@ -89,7 +89,9 @@ def missing_import(project: Project, path: str, roots: list[str]) -> MissingImpo
     for importer in [*reversed(chain), path]:
         module = project.module(importer)
         if module is None or module.tree is None:
-            continue
+            # A package above does not parse: the import fails there first, with a
+            # SyntaxError, not with the ModuleNotFoundError judged here.
+            return None
         for stmt in module.tree.body:
             found = None
             if isinstance(stmt, ast.Import):
@@ -114,7 +116,7 @@ def _relative(project: Project, importer: str, stmt: ast.ImportFrom) -> MissingI
     package_dir = posixpath.dirname(importer)
     for _ in range(stmt.level - 1):
         package_dir = posixpath.dirname(package_dir)
-    init = posixpath.join(package_dir, "__init__.py") if package_dir else "__init__.py"
+    init = posixpath.join(package_dir, "__init__.py")  # join("", name) is name
     if not project.exists(init):
         return None  # not inside a package: Python refuses it differently; not judged here
     shown = "." * stmt.level + (stmt.module or "")

@@ -105,17 +105,18 @@ def dotenv_loaded(project: Project, declaration: Declaration) -> bool:
     return with_extra or declared.declared("python-dotenv") is not None
 
 
-def flask_target_text(project: Project, declaration: Declaration) -> tuple[str, str]:
-    """The `--app` value Flask will use and where it comes from ('' when Flask discovers)."""
+def flask_target_text(project: Project, declaration: Declaration) -> str:
+    """The `--app` value Flask will use ('' when Flask discovers): the option, else FLASK_APP
+    in the environment, else in the .flaskenv/.env Flask reads."""
     if declaration.target:
-        return declaration.target, "--app"
+        return declaration.target
     from_env = declaration.env_value("FLASK_APP")
     if from_env:
-        return from_env, "FLASK_APP"
+        return from_env
     settings = dotenv_for(project, declaration.cwd) if dotenv_loaded(project, declaration) else {}
     if "FLASK_APP" in settings:
-        return settings["FLASK_APP"].value, settings["FLASK_APP"].source
-    return "", ""
+        return settings["FLASK_APP"].value
+    return ""
 
 
 def resolve(project: Project, declaration: Declaration) -> Verdict:
@@ -151,16 +152,25 @@ def _resolve_script(project: Project, declaration: Declaration) -> Verdict:
     module_name = declaration.option("module")
     if module_name:
         path = find_module(project, [declaration.cwd], module_name)
-        if (
-            path is None
-            and module_file(project, declaration.cwd, module_name + ".__main__") is None
-        ):
-            if declaration.installed:
+        if path is None or posixpath.basename(path) == "__init__.py":
+            # A package (or a folder without __init__.py): python runs its __main__ module.
+            main = module_file(project, declaration.cwd, module_name + ".__main__")
+            if main is None and declaration.installed:
                 return unknown(declaration.installed)
-            return failed(
-                "SRV001",
-                f"python -m {module_name}: No module named {module_name} from {where(declaration)}",
-            )
+            if main is None and path is not None:
+                return failed(
+                    "SRV001",
+                    f"python -m {module_name}: No module named {module_name}.__main__; "
+                    f"{module_name!r} is a package and cannot be directly executed (it runs "
+                    f"from {where(declaration)})",
+                )
+            if main is None:
+                return failed(
+                    "SRV001",
+                    f"python -m {module_name}: No module named {module_name} from "
+                    f"{where(declaration)}",
+                )
+            path = main
     else:
         path = posixpath.normpath(posixpath.join(declaration.cwd or ".", declaration.target))
         if path.startswith("..") or not project.exists(path):
@@ -169,7 +179,7 @@ def _resolve_script(project: Project, declaration: Declaration) -> Verdict:
                 f"python: can't open file '{declaration.target}': [Errno 2] No such file or "
                 f"directory (it runs from {where(declaration)})",
             )
-    apps = find_flask_apps(project, path) if path and path.endswith(".py") else None
+    apps = find_flask_apps(project, path)  # python runs a script whatever its name ends with
     first = apps.apps[0] if apps and apps.apps else None
     return ok(first, path)
 
@@ -328,10 +338,10 @@ def prepare_import(project: Project, cwd: str, path: str) -> tuple[str, str]:
     while True:
         full, name = posixpath.split(full)
         parts.append(name)
-        init = posixpath.join(full, "__init__.py") if full else "__init__.py"
+        init = posixpath.join(full, "__init__.py")  # join("", name) is name
         if not full or not project.exists(init):
             break
-    return ("" if full == "." else full), ".".join(reversed(parts))
+    return full, ".".join(reversed(parts))
 
 
 def _flask_module(
@@ -358,7 +368,7 @@ def _resolve_flask(project: Project, declaration: Declaration) -> Verdict:
             f"python-dotenv is not installed, so Flask never reads {declaration.source} "
             "(see DEP007)"
         )
-    text, _ = flask_target_text(project, declaration)
+    text = flask_target_text(project, declaration)
     if not text:
         for candidate in ("wsgi.py", "app.py"):
             base, dotted = prepare_import(project, declaration.cwd, candidate)
@@ -472,12 +482,11 @@ def _best_app(project: Project, dotted: str, path: str) -> Verdict:
         if name in apps.instances:
             return ok(apps.instances[name], path)
     bindings = module_bindings(module)
-    if any(
-        n in bindings.names and bindings.names[n].kind == "value" for n in ("app", "application")
-    ):
-        return unknown(f"cannot tell statically whether `app` in {path} is a Flask app")
-    distinct = {a.line: a for a in apps.instances.values()}
-    if len(apps.instances) == 1 or (len(distinct) == 1 and apps.instances):
+    for name in ("app", "application"):
+        if name in bindings.names and bindings.names[name].kind == "value":
+            return unknown(f"cannot tell statically whether `{name}` in {path} is a Flask app")
+    # Flask counts the module's names bound to an app: `web = site = Flask(...)` is two.
+    if len(apps.instances) == 1:
         return ok(next(iter(apps.instances.values())), path)
     if len(apps.instances) > 1:
         return failed(

@@ -43,9 +43,7 @@ def _rank(
 def _server_target(declaration: Declaration, app: AppDefinition, dotted: str) -> str:
     if declaration.server == "waitress" and app.kind == "factory":
         return f"{dotted}:{app.name}"  # with --call
-    if declaration.server == "uwsgi" and app.kind == "factory":
-        return f"{dotted}:{app.name}()"
-    return f"{dotted}:{expression(app)}"
+    return f"{dotted}:{expression(app)}"  # a factory called: gunicorn, and uWSGI's `name()`
 
 
 def _usable(declaration: Declaration, app: AppDefinition) -> bool:
@@ -72,6 +70,9 @@ def target_fixes(project: Project, declaration: Declaration, verdict: Verdict) -
                 safe=True,
             )
         ]
+    wsgi_file = declaration.option("wsgi-file", "file") if declaration.server == "uwsgi" else None
+    if wsgi_file and declaration.target == wsgi_file:
+        return _callable_fixes(project, declaration, verdict)
     if (
         declaration.server == "waitress"
         and verdict.rule == "SRV003"
@@ -148,6 +149,27 @@ def target_fixes(project: Project, declaration: Declaration, verdict: Verdict) -
         edits.extend(replacement.edits)
         return [Fix(f"Run gunicorn in {chdir} and serve `{new}`", tuple(edits))]
     return []
+
+
+def _callable_fixes(project: Project, declaration: Declaration, verdict: Verdict) -> list[Fix]:
+    """uWSGI `--wsgi-file`: the target is a file path, where a `module:name` text does not
+    fit; name the app the file defines with `--callable` instead."""
+    if (
+        verdict.rule != "SRV002"
+        or declaration.has_option("callable")  # its value has no range here to replace
+        or declaration.command_end is None
+    ):
+        return []
+    names = [
+        a.name
+        for a in served_apps(project)
+        if a.module == verdict.module_path and a.kind == "instance"
+    ]
+    text = declaration.format_args(["--callable", names[0]]) if names else None
+    if text is None:
+        return []
+    edit = TextEdit(declaration.command_file, declaration.command_end, text)
+    return [Fix(f"Serve `{names[0]}` (--callable {names[0]})", (edit,), safe=len(names) == 1)]
 
 
 def _replace_target(declaration: Declaration, new: str) -> Fix | None:

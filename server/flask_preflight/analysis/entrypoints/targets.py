@@ -74,9 +74,7 @@ def reject_unsafe(text: str, server: str) -> None:
         )
 
 
-def _expression(
-    obj: str, server: str, display: str
-) -> tuple[str, bool, tuple[Any, ...], dict[str, Any]]:
+def _expression(obj: str, display: str) -> tuple[str, bool, tuple[Any, ...], dict[str, Any]]:
     """Parse EXPR like gunicorn's and Flask's `ast.parse(obj, mode="eval")` do."""
     try:
         expression = ast.parse(obj, mode="eval").body
@@ -116,7 +114,7 @@ def parse_gunicorn(text: str) -> Target:
             f"No module named {module!r}: gunicorn imports a dotted module name "
             "(use --chdir for a folder)"
         )
-    name, call, args, kwargs = _expression(obj, "gunicorn", obj)
+    name, call, args, kwargs = _expression(obj, obj)
     return Target(module, name, call, args, kwargs)
 
 
@@ -127,12 +125,12 @@ def parse_flask(text: str) -> Target:
     path = parts[0]
     if not path:
         raise TargetError(f"Could not import {path!r}.")
-    path_form = path.endswith(".py") or "/" in path or "\\" in path
+    path_form = path.endswith(".py") or "/" in path  # (a backslash is refused above)
     if not path_form and not _DOTTED.match(path):
         raise TargetError(f"Could not import {path!r}.")
     if len(parts) == 1:
         return Target(path, None, path_form=path_form)
-    name, call, args, kwargs = _expression(parts[1].strip(), "flask", parts[1])
+    name, call, args, kwargs = _expression(parts[1].strip(), parts[1])
     return Target(path, name, call, args, kwargs, path_form=path_form)
 
 
