@@ -103,7 +103,7 @@ WSGI_CASES = {
         "gunicorn 'app:create_app()'",
         "SRV003",
         "gunicorn calls `create_app()` and gets TypeError: create_app() missing 2 required "
-        "positional arguments: 'config', 'env'",
+        "positional arguments: 'config' and 'env'",
         None,
     ),
     "a factory given one argument by position and one by keyword": (
@@ -117,7 +117,8 @@ WSGI_CASES = {
         {"app.py": FACTORY_1},
         "gunicorn 'app:create_app(1, 2)'",
         "SRV003",
-        "gunicorn calls `create_app(1, 2)` with more arguments than create_app() takes.",
+        "gunicorn calls `create_app(1, 2)` and gets TypeError: create_app() takes 1 positional "
+        "argument but 2 were given",
         None,
     ),
     "waitress --call of a factory": (
@@ -406,7 +407,8 @@ FLASK_CASES = {
         "flask --app 'app:create_app()' run",
         "SRV006",
         "flask stops with: Error: The factory 'create_app()' in module 'app' could not be "
-        "called with the specified arguments.",
+        "called with the specified arguments. (TypeError: create_app() missing 1 required "
+        "positional argument: 'config')",
         None,
     ),
     "a factory called with its argument": (
