@@ -1,0 +1,379 @@
+"""Tests for mutants of the deploy-file readers (analysis/entrypoints/formats and
+entrypoints/text) that survived a sampled `make mutate` run: each asserts what a user sees (the
+declarations read from a compose file, Dockerfile, script, launch.json, uwsgi.ini or unit file:
+their command, target, working directory, range and verdict) that the mutation changed. Every
+one was checked against its mutant (mutmut's MUTANT_UNDER_TEST)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from flask_preflight.analysis.edits import apply_edits
+from flask_preflight.analysis.entrypoints import Declaration, check_declaration, find_declarations
+from flask_preflight.analysis.project import Project
+from flask_preflight.analysis.registry import run_checks
+from tests.conftest import write_tree
+
+APP = "from flask import Flask\n\napp = Flask(__name__)\n"
+BUILD_APP = "FROM python:3.12\nWORKDIR /app\nCOPY . .\n"
+
+
+def declared(root: Path, files: dict[str, str]) -> tuple[Project, list[Declaration]]:
+    """The declarations of a project, read without an internal error."""
+    write_tree(root, files)
+    project = Project(root)
+    found = find_declarations(project)
+    assert project.errors == []
+    return project, found
+
+
+def seen(project: Project, declaration: Declaration) -> tuple[object, ...]:
+    """What `entrypoints` shows of a declaration: where (1-based line, 0-based columns), which
+    process, server and target, from which folder, and the verdict."""
+    rng = declaration.range
+    verdict = check_declaration(project, declaration)
+    return (
+        declaration.process,
+        (rng.start.line + 1, rng.start.character, rng.end.line + 1, rng.end.character),
+        declaration.server,
+        declaration.target,
+        declaration.cwd,
+        verdict.status,
+    )
+
+
+def by_process(root: Path, files: dict[str, str]) -> dict[str, tuple[object, ...]]:
+    project, found = declared(root, files)
+    return {d.process: seen(project, d) for d in found}
+
+
+# --- compose ----------------------------------------------------------------------------------
+
+
+def test_compose_extends_a_service_of_a_file_beside_it_in_a_folder(tmp_path: Path) -> None:
+    files = {
+        "deploy/docker-compose.yml": "services:\n  web:\n    extends:\n      file: common.yml\n"
+        "      service: base\n    command: gunicorn site:app\n",
+        "deploy/common.yml": "services:\n  base:\n    build: ..\n"
+        "    environment:\n      FLASK_APP: site.py\n",
+        "Dockerfile": BUILD_APP,
+        "site.py": APP,
+    }
+    project, [declaration] = declared(tmp_path, files)
+    assert declaration.env_value("FLASK_APP") == "site.py"
+    assert seen(project, declaration) == ("web", (6, 22, 6, 30), "gunicorn", "site:app", "", "ok")
+
+
+@pytest.mark.parametrize(
+    "build",
+    [
+        "build: .",
+        "build:\n      context: .\n      dockerfile: Dockerfile",
+        "build:\n      dockerfile: Dockerfile",
+    ],
+)
+def test_compose_extends_keeps_the_parents_build_context_relative_to_the_parents_file(
+    tmp_path: Path, build: str
+) -> None:
+    files = {
+        "docker-compose.yml": "services:\n  web:\n    extends:\n      file: base/common.yml\n"
+        "      service: base\n    command: gunicorn site:app\n",
+        "base/common.yml": f"services:\n  base:\n    {build}\n",
+        "base/Dockerfile": BUILD_APP,
+        "base/site.py": APP,
+    }
+    assert by_process(tmp_path, files) == {
+        "web": ("web", (6, 22, 6, 30), "gunicorn", "site:app", "base", "ok")
+    }
+
+
+def test_compose_build_forms_name_the_dockerfile_and_its_context(tmp_path: Path) -> None:
+    compose = (
+        "services:\n"
+        "  root:\n    build:\n      dockerfile: Dockerfile\n    command: gunicorn site:app\n"
+        "  sub:\n    build: sub\n    command: gunicorn web:app\n"
+    )
+    files = {
+        "docker-compose.yml": compose,
+        "Dockerfile": BUILD_APP,
+        "site.py": APP,
+        "sub/Dockerfile": "FROM python:3.12\nWORKDIR /srv\nCOPY . .\n",
+        "sub/web.py": APP,
+    }
+    assert by_process(tmp_path, files) == {
+        "root": ("root", (5, 22, 5, 30), "gunicorn", "site:app", "", "ok"),
+        "sub": ("sub", (8, 22, 8, 29), "gunicorn", "web:app", "sub", "ok"),
+    }
+
+
+def test_compose_images_volumes_and_builds_we_cannot_read(tmp_path: Path) -> None:
+    compose = (
+        "services:\n"
+        "  image:\n    image: example/api\n    command: gunicorn site:app\n"
+        "  mounted:\n    image: example/api\n    working_dir: /app\n"
+        "    volumes:\n      - .:/app\n    command: gunicorn site:app\n"
+        "  src:\n    image: example/api\n    working_dir: /app\n"
+        "    volumes:\n      - ./src:/app/\n    command: gunicorn app:app\n"
+        "  unread:\n    build: ./missing\n    command: gunicorn site:app\n"
+    )
+    files = {"docker-compose.yml": compose, "site.py": APP, "src/app.py": APP}
+    project, found = declared(tmp_path, files)
+    shown = {d.process: seen(project, d) for d in found}
+    assert shown == {
+        "image": ("image", (4, 22, 4, 30), "gunicorn", "site:app", "", "unknown"),
+        "mounted": ("mounted", (10, 22, 10, 30), "gunicorn", "site:app", "", "ok"),
+        "src": ("src", (16, 22, 16, 29), "gunicorn", "app:app", "src", "ok"),
+        "unread": ("unread", (19, 22, 19, 30), "gunicorn", "site:app", "", "unknown"),
+    }
+    unknown = {d.process: d.unknown for d in found if d.unknown}
+    assert unknown == {
+        "image": "service 'image' runs image 'example/api', whose files and working directory "
+        "this project does not hold",
+        "unread": "service 'unread' runs an image whose files this project does not hold",
+    }
+
+
+def test_compose_volume_from_outside_the_project_maps_nothing(tmp_path: Path) -> None:
+    compose = (
+        "services:\n  web:\n    image: example/api\n    working_dir: /app\n"
+        "    volumes:\n      - ../elsewhere:/app\n    command: gunicorn site:app\n"
+    )
+    project, [declaration] = declared(tmp_path, {"docker-compose.yml": compose, "site.py": APP})
+    assert (
+        declaration.unknown == "service 'web' runs an image whose files this project does not hold"
+    )
+    assert check_declaration(project, declaration).status == "unknown"
+
+
+def test_compose_build_whose_workdir_holds_no_project_files(tmp_path: Path) -> None:
+    compose = "services:\n  web:\n    build: .\n    command: gunicorn site:app\n"
+    files = {
+        "docker-compose.yml": compose,
+        "Dockerfile": "FROM python:3.12\nWORKDIR /srv\nCOPY . /app\n",
+        "site.py": APP,
+    }
+    project, [declaration] = declared(tmp_path, files)
+    assert (declaration.unknown, declaration.outside_cwd) == ("", "/srv")
+    assert check_declaration(project, declaration).status != "ok"
+
+
+def test_compose_command_as_a_list_keeps_each_item_one_word(tmp_path: Path) -> None:
+    compose = (
+        "services:\n"
+        "  listed:\n    build: .\n"
+        '    command: ["sh", "-c", "cd src && gunicorn app:app"]\n'
+        "  line:\n    build: .\n    entrypoint: []\n    command: cd src && gunicorn app:app\n"
+        '  plain:\n    build: .\n    command: ["gunicorn", "-w", "2", "src.app:app"]\n'
+        "  number:\n    build: .\n    command: 8000\n"
+    )
+    files = {"docker-compose.yml": compose, "Dockerfile": BUILD_APP, "src/app.py": APP}
+    project, found = declared(tmp_path, files)
+    assert {d.process: seen(project, d) for d in found} == {
+        "listed": ("listed", (4, 46, 4, 53), "gunicorn", "app:app", "src", "ok"),
+        "line": ("line", (8, 32, 8, 39), "gunicorn", "app:app", "src", "ok"),
+        "plain": ("plain", (11, 38, 11, 49), "gunicorn", "src.app:app", "", "ok"),
+    }
+    # A list is not a shell line: no fix adds arguments to it.
+    styles = {d.process: d.arg_style for d in found}
+    assert styles == {"listed": "none", "line": "shell", "plain": "none"}
+
+
+# --- Dockerfile -------------------------------------------------------------------------------
+
+
+def only_seen(root: Path, files: dict[str, str]) -> tuple[object, ...]:
+    project, [declaration] = declared(root, files)
+    return seen(project, declaration)
+
+
+@pytest.mark.parametrize("dest", [".", "./", "/app/.", "/app/"])
+def test_a_file_copied_into_the_working_directory_is_found_there(tmp_path: Path, dest: str) -> None:
+    dockerfile = f"FROM python:3.12\nWORKDIR /app\nCOPY web.py {dest}\nCMD gunicorn web:app\n"
+    assert only_seen(tmp_path, {"Dockerfile": dockerfile, "web.py": APP}) == (
+        "CMD",
+        (4, 13, 4, 20),
+        "gunicorn",
+        "web:app",
+        "",
+        "ok",
+    )
+
+
+def test_a_folder_the_context_will_hold_is_mapped_by_its_name(tmp_path: Path) -> None:
+    # `build/` is made before `docker build` runs (it is not in the project yet).
+    dockerfile = "FROM python:3.12\nCOPY build/ /app\nWORKDIR /app\nCMD gunicorn web:app\n"
+    _, [declaration] = declared(tmp_path, {"Dockerfile": dockerfile, "web.py": APP})
+    assert declaration.cwd == "build"
+
+
+def test_a_continuation_backslash_may_be_followed_by_blanks(tmp_path: Path) -> None:
+    dockerfile = "FROM python:3.12\nWORKDIR /app\nCOPY . .\nCMD gunicorn \\  \n    web:app\n"
+    assert only_seen(tmp_path, {"Dockerfile": dockerfile, "web.py": APP}) == (
+        "CMD",
+        (5, 4, 5, 11),
+        "gunicorn",
+        "web:app",
+        "",
+        "ok",
+    )
+
+
+def test_env_values_keep_double_quotes_and_skip_unset_variables(tmp_path: Path) -> None:
+    dockerfile = (
+        "FROM python:3.12\nWORKDIR /app\nCOPY . .\n"
+        "ENV FLASK_APP='web:create(\"x\")' EMPTY= GONE=$NOT_SET\n"
+        "CMD flask run\n"
+    )
+    _, [declaration] = declared(tmp_path, {"Dockerfile": dockerfile, "web.py": APP})
+    assert declaration.env_value("FLASK_APP") == 'web:create("x")'
+    assert declaration.env_value("EMPTY") == ""
+    assert declaration.env_value("GONE") is None
+
+
+def test_a_stage_inherits_only_from_the_stage_it_names(tmp_path: Path) -> None:
+    dockerfile = (
+        "FROM python:3.12 AS builder\nWORKDIR /app\nCOPY . .\n"
+        "FROM python:3.12-slim\nWORKDIR /app\nCMD gunicorn web:app\n"
+    )
+    _, [declaration] = declared(tmp_path, {"Dockerfile": dockerfile, "web.py": APP})
+    assert declaration.unknown == (
+        "the image copies no project files; its code comes from the base image"
+    )
+
+
+def test_a_chain_of_named_stages_carries_the_files_to_the_last(tmp_path: Path) -> None:
+    dockerfile = (
+        "FROM python:3.12 AS base\nWORKDIR /app\nCOPY . .\n"
+        "FROM base AS middle\nENV FLASK_APP=web.py\n"
+        "FROM middle\nCMD flask run\n"
+    )
+    project, [declaration] = declared(tmp_path, {"Dockerfile": dockerfile, "web.py": APP})
+    assert (declaration.cwd, declaration.env_value("FLASK_APP")) == ("", "web.py")
+    assert check_declaration(project, declaration).status == "ok"
+
+
+@pytest.mark.parametrize("command", ['ENTRYPOINT ["gunicorn", "web:app"]', "CMD gunicorn web:app"])
+def test_a_proxy_stage_last_leaves_the_earlier_stages_commands(
+    tmp_path: Path, command: str
+) -> None:
+    dockerfile = (
+        "FROM python:3.12 AS base\nWORKDIR /app\nCOPY . .\n"
+        f"FROM base AS app\n{command}\n"
+        "FROM nginx\nCOPY nginx.conf /etc/nginx/nginx.conf\n"
+    )
+    files = {"Dockerfile": dockerfile, "web.py": APP, "nginx.conf": ""}
+    assert only_seen(tmp_path, files)[2:] == ("gunicorn", "web:app", "", "ok")
+
+
+def test_a_stage_copying_from_a_stage_with_opaque_folders(tmp_path: Path) -> None:
+    dockerfile = (
+        "FROM example/deps AS deps\n"
+        "FROM python:3.12 AS builder\nCOPY --from=deps /venv /venv\nCOPY . /src\n"
+        "FROM python:3.12-slim\nCOPY --from=builder /src /app\nWORKDIR /app\n"
+        "CMD gunicorn web:app\n"
+    )
+    assert only_seen(tmp_path, {"Dockerfile": dockerfile, "web.py": APP})[2:] == (
+        "gunicorn",
+        "web:app",
+        "",
+        "ok",
+    )
+
+
+@pytest.mark.parametrize(
+    ("run", "package"),
+    [('pip install "shop[prod]"', "shop"), ("pip install ShopX", "shopx")],
+)
+def test_pip_installing_the_projects_own_package_with_extras_or_any_case(
+    tmp_path: Path, run: str, package: str
+) -> None:
+    dockerfile = f"FROM python:3.12\nCOPY . /src\nRUN {run}\nCMD gunicorn {package}.web:app\n"
+    files = {
+        "Dockerfile": dockerfile,
+        f"src/{package}/__init__.py": "",
+        f"src/{package}/web.py": APP,
+    }
+    _, [declaration] = declared(tmp_path, files)
+    assert declaration.installed == (
+        f"the image runs `{run}`, so the app may be imported from an installed package"
+    )
+
+
+def test_a_base_image_built_elsewhere_is_inherited_by_the_stages_from_it(tmp_path: Path) -> None:
+    files = {
+        "Dockerfile": "FROM example/gunicorn-base AS base\nWORKDIR /app\nCOPY . .\n"
+        "FROM base\nCMD gunicorn main:app\n",
+        "main.py": APP,
+        "requirements.txt": "flask\n",
+    }
+    write_tree(tmp_path, files)
+    assert [f for f in run_checks(Project(tmp_path)) if f.rule == "SRV005"] == []
+
+
+def test_copy_from_another_stage_is_no_evidence_of_the_build_context(tmp_path: Path) -> None:
+    dockerfile = (
+        "FROM python:3.12 AS build\nWORKDIR /src\nRUN make\n"
+        "FROM python:3.12\nWORKDIR /app\nCOPY --from=build site.py ./\nCOPY . .\n"
+        "CMD gunicorn site:app\n"
+    )
+    _, [declaration] = declared(tmp_path, {"docker/Dockerfile": dockerfile, "site.py": APP})
+    assert declaration.cwd == "docker"
+    assert declaration.guessed_cwd.startswith("docker/Dockerfile copies only `.`")
+
+
+def test_exec_form_entrypoint_with_exec_form_cmd_arguments(tmp_path: Path) -> None:
+    dockerfile = (
+        "FROM python:3.12\nWORKDIR /app\nCOPY . .\n"
+        'ENTRYPOINT ["gunicorn", "-b", "0.0.0.0:80"]\n'
+        'CMD ["--workers", "2", "--bind=:81", "web:app"]\n'
+    )
+    project, [declaration] = declared(tmp_path, {"Dockerfile": dockerfile, "web.py": APP})
+    assert seen(project, declaration) == (
+        "ENTRYPOINT",
+        (5, 38, 5, 45),
+        "gunicorn",
+        "web:app",
+        "",
+        "ok",
+    )
+    assert declaration.bind == ("0.0.0.0:80", ":81")
+    assert declaration.options == (("bind", "0.0.0.0:80"), ("workers", "2"), ("bind", ":81"))
+
+
+@pytest.mark.parametrize(
+    ("path", "written", "fixed"),
+    [
+        ("Procfile", 'web: flask "--app=wbe:app" run\n', 'web: flask "--app=web:app" run\n'),
+        ("Procfile", "web: flask --app=wbe:app run\n", "web: flask --app=web:app run\n"),
+        (
+            "Dockerfile",
+            'FROM python:3.12\nCOPY . .\nCMD ["flask", "--app=wbe:app", "run"]\n',
+            'FROM python:3.12\nCOPY . .\nCMD ["flask", "--app=web:app", "run"]\n',
+        ),
+        (
+            "Dockerfile",
+            'FROM python:3.12\nCOPY . .\nENTRYPOINT ["flask"]\nCMD ["--app=wbe:app", "run"]\n',
+            'FROM python:3.12\nCOPY . .\nENTRYPOINT ["flask"]\nCMD ["--app=web:app", "run"]\n',
+        ),
+    ],
+)
+def test_the_target_of_flask_app_equals_is_replaced_inside_its_quotes(
+    tmp_path: Path, path: str, written: str, fixed: str
+) -> None:
+    write_tree(tmp_path, {path: written, "web.py": APP})
+    project = Project(tmp_path)
+    [finding] = [f for f in run_checks(project) if f.rule == "SRV006"]
+    assert project.errors == []
+    edits = [e for e in finding.fixes[0].edits if e.path == path]
+    assert apply_edits(written, edits) == fixed
+
+
+def test_an_escaped_json_string_after_an_exec_form_entrypoint_is_read(tmp_path: Path) -> None:
+    dockerfile = (
+        'FROM python:3.12\nWORKDIR /app\nCOPY . .\nENTRYPOINT ["flask"]\n'
+        'CMD ["--app=w\\u0065b:app", "run"]\n'
+    )
+    _, [declaration] = declared(tmp_path, {"Dockerfile": dockerfile, "web.py": APP})
+    assert (declaration.server, declaration.target) == ("flask", "web:app")
