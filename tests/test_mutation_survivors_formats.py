@@ -377,3 +377,127 @@ def test_an_escaped_json_string_after_an_exec_form_entrypoint_is_read(tmp_path: 
     )
     _, [declaration] = declared(tmp_path, {"Dockerfile": dockerfile, "web.py": APP})
     assert (declaration.server, declaration.target) == ("flask", "web:app")
+
+
+# --- shell scripts a deploy file starts -------------------------------------------------------
+
+BOOT = """\
+#!/bin/sh
+# gunicorn commented:app
+cat > /tmp/run <<EOF
+cd /tmp
+gunicorn heredoc:app
+EOF
+case "$MODE" in
+  prod) gunicorn web:app ;;
+esac
+"""
+
+
+def test_a_script_is_read_as_the_shell_runs_it(tmp_path: Path) -> None:
+    files = {"Procfile": "web: sh boot.sh\n", "boot.sh": BOOT, "web.py": APP}
+    project, found = declared(tmp_path, files)
+    assert [(d.source, *seen(project, d)) for d in found] == [
+        ("boot.sh", "web", (8, 17, 8, 24), "gunicorn", "web:app", "", "ok"),
+    ]
+
+
+def test_a_case_pattern_may_open_with_a_parenthesis(tmp_path: Path) -> None:
+    script = '#!/bin/sh\ncase "$MODE" in\n  (dev) flask --app web run ;;\n  (*) exit 1 ;;\nesac\n'
+    files = {"Procfile": "web: sh boot.sh\n", "boot.sh": script, "web.py": APP}
+    project, found = declared(tmp_path, files)
+    assert [(d.source, *seen(project, d)) for d in found] == [
+        ("boot.sh", "web", (3, 20, 3, 23), "flask", "web", "", "ok"),
+    ]
+
+
+def test_a_script_sets_and_forgets_environment_variables(tmp_path: Path) -> None:
+    script = (
+        "#!/bin/sh\n"
+        "FLASK_APP=web.py\n"
+        "export FLASK_DEBUG=1 && flask run\n"
+        "export FLASK_APP=$(pick-an-app)\n"
+        "flask run\n"
+    )
+    files = {"Procfile": "web: sh boot.sh\n", "boot.sh": script, "web.py": APP}
+    _, found = declared(tmp_path, files)
+    assert [
+        (d.range.start.line + 1, d.env_value("FLASK_APP"), d.env_value("FLASK_DEBUG"))
+        for d in found
+    ] == [(3, "web.py", "1"), (5, None, "1")]
+
+
+def test_a_script_starting_a_script_is_followed(tmp_path: Path) -> None:
+    files = {
+        "Procfile": "web: ./boot.sh\n",
+        "boot.sh": "#!/bin/sh\nexec sh ./serve.sh\n",
+        "serve.sh": "#!/bin/sh\ngunicorn web:app\n",
+        "web.py": APP,
+    }
+    project, found = declared(tmp_path, files)
+    assert [(d.source, *seen(project, d)) for d in found if not d.unstarted] == [
+        ("serve.sh", "web", (2, 9, 2, 16), "gunicorn", "web:app", "", "ok")
+    ]
+
+
+def test_a_fix_adds_arguments_to_a_scripts_command_line(tmp_path: Path) -> None:
+    files = {"Procfile": "web: sh boot.sh\n", "boot.sh": "#!/bin/sh\nflask run\n", "web.py": APP}
+    write_tree(tmp_path, files)
+    project = Project(tmp_path)
+    [finding] = [f for f in run_checks(project) if f.rule == "SRV008"]
+    edits = [e for e in finding.fixes[0].edits if e.path == "boot.sh"]
+    assert apply_edits(files["boot.sh"], edits) == (
+        "#!/bin/sh\nflask run --host 0.0.0.0 --port $PORT\n"
+    )
+
+
+@pytest.mark.parametrize(
+    ("starter", "why"),
+    [
+        (
+            {"Dockerfile": 'FROM python:3.12\nCOPY . /app\nWORKDIR /app\nCMD ["sh", "start.sh"]\n'},
+            "start.sh changes directory to /opt/code, a folder whose files the image gets in "
+            "ways these files do not show",
+        ),
+        (
+            {"Procfile": "web: sh start.sh\n"},
+            "start.sh changes directory to /opt/code, outside this project",
+        ),
+    ],
+)
+def test_a_script_moving_to_an_absolute_folder(
+    tmp_path: Path, starter: dict[str, str], why: str
+) -> None:
+    files = {**starter, "start.sh": "#!/bin/sh\ncd /opt/code\ngunicorn web:app\n", "web.py": APP}
+    _, [declaration] = declared(tmp_path, files)
+    assert declaration.unknown == why
+
+
+def test_a_scripts_python_module_lines_are_listed_when_the_module_is_the_projects(
+    tmp_path: Path,
+) -> None:
+    script = "#!/bin/sh\npython -m pip install -r requirements.txt\npython -m shop.serve\n"
+    files = {
+        "Procfile": "web: sh start.sh\n",
+        "start.sh": script,
+        "shop/__init__.py": "",
+        "shop/serve.py": APP,
+    }
+    project, found = declared(tmp_path, files)
+    assert [seen(project, d) for d in found] == [
+        ("web", (3, 10, 3, 20), "python", "shop.serve", "", "ok")
+    ]
+
+
+def test_scripts_nothing_starts(tmp_path: Path) -> None:
+    files = {
+        "test/start.sh": "#!/bin/sh\ngunicorn web:app\n",
+        "deploy/serve.sh": "#!/bin/sh\nwaitress-serve web:app\n",
+        "web.py": APP,
+    }
+    write_tree(tmp_path, files)
+    (tmp_path / "unreadable.sh").write_bytes(b"#!/bin/sh\n\xff\xfe gunicorn web:app\n")
+    _, found = declared(tmp_path, {})
+    assert [(d.source, d.server, d.target, d.unstarted) for d in found] == [
+        ("deploy/serve.sh", "waitress", "web:app", True)
+    ]

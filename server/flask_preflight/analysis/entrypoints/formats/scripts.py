@@ -101,8 +101,10 @@ def script_declarations(
             case_depth = max(case_depth - 1, 0)
             continue
         if case_depth:
+            # `prod) gunicorn ...` or `(prod) gunicorn ...` (a subshell `(cd x && ...)` holds
+            # a blank before its `)`, a `$(...)` starts with `$`: neither is a pattern).
             pattern = _CASE_PATTERN.match(text)
-            if pattern and not stripped.startswith(("$(", "(")):
+            if pattern:
                 located = located.slice(pattern.end(), len(text))
         line_site = replace(
             site,
