@@ -11,7 +11,13 @@ from pathlib import Path
 import pytest
 
 from flask_preflight.analysis.edits import apply_edits
-from flask_preflight.analysis.entrypoints import Declaration, check_declaration, find_declarations
+from flask_preflight.analysis.entrypoints import (
+    Declaration,
+    check_declaration,
+    declaration_problems,
+    find_declarations,
+)
+from flask_preflight.analysis.entrypoints.text.jsonc import JsoncError, parse_jsonc
 from flask_preflight.analysis.project import Project
 from flask_preflight.analysis.registry import run_checks
 from tests.conftest import write_tree
@@ -501,3 +507,62 @@ def test_scripts_nothing_starts(tmp_path: Path) -> None:
     assert [(d.source, d.server, d.target, d.unstarted) for d in found] == [
         ("deploy/serve.sh", "waitress", "web:app", True)
     ]
+
+
+# --- text helpers: JSON with comments, YAML -----------------------------------------------------
+
+
+def test_jsonc_nodes_span_their_own_text() -> None:
+    text = '// launch\n{"a": {"b": true}, /* c */ "c": [1, null, "x",],}\n'
+    root = parse_jsonc(text)
+    assert root.plain() == {"a": {"b": True}, "c": [1, None, "x"]}
+    a, c = root.get("a"), root.get("c")
+    assert a is not None and c is not None
+    b = a.get("b")
+    assert b is not None
+    spans = [text[n.start : n.end] for n in (root, a, b, c, *c.value)]
+    assert spans == [text[10:-1], '{"b": true}', "true", '[1, null, "x",]', "1", "null", '"x"']
+    assert root.keys["c"] == (text.index('"c"'), text.index('"c"') + 3)
+
+
+@pytest.mark.parametrize(
+    ("text", "message", "line"),
+    [
+        ('{X"version": 1}', "expected a property name at line 1", 0),
+        ('{\n  "a": 1 /* open', "unterminated comment at line 2", 1),
+        ('{"a": 1}\n\n x', "extra text after the value at line 3", 2),
+    ],
+)
+def test_jsonc_errors_say_where(text: str, message: str, line: int) -> None:
+    with pytest.raises(JsoncError) as raised:
+        parse_jsonc(text)
+    assert (str(raised.value), raised.value.line) == (message, line)
+
+
+@pytest.mark.parametrize(
+    ("compose", "line", "reason"),
+    [
+        ("a: b: c\n", 0, "line 1: mapping values are not allowed here"),
+        (
+            "services:\n  web:\n    command: !!int x\n",
+            0,
+            "line 1: invalid literal for int() with base 10: 'x'",
+        ),
+        (
+            "services:\n  web: [\n",
+            2,
+            "line 3: while parsing a flow node, expected the node content, but found "
+            "'<stream end>'",
+        ),
+    ],
+)
+def test_a_compose_file_that_is_not_yaml_is_a_problem_on_its_line(
+    tmp_path: Path, compose: str, line: int, reason: str
+) -> None:
+    project, found = declared(tmp_path, {"docker-compose.yml": compose})
+    assert found == []
+    [problem] = declaration_problems(project)
+    assert (problem.range.start.line, problem.reason) == (
+        line,
+        f"docker-compose.yml is not valid YAML: {reason}",
+    )
