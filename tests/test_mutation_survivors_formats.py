@@ -23,6 +23,7 @@ from flask_preflight.analysis.registry import run_checks
 from tests.conftest import write_tree
 
 APP = "from flask import Flask\n\napp = Flask(__name__)\n"
+FACTORY = "from flask import Flask\n\n\ndef create_app():\n    return Flask(__name__)\n"
 BUILD_APP = "FROM python:3.12\nWORKDIR /app\nCOPY . .\n"
 
 
@@ -565,4 +566,138 @@ def test_a_compose_file_that_is_not_yaml_is_a_problem_on_its_line(
     assert (problem.range.start.line, problem.reason) == (
         line,
         f"docker-compose.yml is not valid YAML: {reason}",
+    )
+
+
+# --- more deploy files (seed 303) -------------------------------------------------------------
+
+
+def test_compose_paths_inside_the_container_map_back_to_the_project(tmp_path: Path) -> None:
+    compose = (
+        "services:\n"
+        "  chdir:\n    build: .\n    command: gunicorn --chdir /app/src app:app\n"
+        "  prod:\n    build:\n      context: .\n      dockerfile: Dockerfile.prod\n"
+        "    command: gunicorn --chdir /srv/src app:app\n"
+        "  named-volume:\n    image: example/api\n    working_dir: /app\n"
+        "    volumes:\n      - src:/app\n    command: gunicorn app:app\n"
+    )
+    files = {
+        "docker-compose.yml": compose,
+        "Dockerfile": "FROM python:3.12\nCOPY . /app\nWORKDIR /app\n",
+        "Dockerfile.prod": "FROM python:3.12\nCOPY . /srv\nWORKDIR /srv\n",
+        "src/app.py": APP,
+    }
+    assert by_process(tmp_path, files) == {
+        "chdir": ("chdir", (4, 39, 4, 46), "gunicorn", "app:app", "src", "ok"),
+        "prod": ("prod", (9, 39, 9, 46), "gunicorn", "app:app", "src", "ok"),
+        "named-volume": ("named-volume", (15, 22, 15, 29), "gunicorn", "app:app", "", "unknown"),
+    }
+
+
+def test_a_workdir_below_a_copied_folder_maps_into_it(tmp_path: Path) -> None:
+    dockerfile = "FROM python:3.12\nCOPY svc /app\nWORKDIR /app/api\nCMD gunicorn web:app\n"
+    files = {"Dockerfile": dockerfile, "svc/api/web.py": APP}
+    assert only_seen(tmp_path, files) == (
+        "CMD",
+        (4, 13, 4, 20),
+        "gunicorn",
+        "web:app",
+        "svc/api",
+        "ok",
+    )
+
+
+def test_an_earlier_stages_command_may_start_a_script(tmp_path: Path) -> None:
+    dockerfile = (
+        'FROM python:3.12 AS app\nCOPY . /app\nWORKDIR /app\nCMD ["./boot.sh"]\nFROM nginx\n'
+    )
+    files = {
+        "Dockerfile": dockerfile,
+        "boot.sh": "#!/bin/sh\nexec gunicorn web:app\n",
+        "web.py": APP,
+    }
+    project, found = declared(tmp_path, files)
+    assert [(d.source, *seen(project, d)) for d in found if not d.unstarted] == [
+        ("boot.sh", "CMD", (2, 14, 2, 21), "gunicorn", "web:app", "", "ok")
+    ]
+
+
+def test_a_script_ending_in_a_backslash(tmp_path: Path) -> None:
+    files = {
+        "Procfile": "web: sh boot.sh\n",
+        "boot.sh": "#!/bin/sh\ngunicorn web:app \\",
+        "web.py": APP,
+    }
+    project, found = declared(tmp_path, files)
+    assert [seen(project, d) for d in found if not d.unstarted] == [
+        ("web", (2, 9, 2, 16), "gunicorn", "web:app", "", "ok")
+    ]
+
+
+def test_launch_json_modules_programs_and_their_folders(tmp_path: Path) -> None:
+    launch = (
+        '{"configurations": [\n'
+        '  {"type": "debugpy", "module": "waitress", "args": ["--port=8080", "web:app"]},\n'
+        '  {"type": "python", "program": "${workspaceFolder}/src/app.py",\n'
+        '   "cwd": "${workspaceFolder}/src"},\n'
+        '  {"type": "python", "program": "${workspaceFolder}/main.py"}\n'
+        "]}\n"
+    )
+    run = APP + "app.run()\n"
+    files = {".vscode/launch.json": launch, "web.py": APP, "src/app.py": run, "main.py": run}
+    project, found = declared(tmp_path, files)
+    assert [seen(project, d) for d in found] == [
+        ("launch", (2, 69, 2, 76), "waitress", "web:app", "", "ok"),
+        ("launch", (3, 33, 3, 62), "python", "app.py", "src", "ok"),
+        ("launch", (5, 33, 5, 59), "python", "main.py", "", "ok"),
+    ]
+
+
+def test_a_launch_json_that_does_not_parse_is_a_problem_of_no_server(tmp_path: Path) -> None:
+    project, found = declared(tmp_path, {".vscode/launch.json": '{\n  "configurations": [}\n'})
+    assert found == []
+    [problem] = declaration_problems(project)
+    assert (problem.source, problem.range.start.line, problem.server) == (
+        ".vscode/launch.json",
+        1,
+        "unknown",
+    )
+
+
+def test_a_systemd_exec_start_is_not_read_by_a_shell(tmp_path: Path) -> None:
+    unit = (
+        "[Service]\nWorkingDirectory=/srv/deploy\nExecStart=/venv/bin/gunicorn web:create_app()\n"
+    )
+    files = {"deploy/app.service": unit, "deploy/web.py": FACTORY}
+    assert only_seen(tmp_path, files) == (
+        "",
+        (3, 29, 3, 45),
+        "gunicorn",
+        "web:create_app()",
+        "deploy",
+        "ok",
+    )
+
+
+@pytest.mark.parametrize(
+    "app_yaml",
+    ["runtime: nodejs20\nentrypoint: gunicorn web:app\n", "entrypoint: gunicorn web:app\n"],
+)
+def test_an_app_yaml_of_another_runtime_or_none_declares_nothing(
+    tmp_path: Path, app_yaml: str
+) -> None:
+    assert declared(tmp_path, {"app.yaml": app_yaml, "web.py": APP})[1] == []
+
+
+def test_a_uwsgi_ini_target_with_its_folder_placeholder(tmp_path: Path) -> None:
+    ini = "[uwsgi]\nchdir = %d\nwsgi-file = %dweb.py\ncallable = app\n"
+    project, [declaration] = declared(tmp_path, {"deploy/uwsgi.ini": ini, "deploy/web.py": APP})
+    # The range is the text as written, not as long as its expansion (`/deploy/web.py`).
+    assert seen(project, declaration) == (
+        "",
+        (3, 12, 3, 20),
+        "uwsgi",
+        "/deploy/web.py",
+        "deploy",
+        "ok",
     )

@@ -111,8 +111,9 @@ def uwsgi_ini_declarations(
             placeholders.append(f"{key} = {match.group(2)} ({missing} is not known here)")
         options.append((key, value))
         if key in _TARGET_KEYS:
+            # The text as written (`%d` and placeholders expand to another length).
             start = source.line_starts[index] + match.start(2)
-            target_located = Located.span(source, start, start + len(value))
+            target_located = Located.span(source, start, start + len(match.group(2)))
     folder = posixpath.dirname(relpath)
     run_dir = folder if cwd is None else cwd
     located = target_located or Located.span(source, 0, 0)
