@@ -701,3 +701,41 @@ def test_a_uwsgi_ini_target_with_its_folder_placeholder(tmp_path: Path) -> None:
         "deploy",
         "ok",
     )
+
+
+# --- survivors of earlier package samples (seed 12) -------------------------------------------
+
+
+def test_compose_extends_keeps_the_childs_own_build(tmp_path: Path) -> None:
+    files = {
+        "docker-compose.yml": "services:\n  web:\n    extends:\n      file: base/common.yml\n"
+        "      service: base\n    build: .\n    command: gunicorn site:app\n",
+        "base/common.yml": "services:\n  base:\n    build: .\n",
+        "base/Dockerfile": "FROM python:3.12\nWORKDIR /srv\nCOPY . .\n",
+        "Dockerfile": BUILD_APP,
+        "site.py": APP,
+    }
+    assert by_process(tmp_path, files) == {
+        "web": ("web", (7, 22, 7, 30), "gunicorn", "site:app", "", "ok")
+    }
+
+
+def test_compose_image_service_ignores_a_dockerfile_beside_it(tmp_path: Path) -> None:
+    compose = "services:\n  web:\n    image: example/api\n    command: gunicorn site:app\n"
+    files = {"docker-compose.yml": compose, "Dockerfile": BUILD_APP, "site.py": APP}
+    _, [declaration] = declared(tmp_path, files)
+    assert declaration.unknown.startswith("service 'web' runs image 'example/api'")
+
+
+def test_dockerfile_copy_in_exec_form(tmp_path: Path) -> None:
+    dockerfile = (
+        'FROM python:3.12\nWORKDIR /app\nCOPY ["src/", "/app/"]\nCMD ["gunicorn", "web:app"]\n'
+    )
+    files = {"Dockerfile": dockerfile, "src/web.py": APP}
+    assert only_seen(tmp_path, files) == ("CMD", (4, 18, 4, 25), "gunicorn", "web:app", "src", "ok")
+
+
+def test_a_flaskenv_without_flask_app_runs_flask_discovery_locally(tmp_path: Path) -> None:
+    project, [declaration] = declared(tmp_path, {".flaskenv": "FLASK_DEBUG=1\n", "wsgi.py": APP})
+    assert (declaration.context, declaration.options) == ("local", (("discovery", "1"),))
+    assert seen(project, declaration) == ("FLASK_APP", (1, 0, 1, 11), "flask", "", "", "ok")
