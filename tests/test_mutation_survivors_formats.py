@@ -739,3 +739,25 @@ def test_a_flaskenv_without_flask_app_runs_flask_discovery_locally(tmp_path: Pat
     project, [declaration] = declared(tmp_path, {".flaskenv": "FLASK_DEBUG=1\n", "wsgi.py": APP})
     assert (declaration.context, declaration.options) == ("local", (("discovery", "1"),))
     assert seen(project, declaration) == ("FLASK_APP", (1, 0, 1, 11), "flask", "", "", "ok")
+
+
+def test_a_scripts_subshell_runs_its_commands_and_its_cd_does_not_last(tmp_path: Path) -> None:
+    script = (
+        "#!/bin/sh\n"
+        "(cd tools && export FLASK_APP=other.py && make) &\n"
+        "  (cd src && exec gunicorn app:app)\n"
+        "flask run\n"
+    )
+    files = {
+        "Procfile": "web: sh boot.sh\n",
+        "boot.sh": script,
+        "src/app.py": APP,
+        "app.py": APP,
+        "tools/Makefile": "",
+    }
+    project, found = declared(tmp_path, files)
+    assert [seen(project, d) for d in found] == [
+        ("web", (3, 27, 3, 34), "gunicorn", "app:app", "src", "ok"),
+        ("web", (4, 0, 4, 5), "flask", "", "", "ok"),
+    ]
+    assert found[1].env_value("FLASK_APP") is None

@@ -30,6 +30,7 @@ _FUNCTION = re.compile(
 )
 _CASE_START = re.compile(r"^\s*case\s.*\sin\s*$")
 _CASE_PATTERN = re.compile(r"^\s*\(?\s*[^\s()$`]+(\s*\|\s*[^\s()$`]+)*\s*\)")
+_SUBSHELL = re.compile(r"^\s*\((?!\()(.*)\)\s*[;&]?\s*(?:#.*)?$")
 _HEREDOC = re.compile(r"<<-?\s*(['\"]?)([A-Za-z_][A-Za-z0-9_]*)\1")
 _ASSIGNMENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*=")
 _DECLARERS = frozenset({"export", "readonly", "local", "declare", "typeset"})
@@ -106,6 +107,12 @@ def script_declarations(
             pattern = _CASE_PATTERN.match(text)
             if pattern:
                 located = located.slice(pattern.end(), len(text))
+        # `(cd src && exec gunicorn app:app) &`: a subshell runs the commands inside, and a
+        # `cd` or assignment there does not outlast it.
+        subshell = _SUBSHELL.match(located.text)
+        outer = (cwd, lost, dict(env)) if subshell else None
+        if subshell:
+            located = located.slice(subshell.start(1), subshell.end(1))
         line_site = replace(
             site,
             source=path,
@@ -138,6 +145,8 @@ def script_declarations(
             if lost:
                 declarations = [d if d.unknown else replace(d, unknown=lost) for d in declarations]
             found.extend(declarations)
+        if outer is not None:
+            cwd, lost, env = outer
     return found
 
 
