@@ -761,3 +761,108 @@ def test_a_scripts_subshell_runs_its_commands_and_its_cd_does_not_last(tmp_path:
         ("web", (4, 0, 4, 5), "flask", "", "", "ok"),
     ]
     assert found[1].env_value("FLASK_APP") is None
+
+
+# --- seed 304 ---------------------------------------------------------------------------------
+
+
+def test_app_yaml_runs_on_the_platform(tmp_path: Path) -> None:
+    files = {"app.yaml": "runtime: python312\nentrypoint: flask --app web run\n", "web.py": APP}
+    write_tree(tmp_path, files)
+    project = Project(tmp_path)
+    [declaration] = find_declarations(project)
+    assert declaration.context == "paas"
+    assert [f.rule for f in run_checks(project) if f.rule == "SRV008"] == ["SRV008"]
+
+
+def test_compose_env_file_entries_with_a_path(tmp_path: Path) -> None:
+    compose = (
+        "services:\n  web:\n    build: .\n"
+        "    env_file:\n      - path: web.env\n        required: false\n"
+        "    command: flask run\n"
+    )
+    files = {
+        "docker-compose.yml": compose,
+        "Dockerfile": BUILD_APP,
+        "web.env": "FLASK_APP=site.py\n",
+        "site.py": APP,
+    }
+    project, [declaration] = declared(tmp_path, files)
+    assert declaration.env_value("FLASK_APP") == "site.py"
+    assert check_declaration(project, declaration).status == "ok"
+
+
+def test_a_compose_list_commands_range_covers_its_items(tmp_path: Path) -> None:
+    compose = 'services:\n  web:\n    build: .\n    command: ["gunicorn", "web:app"]\n'
+    files = {"docker-compose.yml": compose, "Dockerfile": BUILD_APP, "web.py": APP}
+    write_tree(tmp_path, files)
+    [finding] = [f for f in run_checks(Project(tmp_path)) if f.rule == "SRV007"]
+    rng = finding.range
+    assert (rng.start.line, rng.start.character, rng.end.line, rng.end.character) == (3, 15, 3, 34)
+
+
+@pytest.mark.parametrize("text", ["- web\n- worker\n", "just text\n", "services: [web]\n"])
+def test_a_compose_file_that_is_not_a_mapping_declares_nothing(tmp_path: Path, text: str) -> None:
+    assert declared(tmp_path, {"docker-compose.yml": text})[1] == []
+
+
+def test_dockerfile_arg_defaults_expand_earlier_variables(tmp_path: Path) -> None:
+    dockerfile = (
+        "FROM python:3.12\nENV BASE=/srv\nARG HOME_DIR=$BASE/app\nCOPY . /srv/app\n"
+        "WORKDIR $HOME_DIR\nCMD gunicorn web:app\n"
+    )
+    assert only_seen(tmp_path, {"Dockerfile": dockerfile, "web.py": APP})[4:] == ("", "ok")
+
+
+def test_dockerfile_a_folder_with_a_dot_in_its_name(tmp_path: Path) -> None:
+    dockerfile = "FROM python:3.12\nCOPY backend.v2 /app\nWORKDIR /app\nCMD gunicorn web:app\n"
+    files = {"Dockerfile": dockerfile, "backend.v2/web.py": APP}
+    assert only_seen(tmp_path, files)[4:] == ("backend.v2", "ok")
+
+
+def test_a_factory_fix_after_an_exec_form_entrypoint_stays_json(tmp_path: Path) -> None:
+    dockerfile = (
+        'FROM python:3.12\nWORKDIR /app\nCOPY . .\nENTRYPOINT ["gunicorn", "-b", "0.0.0.0:8000"]\n'
+        'CMD ["web:create_app"]\n'
+    )
+    write_tree(tmp_path, {"Dockerfile": dockerfile, "web.py": FACTORY})
+    [finding] = [f for f in run_checks(Project(tmp_path)) if f.rule == "SRV003"]
+    edits = [e for e in finding.fixes[0].edits if e.path == "Dockerfile"]
+    assert apply_edits(dockerfile, edits).endswith('CMD ["web:create_app()"]\n')
+
+
+def test_dotenv_values_are_read_as_python_dotenv_reads_them(tmp_path: Path) -> None:
+    flaskenv = "BASE=web\nFLASK_APP=${BASE}.py\n"
+    project, [declaration] = declared(tmp_path, {".flaskenv": flaskenv, "web.py": APP})
+    assert seen(project, declaration) == ("FLASK_APP", (2, 10, 2, 20), "flask", "web.py", "", "ok")
+
+
+def test_a_flaskenv_discovery_declaration_sits_on_its_first_flask_setting(tmp_path: Path) -> None:
+    flaskenv = "# local settings\nOTHER=1\nFLASK_RUN_PORT=8001\nFLASK_DEBUG=1\n"
+    project, [declaration] = declared(tmp_path, {".flaskenv": flaskenv, "app.py": APP})
+    assert seen(project, declaration) == ("FLASK_APP", (3, 0, 3, 14), "flask", "", "", "ok")
+
+
+def test_cd_alone_leaves_the_folder_unknown(tmp_path: Path) -> None:
+    files = {
+        "Procfile": "web: sh boot.sh\n",
+        "boot.sh": "#!/bin/sh\ncd\ngunicorn web:app\n",
+        "web.py": APP,
+    }
+    _, [declaration] = declared(tmp_path, files)
+    assert declaration.unknown == "boot.sh changes directory to $HOME, known only when it runs"
+
+
+def test_a_unit_starting_a_script_is_followed(tmp_path: Path) -> None:
+    unit = (
+        "[Service]\nWorkingDirectory=/srv/app/deploy\nExecStart=/bin/sh /srv/app/deploy/start.sh\n"
+    )
+    files = {
+        "deploy/app.service": unit,
+        "deploy/start.sh": "#!/bin/sh\nexec gunicorn web:app\n",
+        "deploy/web.py": APP,
+    }
+    project, found = declared(tmp_path, files)
+    assert [(d.source, *seen(project, d)) for d in found] == [
+        ("deploy/start.sh", "", (2, 14, 2, 21), "gunicorn", "web:app", "deploy", "ok")
+    ]

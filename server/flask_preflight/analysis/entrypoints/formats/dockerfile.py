@@ -210,7 +210,7 @@ def installs_packages(run: str, project_packages: frozenset[str] = frozenset()) 
             if word in _PIP_VALUED:
                 i += 2
                 continue
-            if word.startswith("-") and word not in ("-e", "--editable"):
+            if word.startswith("-"):  # a flag, or -e/--editable before the path it takes
                 i += 1
                 continue
             name = re.split(r"[\[<>=!~;@ ]", word.strip("\"'"), maxsplit=1)[0]

@@ -136,7 +136,7 @@ def script_declarations(
                     _assign(env, word)
                 continue
             if head.value == "cd" and not head.quoted:
-                cwd, lost = _cd(line_site, command, cwd, lost, path)
+                cwd, lost = _cd(line_site, command, cwd, path)
                 line_site.cwd = cwd
                 continue
             line_site.command_words = command
@@ -150,9 +150,10 @@ def script_declarations(
     return found
 
 
-def _cd(site: CommandSite, command: list[Word], cwd: str, lost: str, path: str) -> tuple[str, str]:
+def _cd(site: CommandSite, command: list[Word], cwd: str, path: str) -> tuple[str, str]:
+    """The folder after a `cd`, and why it is unknown ('' when it is known)."""
     if len(command) < 2:
-        return cwd, lost  # `cd` alone: $HOME
+        return cwd, f"{path} changes directory to $HOME, known only when it runs"
     target = command[1]
     raw = site.located.text[target.start : target.end]
     if target.unknown:
