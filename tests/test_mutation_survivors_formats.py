@@ -6,6 +6,7 @@ one was checked against its mutant (mutmut's MUTANT_UNDER_TEST)."""
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import pytest
@@ -514,7 +515,7 @@ def test_scripts_nothing_starts(tmp_path: Path) -> None:
 
 
 def test_jsonc_nodes_span_their_own_text() -> None:
-    text = '// launch\n{"a": {"b": true}, /* c */ "c": [1, null, "x",],}\n'
+    text = '// launch\n{"a": {"b": true}, /* c */ "c": [1, null, "x",], /* d */}\n'
     root = parse_jsonc(text)
     assert root.plain() == {"a": {"b": True}, "c": [1, None, "x"]}
     a, c = root.get("a"), root.get("c")
@@ -532,12 +533,28 @@ def test_jsonc_nodes_span_their_own_text() -> None:
         ('{X"version": 1}', "expected a property name at line 1", 0),
         ('{\n  "a": 1 /* open', "unterminated comment at line 2", 1),
         ('{"a": 1}\n\n x', "extra text after the value at line 3", 2),
+        ('\n{X"version": 1}', "expected a property name at line 2", 1),
+        ('{"a": "b', "unterminated string at line 1", 0),
+        ('{"a": "b\n"}', "unterminated string at line 1", 0),
+        ("[trueX]", "unexpected 'trueX' at line 1", 0),
     ],
 )
 def test_jsonc_errors_say_where(text: str, message: str, line: int) -> None:
     with pytest.raises(JsoncError) as raised:
         parse_jsonc(text)
     assert (str(raised.value), raised.value.line) == (message, line)
+
+
+def test_jsonc_nesting_is_bounded() -> None:
+    # Room for the parser's own recursion (mutmut's trampolines add frames to each level).
+    limit = sys.getrecursionlimit()
+    sys.setrecursionlimit(max(limit, 20_000))
+    try:
+        with pytest.raises(JsoncError, match=r"^nesting too deep at line 1$"):
+            parse_jsonc("[" * 201 + "]" * 201)
+        assert parse_jsonc("[" * 200 + "]" * 200).start == 0
+    finally:
+        sys.setrecursionlimit(limit)
 
 
 @pytest.mark.parametrize(
