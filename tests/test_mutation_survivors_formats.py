@@ -883,3 +883,95 @@ def test_a_unit_starting_a_script_is_followed(tmp_path: Path) -> None:
     assert [(d.source, *seen(project, d)) for d in found] == [
         ("deploy/start.sh", "", (2, 14, 2, 21), "gunicorn", "web:app", "deploy", "ok")
     ]
+
+
+# --- seed 305 ---------------------------------------------------------------------------------
+
+
+def test_compose_entrypoint_extends_from_a_parent_folder_and_opaque_builds(tmp_path: Path) -> None:
+    files = {
+        "deploy/docker-compose.yml": "services:\n"
+        "  web:\n    extends:\n      file: ../common.yml\n      service: base\n"
+        "    entrypoint: gunicorn site:app\n"
+        "  opaque:\n    build:\n      context: ..\n      dockerfile: deploy/Dockerfile.opaque\n"
+        "    command: gunicorn site:app\n",
+        "common.yml": "services:\n  base:\n    build: .\n",
+        "Dockerfile": BUILD_APP,
+        "deploy/Dockerfile.opaque": "FROM python:3.12 AS builder\nRUN make /out\n"
+        "FROM python:3.12\nCOPY --from=builder /out /app\nWORKDIR /app\n",
+        "site.py": APP,
+    }
+    project, found = declared(tmp_path, files)
+    assert {d.process: seen(project, d) for d in found} == {
+        "web": ("web", (6, 25, 6, 33), "gunicorn", "site:app", "", "ok"),
+        "opaque": ("opaque", (11, 22, 11, 30), "gunicorn", "site:app", "", "unknown"),
+    }
+    assert found[1].unknown == (
+        "/app is filled from another build stage by steps we do not follow, so what it holds "
+        "is unknown"
+    )
+
+
+def test_dockerfile_copy_destination_from_a_variable(tmp_path: Path) -> None:
+    dockerfile = (
+        "FROM python:3.12\nENV APP_HOME=/srv\nCOPY . $APP_HOME\nWORKDIR $APP_HOME\n"
+        "CMD gunicorn web:app\n"
+    )
+    assert only_seen(tmp_path, {"Dockerfile": dockerfile, "web.py": APP})[4:] == ("", "ok")
+
+
+def test_launch_json_without_configurations_or_in_a_nested_folder(tmp_path: Path) -> None:
+    launch = (
+        '{"configurations": [{"type": "python", "program": "${workspaceFolder}/src/app.py",'
+        ' "cwd": "${workspaceFolder}/src"}]}'
+    )
+    files = {
+        ".vscode/launch.json": '{"version": "0.2.0"}',
+        "web/.vscode/launch.json": launch,
+        "web/src/app.py": APP + "app.run()\n",
+    }
+    project, found = declared(tmp_path, files)
+    assert [(d.source, d.target, d.cwd, check_declaration(project, d).status) for d in found] == [
+        ("web/.vscode/launch.json", "app.py", "web/src", "ok")
+    ]
+
+
+def test_launch_json_reads_windows_app_paths_on_windows(monkeypatch: pytest.MonkeyPatch) -> None:
+    from flask_preflight.analysis.entrypoints.formats import launch_json
+
+    monkeypatch.setattr(launch_json, "_WINDOWS", True)
+    assert launch_json._local_app_path("C:\\proj\\app.py:app") == "C:/proj/app.py:app"
+    assert launch_json._local_app_path("src\\app.py:create_app()") == "src/app.py:create_app()"
+
+
+def test_a_case_inside_a_case_branch(tmp_path: Path) -> None:
+    script = (
+        "#!/bin/sh\n"
+        'case "$1" in\n'
+        "  worker)\n"
+        '    case "$2" in\n'
+        "      once) exec celery -A web worker ;;\n"
+        "    esac ;;\n"
+        "  api) exec gunicorn web:app ;;\n"
+        "esac\n"
+    )
+    files = {"Procfile": "web: sh boot.sh api\n", "boot.sh": script, "web.py": APP}
+    project, found = declared(tmp_path, files)
+    assert [seen(project, d) for d in found] == [
+        ("web", (7, 21, 7, 28), "gunicorn", "web:app", "", "ok")
+    ]
+
+
+def test_cd_to_the_folder_of_something_else_than_the_script(tmp_path: Path) -> None:
+    script = '#!/bin/sh\ncd "$(dirname "$CONFIG")"\ngunicorn web:app\n'
+    files = {"Procfile": "web: sh boot.sh\n", "boot.sh": script, "web.py": APP}
+    _, [declaration] = declared(tmp_path, files)
+    assert declaration.unknown == (
+        'boot.sh changes directory to `"$(dirname "$CONFIG")"`, known only when it runs'
+    )
+
+
+def test_a_units_working_directory_outside_the_project_keeps_its_folder(tmp_path: Path) -> None:
+    unit = "[Service]\nWorkingDirectory=/opt/elsewhere\nExecStart=/venv/bin/gunicorn web:app\n"
+    files = {"deploy/app.service": unit, "deploy/web.py": APP}
+    assert only_seen(tmp_path, files)[4:] == ("deploy", "ok")
