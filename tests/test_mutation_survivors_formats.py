@@ -975,3 +975,95 @@ def test_a_units_working_directory_outside_the_project_keeps_its_folder(tmp_path
     unit = "[Service]\nWorkingDirectory=/opt/elsewhere\nExecStart=/venv/bin/gunicorn web:app\n"
     files = {"deploy/app.service": unit, "deploy/web.py": APP}
     assert only_seen(tmp_path, files)[4:] == ("deploy", "ok")
+
+
+# --- seed 306 ---------------------------------------------------------------------------------
+
+
+def test_a_uwsgi_ini_with_a_setting_before_any_section(tmp_path: Path) -> None:
+    ini = "x = 1\n[uwsgi]\nmodule = web:app\n"
+    project, found = declared(tmp_path, {"uwsgi.ini": ini, "web.py": APP})
+    [problem] = declaration_problems(project)
+    assert (found, problem.range.start.line, problem.reason) == (
+        [],
+        0,
+        "uwsgi.ini does not parse as INI: line 1: a setting before any [section]",
+    )
+
+
+@pytest.mark.parametrize(
+    "ini",
+    [
+        "[uwsgi]\n# the app\nmodule = web:app\n",
+        "[uwsgi]\nmaster = true\n\n  \nmodule = web:app\n",
+        "[other]\nx = 1\n[uwsgi]\nmodule = web:app\n",
+    ],
+)
+def test_a_uwsgi_ini_read_past_comments_and_other_sections(tmp_path: Path, ini: str) -> None:
+    _, [declaration] = declared(tmp_path, {"uwsgi.ini": ini, "web.py": APP})
+    assert (declaration.server, declaration.target) == ("uwsgi", "web:app")
+
+
+def test_launch_json_gunicorn_module_keeps_its_target(tmp_path: Path) -> None:
+    launch = (
+        '{"configurations": [{"type": "debugpy", "module": "gunicorn", "args": ["web:app"],'
+        ' "env": {"FLASK_APP": "other.py"}}]}'
+    )
+    files = {".vscode/launch.json": launch, "web.py": APP}
+    _, [declaration] = declared(tmp_path, files)
+    assert (declaration.server, declaration.target) == ("gunicorn", "web:app")
+
+
+@pytest.mark.parametrize(
+    ("path", "written", "fixed"),
+    [
+        (
+            ".vscode/launch.json",
+            '{"configurations": [{"type": "python", "module": "gunicorn", '
+            '"args": ["web:create_app"]}]}',
+            '"args": ["web:create_app()"]}]}',
+        ),
+        (
+            "docker-compose.yml",
+            'services:\n  web:\n    build: .\n    command: ["gunicorn", "web:create_app"]\n',
+            'command: ["gunicorn", "web:create_app()"]\n',
+        ),
+    ],
+)
+def test_a_factory_fix_inside_a_json_or_yaml_list_is_not_shell_quoted(
+    tmp_path: Path, path: str, written: str, fixed: str
+) -> None:
+    write_tree(tmp_path, {path: written, "Dockerfile": BUILD_APP, "web.py": FACTORY})
+    [finding] = [f for f in run_checks(Project(tmp_path)) if f.rule == "SRV003"]
+    edits = [e for e in finding.fixes[0].edits if e.path == path]
+    assert apply_edits(written, edits).endswith(fixed)
+
+
+def test_a_script_nothing_starts_says_its_folder_is_guessed(tmp_path: Path) -> None:
+    files = {"serve.sh": "#!/bin/sh\ngunicorn web:app\n", "web.py": APP}
+    _, [declaration] = declared(tmp_path, files)
+    assert declaration.guessed_cwd == (
+        "nothing in the project starts serve.sh: the folder it runs in and its environment "
+        "are guessed (the project root)"
+    )
+
+
+def test_an_app_yaml_entrypoint_starting_a_script(tmp_path: Path) -> None:
+    files = {
+        "app.yaml": "runtime: python312\nentrypoint: sh start.sh\n",
+        "start.sh": "#!/bin/sh\nexec gunicorn -b :$PORT web:app\n",
+        "web.py": APP,
+    }
+    project, found = declared(tmp_path, files)
+    assert [(d.source, *seen(project, d)) for d in found] == [
+        ("start.sh", "web", (2, 24, 2, 31), "gunicorn", "web:app", "", "ok")
+    ]
+
+
+def test_pip_installing_a_file_url_installs_the_project(tmp_path: Path) -> None:
+    dockerfile = (
+        "FROM python:3.12\nCOPY . /src\nRUN pip install file:///src\nCMD gunicorn shop.web:app\n"
+    )
+    files = {"Dockerfile": dockerfile, "src/shop/__init__.py": "", "src/shop/web.py": APP}
+    _, [declaration] = declared(tmp_path, files)
+    assert "pip install file:///src" in declaration.installed

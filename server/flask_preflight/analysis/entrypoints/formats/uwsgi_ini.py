@@ -76,14 +76,15 @@ def uwsgi_ini_declarations(
     except configparser.Error as error:
         first = str(error).splitlines()[0]
         at = 0
-        if isinstance(error, configparser.ParsingError) and error.errors:
+        # Before ParsingError, its base class: it may have no `errors` (Python 3.11).
+        if isinstance(error, configparser.MissingSectionHeaderError):
+            first = f"line {error.lineno}: a setting before any [section]"
+            at = max(error.lineno - 1, 0)
+        elif isinstance(error, configparser.ParsingError) and error.errors:
             number, text = error.errors[0]
             shown = text.strip().strip("'").replace("\\n", "")
             first = f"line {number}: `{shown}` is neither a [section] nor a key = value"
             at = max(int(number) - 1, 0)
-        elif isinstance(error, configparser.MissingSectionHeaderError):
-            first = f"line {error.lineno}: a setting before any [section]"
-            at = max(error.lineno - 1, 0)
         problems.append(
             DeclarationProblem(
                 relpath, Range.line_start(at), "uwsgi", f"{relpath} does not parse as INI: {first}"
