@@ -604,11 +604,15 @@ def _flask(site: CommandSite, words: list[Word], cwd: str, env: dict[str, str]) 
     if app_word is None and inline_app is not None:
         app_word = inline_app
         shift = len(app_word.value.split("=", 1)[0]) + 1
+        a, b = app_word.inner
+        if b - a != len(app_word.value):  # `--app="x"`, `--app=$X`: from the `=` to the end
+            a, b = app_word.start, app_word.end
+        # `"--app=x"` (a quoted word, a JSON string): the value inside the quotes.
         app_word = Word(
             app_word.value[shift:],
-            app_word.start + shift,
-            app_word.end,
-            (app_word.start + shift, app_word.end),
+            a + shift,
+            b,
+            (a + shift, b),
             unknown=app_word.unknown,
             unset=app_word.unset,
         )

@@ -30,7 +30,6 @@ def is_dockerfile(relpath: str) -> bool:
 class Instruction:
     keyword: str
     args: Located  # the arguments, continuation lines joined
-    line: int
 
 
 def instructions(source: SourceText) -> list[Instruction]:
@@ -52,7 +51,6 @@ def instructions(source: SourceText) -> list[Instruction]:
         if not match or line.lstrip().startswith("#"):
             index += 1
             continue
-        start_line = index
         base = source.line_starts[index]
         parts = [Located.span(source, base + match.end(), base + len(line))]
         while parts[-1].text.rstrip().endswith(escape) and index + 1 < len(lines):
@@ -66,7 +64,7 @@ def instructions(source: SourceText) -> list[Instruction]:
                 break
             base = source.line_starts[index]
             parts.append(Located.span(source, base, base + len(lines[index])))
-        found.append(Instruction(match.group(1).upper(), Located.join(parts), start_line))
+        found.append(Instruction(match.group(1).upper(), Located.join(parts)))
         index += 1
     return found
 
@@ -84,10 +82,11 @@ def exec_form(args: Located) -> list[Word] | None:
         return None
     offset = len(args.text) - len(args.text.lstrip())
     words = []
+    # One match per string of the list json.loads read (nothing else in it is quoted).
     for match, value in zip(_JSON_STRING.finditer(text), values):
         start, end = offset + match.start(), offset + match.end()
         words.append(Word(value, start, end, (start + 1, end - 1), quoted=True))
-    return words if len(words) == len(values) else None
+    return words
 
 
 @dataclass
@@ -181,10 +180,8 @@ def _env_pairs(args: str, variables: dict[str, str] | None = None) -> dict[str, 
             continue
         # Values are expanded with the variables known before this instruction.
         inner = [w for w in split_words(_quote(raw), variables) if not w.operator]
-        if inner and not inner[0].unset:
+        if not inner[0].unset:  # the quoted value is always one word
             pairs[key] = inner[0].value
-        elif not inner:
-            pairs[key] = ""
     return pairs
 
 
@@ -213,7 +210,7 @@ def installs_packages(run: str, project_packages: frozenset[str] = frozenset()) 
             if word in _PIP_VALUED:
                 i += 2
                 continue
-            if word.startswith("-") and word not in ("-e", "--editable"):
+            if word.startswith("-"):  # a flag, or -e/--editable before the path it takes
                 i += 1
                 continue
             name = re.split(r"[\[<>=!~;@ ]", word.strip("\"'"), maxsplit=1)[0]
@@ -331,11 +328,12 @@ def _copy(
             stage.copies.append((dest_dir, src_path))
             continue
         target_dir = dest_dir
-        if len(sources) == 1 and not dest.endswith("/"):
-            # `COPY app.py ./app.py`: a file copied to a file name, not into a folder.
-            dest_base = posixpath.basename(dest)
-            if dest_base == base or "." in dest_base:
-                target_dir = posixpath.dirname(dest_dir)
+        # `COPY app.py ./app.py`: a file copied to a file name, not into a folder (`.` is the
+        # working directory itself: `COPY app.py .` puts app.py in it).
+        dest_base = posixpath.basename(dest)
+        to_name = dest_base == base or ("." in dest_base and dest_base not in (".", ".."))
+        if len(sources) == 1 and not dest.endswith("/") and to_name:
+            target_dir = posixpath.dirname(dest_dir)
         # A file copied into a folder: the folder holds what sits beside it.
         stage.copies.append((target_dir, posixpath.dirname(src_path)))
 

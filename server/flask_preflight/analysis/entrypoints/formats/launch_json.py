@@ -100,12 +100,12 @@ def launch_declarations(
         kind = config.get("type")
         if kind is None or kind.value not in ("python", "debugpy"):
             continue
-        found.extend(_configuration(project, relpath, source, whole, folder, config))
+        found.extend(_configuration(relpath, source, whole, folder, config))
     return found
 
 
 def _configuration(
-    project: Project, relpath: str, source: SourceText, whole: Located, folder: str, config: Node
+    relpath: str, source: SourceText, whole: Located, folder: str, config: Node
 ) -> list[Declaration]:
     cwd_node = config.get("cwd")
     cwd = folder

@@ -70,7 +70,7 @@ def procfile_declarations(
         env = heroku_app_env(project, posixpath.join(cwd, "app.json") if cwd else "app.json")
     for index, line in enumerate(source.lines):
         match = _LINE.match(line)
-        if not match or line.lstrip().startswith("#"):
+        if not match:  # a comment (`#web: ...`) holds no process name
             continue
         start = source.line_starts[index] + match.start(2)
         located = Located.span(source, start, start + len(match.group(2)))

@@ -30,6 +30,7 @@ _FUNCTION = re.compile(
 )
 _CASE_START = re.compile(r"^\s*case\s.*\sin\s*$")
 _CASE_PATTERN = re.compile(r"^\s*\(?\s*[^\s()$`]+(\s*\|\s*[^\s()$`]+)*\s*\)")
+_SUBSHELL = re.compile(r"^\s*\((?!\()(.*)\)\s*[;&]?\s*(?:#.*)?$")
 _HEREDOC = re.compile(r"<<-?\s*(['\"]?)([A-Za-z_][A-Za-z0-9_]*)\1")
 _ASSIGNMENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*=")
 _DECLARERS = frozenset({"export", "readonly", "local", "declare", "typeset"})
@@ -101,9 +102,17 @@ def script_declarations(
             case_depth = max(case_depth - 1, 0)
             continue
         if case_depth:
+            # `prod) gunicorn ...` or `(prod) gunicorn ...` (a subshell `(cd x && ...)` holds
+            # a blank before its `)`, a `$(...)` starts with `$`: neither is a pattern).
             pattern = _CASE_PATTERN.match(text)
-            if pattern and not stripped.startswith(("$(", "(")):
+            if pattern:
                 located = located.slice(pattern.end(), len(text))
+        # `(cd src && exec gunicorn app:app) &`: a subshell runs the commands inside, and a
+        # `cd` or assignment there does not outlast it.
+        subshell = _SUBSHELL.match(located.text)
+        outer = (cwd, lost, dict(env)) if subshell else None
+        if subshell:
+            located = located.slice(subshell.start(1), subshell.end(1))
         line_site = replace(
             site,
             source=path,
@@ -127,7 +136,7 @@ def script_declarations(
                     _assign(env, word)
                 continue
             if head.value == "cd" and not head.quoted:
-                cwd, lost = _cd(line_site, command, cwd, lost, path)
+                cwd, lost = _cd(line_site, command, cwd, path)
                 line_site.cwd = cwd
                 continue
             line_site.command_words = command
@@ -136,12 +145,15 @@ def script_declarations(
             if lost:
                 declarations = [d if d.unknown else replace(d, unknown=lost) for d in declarations]
             found.extend(declarations)
+        if outer is not None:
+            cwd, lost, env = outer
     return found
 
 
-def _cd(site: CommandSite, command: list[Word], cwd: str, lost: str, path: str) -> tuple[str, str]:
+def _cd(site: CommandSite, command: list[Word], cwd: str, path: str) -> tuple[str, str]:
+    """The folder after a `cd`, and why it is unknown ('' when it is known)."""
     if len(command) < 2:
-        return cwd, lost  # `cd` alone: $HOME
+        return cwd, f"{path} changes directory to $HOME, known only when it runs"
     target = command[1]
     raw = site.located.text[target.start : target.end]
     if target.unknown:

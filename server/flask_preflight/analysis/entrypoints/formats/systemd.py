@@ -26,11 +26,6 @@ def project_dir_for(project: Project, path: str, fallback: str) -> str:
             return tail
     if parts and parts[-1] == project.root.name:
         return ""
-    for start in range(1, len(parts)):
-        if parts[start - 1] == project.root.name:
-            tail = "/".join(parts[start:])
-            if tail in directories:
-                return tail
     return fallback
 
 

@@ -76,14 +76,15 @@ def uwsgi_ini_declarations(
     except configparser.Error as error:
         first = str(error).splitlines()[0]
         at = 0
-        if isinstance(error, configparser.ParsingError) and error.errors:
+        # Before ParsingError, its base class: it may have no `errors` (Python 3.11).
+        if isinstance(error, configparser.MissingSectionHeaderError):
+            first = f"line {error.lineno}: a setting before any [section]"
+            at = max(error.lineno - 1, 0)
+        elif isinstance(error, configparser.ParsingError) and error.errors:
             number, text = error.errors[0]
             shown = text.strip().strip("'").replace("\\n", "")
             first = f"line {number}: `{shown}` is neither a [section] nor a key = value"
             at = max(int(number) - 1, 0)
-        elif isinstance(error, configparser.MissingSectionHeaderError):
-            first = f"line {error.lineno}: a setting before any [section]"
-            at = max(error.lineno - 1, 0)
         problems.append(
             DeclarationProblem(
                 relpath, Range.line_start(at), "uwsgi", f"{relpath} does not parse as INI: {first}"
@@ -111,8 +112,9 @@ def uwsgi_ini_declarations(
             placeholders.append(f"{key} = {match.group(2)} ({missing} is not known here)")
         options.append((key, value))
         if key in _TARGET_KEYS:
+            # The text as written (`%d` and placeholders expand to another length).
             start = source.line_starts[index] + match.start(2)
-            target_located = Located.span(source, start, start + len(value))
+            target_located = Located.span(source, start, start + len(match.group(2)))
     folder = posixpath.dirname(relpath)
     run_dir = folder if cwd is None else cwd
     located = target_located or Located.span(source, 0, 0)
