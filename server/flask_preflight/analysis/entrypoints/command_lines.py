@@ -398,7 +398,7 @@ def _declaration(
         process=site.process,
         env=tuple(sorted(env.items())),
         unknown=unknown,
-        shell_unquoted=target is not None and target.inner == (target.start, target.end),
+        shell_unquoted=target is not None and (not target.quoted or target.partly_quoted),
         command_range=site.range(program.start, max(last.end, program.end)),
         program_range=site.range(*program.inner)
         if program.inner[1] > program.inner[0]

@@ -36,6 +36,8 @@ class Word:
     unset: list[str] = field(default_factory=list)  # variables left as written
     #: An unquoted `(` or `)`: a POSIX shell stops with a syntax error on it.
     bare_parens: bool = False
+    #: Quoted in parts (`app:f'(1)'`): start/end span raw shell text, quotes included.
+    partly_quoted: bool = False
 
 
 def _expand(text: str, env: Mapping[str, str], word: Word) -> str:
@@ -171,6 +173,7 @@ def split_words(text: str, env: Mapping[str, str] | None = None) -> list[Word]:
         raw = text[word.start : word.end]
         whole_quote = quote_count == 1 and len(raw) >= 2 and raw[0] in "'\"" and raw[-1] == raw[0]
         word.quoted = quote_count > 0
+        word.partly_quoted = word.quoted and not whole_quote
         word.inner = (word.start + 1, word.end - 1) if whole_quote else (word.start, word.end)
         words.append(word)
     return words
