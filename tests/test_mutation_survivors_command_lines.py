@@ -1,0 +1,337 @@
+"""Tests for mutants of analysis/entrypoints/command_lines.py and text/shell_words.py that
+survived sampled `make mutate` runs: each pins what a user sees (the server, target, working
+directory, bind addresses and verdict of an entry point read from a command line) the way the
+real tool reads the same command line. Every one was checked against its mutant (mutmut's
+MUTANT_UNDER_TEST)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from flask_preflight.analysis.entrypoints import (
+    Declaration,
+    check_declaration,
+    find_declarations,
+)
+from flask_preflight.analysis.entrypoints.resolve import Verdict
+from flask_preflight.analysis.project import Project
+from flask_preflight.analysis.registry import run_checks
+from tests.conftest import write_tree
+
+APP = "from flask import Flask\n\napp = Flask(__name__)\n"
+FACTORY = "from flask import Flask\n\n\ndef create_app():\n    return Flask(__name__)\n"
+
+
+def procfile(root: Path, line: str, files: dict[str, str] | None = None) -> Declaration:
+    """The one entry point of a Procfile holding `web: LINE` beside an app.py."""
+    write_tree(root, {"app.py": APP, **(files or {}), "Procfile": f"web: {line}\n"})
+    [declaration] = find_declarations(Project(root))
+    return declaration
+
+
+def verdict(root: Path, declaration: Declaration) -> Verdict:
+    return check_declaration(Project(root), declaration)
+
+
+def text_at(root: Path, declaration: Declaration, attribute: str = "range") -> str:
+    """The text of the Procfile line a declaration's range (or another range) covers."""
+    rng = getattr(declaration, attribute)
+    line = (root / declaration.source).read_text(encoding="utf-8").splitlines()[rng.start.line]
+    return line[rng.start.character : rng.end.character]
+
+
+# --- gunicorn's argument parser ------------------------------------------------------------------
+
+GUNICORN_LINES = [
+    # (command line, target, working directory, binds) as gunicorn reads them
+    ("gunicorn -b 0.0.0.0:8000 app:app", "app:app", "", ("0.0.0.0:8000",)),
+    ("gunicorn -b0.0.0.0:8000 app:app", "app:app", "", ("0.0.0.0:8000",)),
+    ("gunicorn -b=0.0.0.0:8000 app:app", "app:app", "", ("0.0.0.0:8000",)),
+    ("gunicorn --bind 0.0.0.0:8000 app:app", "app:app", "", ("0.0.0.0:8000",)),
+    ("gunicorn --bind=0.0.0.0:8000 app:app", "app:app", "", ("0.0.0.0:8000",)),
+    ("gunicorn app:app -b :1 --bind :2", "app:app", "", (":1", ":2")),
+    ("gunicorn --preload --reload app:app", "app:app", "", ()),
+    ("gunicorn -D -R app:app", "app:app", "", ()),
+    ("gunicorn -w 4 -k gevent -t 30 app:app", "app:app", "", ()),
+    ("gunicorn -w4 app:app", "app:app", "", ()),
+    ("gunicorn --chdir src app:app", "app:app", "src", ()),
+    ("gunicorn --chdir=src app:app", "app:app", "src", ()),
+    ("gunicorn --chdir src --chdir . app:app", "app:app", "", ()),
+    ("GUNICORN_CMD_ARGS='-b :9000' gunicorn app:app", "app:app", "", (":9000",)),
+    ("GUNICORN_CMD_ARGS='-b:9000 --chdir src' gunicorn app:app", "app:app", "src", (":9000",)),
+    ("GUNICORN_CMD_ARGS='--bind=:9000' gunicorn app:app -b :1", "app:app", "", (":9000", ":1")),
+    ("gunicorn.exe app:app", "app:app", "", ()),
+    ("python -m gunicorn -b :5 app:app", "app:app", "", (":5",)),
+]
+
+
+@pytest.mark.parametrize(("line", "target", "cwd", "binds"), GUNICORN_LINES)
+def test_gunicorn_options_are_read_as_gunicorn_reads_them(
+    tmp_path: Path, line: str, target: str, cwd: str, binds: tuple[str, ...]
+) -> None:
+    declaration = procfile(tmp_path, line, {"src/app.py": APP})
+    assert (declaration.server, declaration.target) == ("gunicorn", target)
+    assert (declaration.cwd, declaration.bind) == (cwd, binds)
+    assert text_at(tmp_path, declaration) == target
+    assert verdict(tmp_path, declaration).status == "ok"
+
+
+@pytest.mark.parametrize(
+    ("line", "bind"),
+    [
+        ("gunicorn -b 0.0.0.0:8000 app:app", "0.0.0.0:8000"),
+        ("gunicorn --bind '127.0.0.1:8000' app:app", "127.0.0.1:8000"),
+        ("gunicorn app:app --bind :1 -b :2", ":2"),
+    ],
+)
+def test_gunicorn_bind_range_covers_the_last_bind_value(
+    tmp_path: Path, line: str, bind: str
+) -> None:
+    declaration = procfile(tmp_path, line)
+    assert text_at(tmp_path, declaration, "bind_range") == bind
+
+
+@pytest.mark.parametrize(
+    ("config", "files", "expected"),
+    [
+        ("gunicorn.conf.py", {"gunicorn.conf.py": "workers = 2\n"}, "gunicorn.conf.py"),
+        ("file:deploy/gunicorn.py", {"deploy/gunicorn.py": "workers = 2\n"}, "deploy/gunicorn.py"),
+        # gunicorn strips only the `file:` prefix: the rest is the file name, colons and all
+        ("file:deploy/prod:gunicorn.py", {}, "deploy/prod:gunicorn.py"),
+        ("python:deploy.settings", {"deploy/settings.py": "workers = 2\n"}, "deploy/settings.py"),
+        # a module that is a package: gunicorn imports its __init__.py
+        (
+            "python:settings",
+            {"settings/__init__.py": "workers = 2\n"},
+            "settings/__init__.py",
+        ),
+    ],
+)
+def test_gunicorn_config_option_names_the_file_gunicorn_reads(
+    tmp_path: Path, config: str, files: dict[str, str], expected: str
+) -> None:
+    declaration = procfile(tmp_path, f"gunicorn -c {config} app:app", files)
+    assert declaration.config_file == expected
+
+
+def test_gunicorn_config_named_by_a_command_substitution_is_unknown(tmp_path: Path) -> None:
+    declaration = procfile(tmp_path, "gunicorn -c `ls *.conf.py` app:app")
+    assert declaration.unknown == (
+        "gunicorn reads its settings from ``ls *.conf.py``, known only when it runs"
+    )
+    assert verdict(tmp_path, declaration).status == "unknown"
+
+
+def test_a_chdir_out_of_the_project_is_unknown_not_a_folder_above_it(tmp_path: Path) -> None:
+    declaration = procfile(tmp_path, "gunicorn --chdir ../elsewhere app:app")
+    assert declaration.cwd == ""
+    assert declaration.unknown == "--chdir ../elsewhere is not a folder of this project"
+    assert verdict(tmp_path, declaration).status == "unknown"
+
+
+def test_cd_out_of_the_project_keeps_the_known_folder(tmp_path: Path) -> None:
+    declaration = procfile(tmp_path, "cd src && cd ../.. && gunicorn app:app", {"src/app.py": APP})
+    assert declaration.cwd == "src"
+
+
+def test_two_unset_variables_in_a_target_are_both_named(tmp_path: Path) -> None:
+    declaration = procfile(tmp_path, "gunicorn $MODULE:$APP")
+    assert declaration.unknown == (
+        "the target depends on $MODULE, $APP, which is not set where this command is declared"
+    )
+
+
+# --- flask's click groups --------------------------------------------------------------------------
+
+FLASK_LINES = [
+    # (command line, target, binds, app option click refuses after the command) as flask's
+    # click groups read them
+    ("flask --app app:app run", "app:app", ("127.0.0.1:5000",), False),
+    ("flask -A app:app run --port 8000", "app:app", ("127.0.0.1:8000",), False),
+    ("flask --app=app:app run -h 0.0.0.0 -p 8000", "app:app", ("0.0.0.0:8000",), False),
+    ("flask -e .flaskenv --app app:app run -p 8000", "app:app", ("127.0.0.1:8000",), False),
+    ("flask --env-file .flaskenv run --port=8000", "", ("127.0.0.1:8000",), False),
+    ("flask run --cert adhoc --port 8000", "", ("127.0.0.1:8000",), False),
+    ("FLASK_RUN_PORT=7000 FLASK_RUN_HOST=0.0.0.0 flask run", "", ("0.0.0.0:7000",), False),
+    ("flask run --app=app:app --port 8000", "app:app", ("127.0.0.1:8000",), "--app"),
+    ("flask run --app app:app --port 8000", "", ("127.0.0.1:8000",), "--app"),
+    ("flask run -A app:app -p 8000", "", ("127.0.0.1:8000",), "-A"),
+    ("flask --app app:app shell", "app:app", (), False),
+    ("python -m flask --app app:app run", "app:app", ("127.0.0.1:5000",), False),
+]
+
+
+@pytest.mark.parametrize(("line", "target", "binds", "misplaced"), FLASK_LINES)
+def test_flask_options_are_read_as_click_reads_them(
+    tmp_path: Path, line: str, target: str, binds: tuple[str, ...], misplaced: str | bool
+) -> None:
+    declaration = procfile(tmp_path, line)
+    assert (declaration.server, declaration.target, declaration.bind) == ("flask", target, binds)
+    if target:
+        assert text_at(tmp_path, declaration) == target
+    result = verdict(tmp_path, declaration)
+    if misplaced:
+        assert (result.rule, result.message) == (
+            "SRV004",
+            f"flask stops with: Error: No such option '{misplaced}'. The app option belongs "
+            "before the command: `flask --app TARGET run`.",
+        )
+    else:
+        assert result.rule is None
+
+
+@pytest.mark.parametrize("line", ["flask --app", "flask run --port", "flask -A"])
+def test_flask_option_missing_its_value_never_crashes(tmp_path: Path, line: str) -> None:
+    declaration = procfile(tmp_path, line)
+    assert (declaration.server, declaration.target) == ("flask", "")
+
+
+# --- waitress-serve ------------------------------------------------------------------------------
+
+WAITRESS_LINES = [
+    # (command line, target, binds, --call)
+    ("waitress-serve app:app", "app:app", ("0.0.0.0:8080",), False),
+    ("waitress-serve --listen=*:9000 app:app", "app:app", ("*:9000",), False),
+    ("waitress-serve --listen *:9000 --listen [::1]:9000 app:app", "app:app", ("*:9000", "[::1]:9000"), False),
+    ("waitress-serve --host 127.0.0.1 --port 9000 app:app", "app:app", ("127.0.0.1:9000",), False),
+    ("waitress-serve --port=9000 app:app", "app:app", ("0.0.0.0:9000",), False),
+    ("waitress-serve --call app:create_app", "app:create_app", ("0.0.0.0:8080",), True),
+    ("waitress-serve --expose-tracebacks --ipv4 --no-ipv6 app:app", "app:app", ("0.0.0.0:8080",), False),
+    ("python -m waitress --port 9000 app:app", "app:app", ("0.0.0.0:9000",), False),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("line", "target", "binds", "call"), WAITRESS_LINES)
+def test_waitress_options_are_read_as_waitress_serve_reads_them(
+    tmp_path: Path, line: str, target: str, binds: tuple[str, ...], call: bool
+) -> None:
+    declaration = procfile(tmp_path, line, {"app.py": APP + "\n\n" + FACTORY.split("\n\n\n")[1]})
+    assert (declaration.server, declaration.target) == ("waitress", target)
+    assert (declaration.bind, declaration.call_factory) == (binds, call)
+    assert verdict(tmp_path, declaration).status == "ok"
+
+
+# --- uWSGI -------------------------------------------------------------------------------------
+
+UWSGI_LINES = [
+    # (command line, target, binds)
+    ("uwsgi --http :8000 --module app:app", "app:app", (":8000",)),
+    ("uwsgi --http=:8000 --wsgi-file app.py --callable app", "app.py", (":8000",)),
+    ("uwsgi -w app:app --socket :3031", "app:app", (":3031",)),
+    ("uwsgi --http-socket :8000 --wsgi app:app", "app:app", (":8000",)),
+    ("uwsgi -s /tmp/app.sock --file app.py --callable app", "app.py", ("/tmp/app.sock",)),
+    ("uwsgi --master --module app:app", "app:app", ()),
+    ("uwsgi3 --module app:app --master", "app:app", ()),
+    ("uwsgi --http :8000 --module=app:app", "app:app", (":8000",)),
+    ("uwsgi --http :8000 --wsgi-file=app.py --callable=app", "app.py", (":8000",)),
+    ("uwsgi --chdir src --module app:app", "app:app", ()),
+]
+
+
+@pytest.mark.parametrize(("line", "target", "binds"), UWSGI_LINES)
+def test_uwsgi_options_are_read_as_uwsgi_reads_them(
+    tmp_path: Path, line: str, target: str, binds: tuple[str, ...]
+) -> None:
+    declaration = procfile(tmp_path, line, {"src/app.py": APP})
+    assert (declaration.server, declaration.target, declaration.bind) == ("uwsgi", target, binds)
+    assert text_at(tmp_path, declaration) == target
+    assert verdict(tmp_path, declaration).status == "ok"
+
+
+@pytest.mark.parametrize(
+    ("line", "option"),
+    [
+        ("uwsgi --module app:app --chdir", "--chdir"),
+        ("uwsgi --chdir --module app:app", "--chdir"),
+        ("uwsgi --wsgi-file app.py --callable", "--callable"),
+        ("uwsgi --module", "--module"),
+    ],
+)
+def test_uwsgi_option_missing_its_value_is_unknown_not_a_folder_named_1(
+    tmp_path: Path, line: str, option: str
+) -> None:
+    # uWSGI stops with "option '--chdir' requires an argument"; before, the value was "1" and
+    # `--chdir` at the end gave a false "module not found in 1/".
+    declaration = procfile(tmp_path, line)
+    assert declaration.unknown == f"uWSGI is given {option} without its value"
+    result = verdict(tmp_path, declaration)
+    assert (result.status, result.message) == ("unknown", declaration.unknown)
+
+
+# --- shells, wrappers, process managers -----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "sh -c 'gunicorn app:app'",
+        "bash -lc 'gunicorn app:app'",
+        "sh -ec 'gunicorn app:app'",
+        "echo starting > /tmp/log; gunicorn app:app",
+        "echo starting >> /tmp/log && gunicorn app:app",
+    ],
+)
+def test_the_server_behind_a_shell_or_a_redirection_is_found(tmp_path: Path, line: str) -> None:
+    declaration = procfile(tmp_path, line)
+    assert (declaration.server, declaration.target) == ("gunicorn", "app:app")
+
+
+def test_honcho_start_reads_the_procfile_by_default(tmp_path: Path) -> None:
+    write_tree(
+        tmp_path,
+        {
+            "app.py": APP,
+            "Procfile": "web: gunicorn app:app\n",
+            "Dockerfile": "FROM python:3.12\nWORKDIR /code\nCOPY . .\nCMD honcho start\n",
+        },
+    )
+    [declaration] = find_declarations(Project(tmp_path))
+    assert (declaration.source, declaration.target) == ("Procfile", "app:app")
+    assert declaration.context == "container"  # started by the image, not read on its own
+
+
+@pytest.mark.parametrize(
+    "options",
+    [
+        "-e .env.prod",
+        "--env .env.prod",
+        "-p 5000",
+        "--port 5000",
+        "-c web=2",
+        "--concurrency web=2",
+        "-d .",
+        "--app-root .",
+    ],
+)
+def test_honcho_options_with_a_value_are_not_process_names(tmp_path: Path, options: str) -> None:
+    write_tree(
+        tmp_path,
+        {
+            "app.py": APP,
+            "deploy/processes": "web: gunicorn app:app\n",
+            "Procfile": f"dev: honcho start -f deploy/processes {options}\n",
+        },
+    )
+    started = [d for d in find_declarations(Project(tmp_path)) if d.source == "deploy/processes"]
+    assert [(d.process, d.target) for d in started] == [("web", "app:app")]
+
+
+@pytest.mark.parametrize("command", ["sh -c gunicorn", "sh -c 'gunicorn'", 'bash -c "gunicorn"'])
+def test_no_bind_fix_appends_words_that_would_go_to_the_shell_not_the_server(
+    tmp_path: Path, command: str
+) -> None:
+    # `sh -c gunicorn --bind 0.0.0.0:8000` gives `--bind` to sh as $0: gunicorn never sees it,
+    # and inside quotes the words would need the quotes' escaping: no fix is offered for either.
+    write_tree(
+        tmp_path,
+        {
+            "app.py": APP,
+            "gunicorn.conf.py": 'wsgi_app = "app:app"\n',
+            "Dockerfile": f"FROM python:3.12\nWORKDIR /code\nCOPY . .\nCMD {command}\n",
+        },
+    )
+    [finding] = [f for f in run_checks(Project(tmp_path)) if f.rule == "SRV007"]
+    assert finding.message.startswith("gunicorn listens by default on 127.0.0.1:8000")
+    assert finding.fixes == ()
