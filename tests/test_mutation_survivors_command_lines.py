@@ -16,6 +16,7 @@ from flask_preflight.analysis.entrypoints import (
     find_declarations,
 )
 from flask_preflight.analysis.entrypoints.resolve import Verdict
+from flask_preflight.analysis.entrypoints.text.shell_words import split_words
 from flask_preflight.analysis.project import Project
 from flask_preflight.analysis.registry import run_checks
 from tests.conftest import write_tree
@@ -63,6 +64,7 @@ GUNICORN_LINES = [
     ("GUNICORN_CMD_ARGS='-b:9000 --chdir src' gunicorn app:app", "app:app", "src", (":9000",)),
     ("GUNICORN_CMD_ARGS='--bind=:9000' gunicorn app:app -b :1", "app:app", "", (":9000", ":1")),
     ("gunicorn.exe app:app", "app:app", "", ()),
+    ("gunicorn -w $(nproc) --threads `nproc` app:app", "app:app", "", ()),
     ("python -m gunicorn -b :5 app:app", "app:app", "", (":5",)),
 ]
 
@@ -335,3 +337,108 @@ def test_no_bind_fix_appends_words_that_would_go_to_the_shell_not_the_server(
     [finding] = [f for f in run_checks(Project(tmp_path)) if f.rule == "SRV007"]
     assert finding.message.startswith("gunicorn listens by default on 127.0.0.1:8000")
     assert finding.fixes == ()
+
+
+# --- shell words (text/shell_words) ---------------------------------------------------------------
+
+SHELL_SPLITS = [
+    # (command text, environment, the words a POSIX sh passes to the command)
+    (
+        "gunicorn 'app:create_app()' --bind \"0.0.0.0:$PORT\"",
+        {"PORT": "80"},
+        ["gunicorn", "app:create_app()", "--bind", "0.0.0.0:80"],
+    ),
+    ("a\\ b 'c d' \"e \\\"f\\\" g\"", {}, ["a b", "c d", 'e "f" g']),
+    ('"x\\\\y" "a\\$b" "c\\`d" "e\\f"', {"b": "no"}, ["x\\y", "a$b", "c`d", "e\\f"]),
+    ('"\\$HOME/$HOME"', {"HOME": "/root"}, ["$HOME//root"]),
+    ("'it'\"'\"'s'", {}, ["it's"]),
+    ("a#b #a comment", {}, ["a#b"]),
+    ("x # comment\nz", {}, ["x", "\n", "z"]),
+    ("one \\\n two on\\\ne", {}, ["one", "two", "one"]),
+    ('"a\\\nb"', {}, ["ab"]),
+    ("a&&b||c;d|e&f", {}, ["a", "&&", "b", "||", "c", ";", "d", "|", "e", "&", "f"]),
+    ("a >f 2<g", {}, ["a", ">", "f", "2", "<", "g"]),
+    (
+        '"${A:-x}" "${B-y}" "${C:+z}" "${D+w}" "${E:=v}" "${F-}"',
+        {"A": "", "B": "", "C": "", "D": ""},
+        ["x", "", "", "w", "v", ""],
+    ),
+    ("${A:-x} ${B-y} ${C:+z} ${D+w}", {"A": "1", "B": "2", "C": "3", "D": "4"}, ["1", "2", "z", "w"]),
+    ("$A$B ${A}x $A-x", {"A": "1", "B": "2"}, ["12", "1x", "1-x"]),
+    ("cost$ a$ $", {}, ["cost$", "a$", "$"]),
+    ("'$A' \"$A\"", {"A": "1"}, ["$A", "1"]),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("text", "env", "values"), SHELL_SPLITS)
+def test_words_are_split_and_expanded_as_a_posix_shell_does(
+    text: str, env: dict[str, str], values: list[str]
+) -> None:
+    words = split_words(text, env)
+    assert [w.value for w in words] == values
+    assert not any(w.unknown or w.unset for w in words)
+
+
+def test_words_keep_their_places_and_quote_spans() -> None:
+    text = "'ab' \"c\"d 'e''f' '' x"
+    words = split_words(text)
+    assert [(w.start, w.end, w.inner, w.quoted) for w in words] == [
+        (0, 4, (1, 3), True),
+        (5, 9, (5, 9), True),
+        (10, 16, (10, 16), True),
+        (17, 19, (18, 18), True),
+        (20, 21, (20, 21), False),
+    ]
+    assert [text[w.start : w.end] for w in words] == ["'ab'", '"c"d', "'e''f'", "''", "x"]
+
+
+@pytest.mark.parametrize(
+    ("text", "env", "unset"),
+    [
+        ("$U ${U} ${U:-d} ${U?gone}", {}, [["U"], ["U"], [], ["U"]]),
+        ('"$A$U$V"', {"A": "1"}, [["U", "V"]]),
+        ("${N:-x} ${N:+y}", {"N": ""}, [[], []]),
+    ],
+)
+def test_unset_variables_stay_as_written_and_are_named(
+    text: str, env: dict[str, str], unset: list[list[str]]
+) -> None:
+    words = split_words(text, env)
+    assert [w.unset for w in words] == unset
+    for word in words:
+        for name in word.unset:
+            assert f"${name}" in word.value or f"${{{name}" in word.value
+
+
+@pytest.mark.parametrize(
+    ("text", "values", "reason"),
+    [
+        ("$(date) x", ["$(date)", "x"], "`$(date)` is only known when the shell runs it"),
+        (
+            "$(echo $(date)) x",
+            ["$(echo $(date))", "x"],
+            "`$(echo $(date))` is only known when the shell runs it",
+        ),
+        ("a`hostname`b x", ["a`hostname`b", "x"], "``hostname`` is only known when the shell runs it"),
+        ('"$(date)" x', ["$(date)", "x"], "command substitution runs only in the shell"),
+        ('"`date`" x', ["`date`", "x"], "command substitution runs only in the shell"),
+        ("'open x", ["open x"], "an unterminated ' quote"),
+        ('"open x', ["open x"], 'an unterminated " quote'),
+    ],
+)  # fmt: skip
+def test_what_only_the_shell_knows_is_marked_unknown_on_its_word(
+    text: str, values: list[str], reason: str
+) -> None:
+    words = split_words(text)
+    assert [w.value for w in words] == values
+    assert words[0].unknown == reason
+    assert not any(w.unknown for w in words[1:])
+
+
+@pytest.mark.parametrize(
+    ("text", "parens"),
+    [("app:create_app()", True), ("'app:create_app()'", False), ('"f(x)"', False), ("a)", True)],
+)
+def test_an_unquoted_parenthesis_is_marked(text: str, parens: bool) -> None:
+    [word] = split_words(text)
+    assert word.bare_parens == parens

@@ -114,11 +114,14 @@ def split_words(text: str, env: Mapping[str, str] | None = None) -> list[Word]:
                 i = end + 1
             elif ch == '"':
                 j = i + 1
-                chunk: list[str] = []
+                chunk: list[str] = []  # expanded when the quote ends or at an escape
                 while j < n and text[j] != '"':
                     if text[j] == "\\" and j + 1 < n and text[j + 1] in '$`"\\\n':
+                        # An escaped character is literal: `"\$HOME"` is never expanded.
+                        parts.append(_expand("".join(chunk), env, word))
+                        chunk = []
                         if text[j + 1] != "\n":
-                            chunk.append(text[j + 1])
+                            parts.append(text[j + 1])
                         j += 2
                         continue
                     if text.startswith("$(", j) or text[j] == "`":
@@ -135,7 +138,7 @@ def split_words(text: str, env: Mapping[str, str] | None = None) -> list[Word]:
                     parts.append(text[i + 1])
                 i += 2
             elif text.startswith("$(", i):
-                end = _substitution_end(text, i + 1)
+                end = _substitution_end(text, i)
                 word.unknown = (
                     word.unknown or f"`{text[i:end]}` is only known when the shell runs it"
                 )
