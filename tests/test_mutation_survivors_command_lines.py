@@ -6,6 +6,7 @@ MUTANT_UNDER_TEST)."""
 
 from __future__ import annotations
 
+import posixpath
 from pathlib import Path
 
 import pytest
@@ -66,6 +67,7 @@ GUNICORN_LINES = [
     ("gunicorn.exe app:app", "app:app", "", ()),
     ("gunicorn -w $(nproc) --threads `nproc` app:app", "app:app", "", ()),
     ("python -m gunicorn -b :5 app:app", "app:app", "", (":5",)),
+    ("GUNICORN_CMD_ARGS='--workers 2 -' gunicorn app:app", "app:app", "", ()),
 ]
 
 
@@ -126,10 +128,21 @@ def test_gunicorn_config_named_by_a_command_substitution_is_unknown(tmp_path: Pa
     assert verdict(tmp_path, declaration).status == "unknown"
 
 
-def test_a_chdir_out_of_the_project_is_unknown_not_a_folder_above_it(tmp_path: Path) -> None:
-    declaration = procfile(tmp_path, "gunicorn --chdir ../elsewhere app:app")
+@pytest.mark.parametrize(
+    ("line", "reason"),
+    [
+        ("gunicorn --chdir ../elsewhere app:app", "--chdir ../elsewhere"),
+        ("gunicorn --chdir /srv/app app:app", "--chdir /srv/app"),
+        ("uwsgi --chdir ../elsewhere --module app:app", "chdir ../elsewhere"),
+        ("uwsgi --chdir=/srv/app --module app:app", "chdir /srv/app"),
+    ],
+)
+def test_a_chdir_out_of_the_project_is_unknown_not_a_folder_above_it(
+    tmp_path: Path, line: str, reason: str
+) -> None:
+    declaration = procfile(tmp_path, line)
     assert declaration.cwd == ""
-    assert declaration.unknown == "--chdir ../elsewhere is not a folder of this project"
+    assert declaration.unknown == f"{reason} is not a folder of this project"
     assert verdict(tmp_path, declaration).status == "unknown"
 
 
@@ -143,6 +156,30 @@ def test_two_unset_variables_in_a_target_are_both_named(tmp_path: Path) -> None:
     assert declaration.unknown == (
         "the target depends on $MODULE, $APP, which is not set where this command is declared"
     )
+
+
+PYTHON_LINES = [
+    # (command line, script or module) as the interpreter reads its options
+    ("python app.py", "app.py"),
+    ("python3.12 -u app.py", "app.py"),
+    ("python -W ignore app.py", "app.py"),
+    ("python -X dev -X utf8 app.py", "app.py"),
+    ("python -x app.py", "app.py"),
+    ("python -OO -B app.py", "app.py"),
+    ("python -Q new app.py", "app.py"),
+    ("py -3 app.py", "app.py"),
+    ("python -u -m app", "app"),
+]
+
+
+@pytest.mark.parametrize(("line", "target"), PYTHON_LINES)
+def test_python_options_before_the_script_are_skipped_with_their_values(
+    tmp_path: Path, line: str, target: str
+) -> None:
+    declaration = procfile(tmp_path, line)
+    assert (declaration.server, declaration.target) == ("python", target)
+    assert text_at(tmp_path, declaration) == target
+    assert verdict(tmp_path, declaration).status == "ok"
 
 
 # --- flask's click groups --------------------------------------------------------------------------
@@ -218,45 +255,65 @@ def test_waitress_options_are_read_as_waitress_serve_reads_them(
 # --- uWSGI -------------------------------------------------------------------------------------
 
 UWSGI_LINES = [
-    # (command line, target, binds)
-    ("uwsgi --http :8000 --module app:app", "app:app", (":8000",)),
-    ("uwsgi --http=:8000 --wsgi-file app.py --callable app", "app.py", (":8000",)),
-    ("uwsgi -w app:app --socket :3031", "app:app", (":3031",)),
-    ("uwsgi --http-socket :8000 --wsgi app:app", "app:app", (":8000",)),
-    ("uwsgi -s /tmp/app.sock --file app.py --callable app", "app.py", ("/tmp/app.sock",)),
-    ("uwsgi --master --module app:app", "app:app", ()),
-    ("uwsgi3 --module app:app --master", "app:app", ()),
-    ("uwsgi --http :8000 --module=app:app", "app:app", (":8000",)),
-    ("uwsgi --http :8000 --wsgi-file=app.py --callable=app", "app.py", (":8000",)),
-    ("uwsgi --chdir src --module app:app", "app:app", ()),
+    # (command line, target, working directory, binds)
+    ("uwsgi --http :8000 --module app:app", "app:app", "", (":8000",)),
+    ("uwsgi --http=:8000 --wsgi-file app.py --callable app", "app.py", "", (":8000",)),
+    ("uwsgi -w app:app --socket :3031", "app:app", "", (":3031",)),
+    ("uwsgi --http-socket :8000 --wsgi app:app", "app:app", "", (":8000",)),
+    ("uwsgi -s /tmp/app.sock --file app.py --callable app", "app.py", "", ("/tmp/app.sock",)),
+    ("uwsgi --master --module app:app", "app:app", "", ()),
+    ("uwsgi3 --module app:app --master", "app:app", "", ()),
+    ("uwsgi --http :8000 --module=app:app", "app:app", "", (":8000",)),
+    ("uwsgi --http :8000 --wsgi-file=app.py --callable=app", "app.py", "", (":8000",)),
+    ("uwsgi --chdir src --module app:application", "app:application", "src", ()),
+    ("uwsgi --chdir=src --wsgi-file app.py", "app.py", "src", ()),
 ]
 
 
-@pytest.mark.parametrize(("line", "target", "binds"), UWSGI_LINES)
+@pytest.mark.parametrize(("line", "target", "cwd", "binds"), UWSGI_LINES)
 def test_uwsgi_options_are_read_as_uwsgi_reads_them(
-    tmp_path: Path, line: str, target: str, binds: tuple[str, ...]
+    tmp_path: Path, line: str, target: str, cwd: str, binds: tuple[str, ...]
 ) -> None:
-    declaration = procfile(tmp_path, line, {"src/app.py": APP})
+    declaration = procfile(tmp_path, line, {"src/app.py": APP.replace("app =", "application =")})
     assert (declaration.server, declaration.target, declaration.bind) == ("uwsgi", target, binds)
+    assert declaration.cwd == cwd
     assert text_at(tmp_path, declaration) == target
+    assert text_at(tmp_path, declaration, "program_range") == line.split()[0]
+    result = verdict(tmp_path, declaration)
+    assert result.status == "ok"
+    assert result.app is not None and result.app.module == posixpath.join(cwd, "app.py")
+
+
+def test_uwsgi_reads_an_ini_file_given_as_its_argument(tmp_path: Path) -> None:
+    declaration = procfile(
+        tmp_path,
+        "uwsgi deploy/uwsgi.ini",
+        {"deploy/uwsgi.ini": "[uwsgi]\nmodule = app:app\nhttp = :8000\n"},
+    )
+    assert (declaration.source, declaration.target, declaration.bind) == (
+        "deploy/uwsgi.ini",
+        "app:app",
+        (":8000",),
+    )
     assert verdict(tmp_path, declaration).status == "ok"
 
 
 @pytest.mark.parametrize(
-    ("line", "option"),
+    ("line", "option", "target"),
     [
-        ("uwsgi --module app:app --chdir", "--chdir"),
-        ("uwsgi --chdir --module app:app", "--chdir"),
-        ("uwsgi --wsgi-file app.py --callable", "--callable"),
-        ("uwsgi --module", "--module"),
+        ("uwsgi --module app:app --chdir", "--chdir", "app:app"),
+        ("uwsgi --chdir --module app:app", "--chdir", "app:app"),
+        ("uwsgi --wsgi-file app.py --callable", "--callable", "app.py"),
+        ("uwsgi --module", "--module", ""),
     ],
 )
 def test_uwsgi_option_missing_its_value_is_unknown_not_a_folder_named_1(
-    tmp_path: Path, line: str, option: str
+    tmp_path: Path, line: str, option: str, target: str
 ) -> None:
     # uWSGI stops with "option '--chdir' requires an argument"; before, the value was "1" and
     # `--chdir` at the end gave a false "module not found in 1/".
     declaration = procfile(tmp_path, line)
+    assert (declaration.target, declaration.cwd) == (target, "")
     assert declaration.unknown == f"uWSGI is given {option} without its value"
     result = verdict(tmp_path, declaration)
     assert (result.status, result.message) == ("unknown", declaration.unknown)
@@ -351,6 +408,7 @@ SHELL_SPLITS = [
     ("a\\ b 'c d' \"e \\\"f\\\" g\"", {}, ["a b", "c d", 'e "f" g']),
     ('"x\\\\y" "a\\$b" "c\\`d" "e\\f"', {"b": "no"}, ["x\\y", "a$b", "c`d", "e\\f"]),
     ('"\\$HOME/$HOME"', {"HOME": "/root"}, ["$HOME//root"]),
+    ('"$A\\$A$A\\"$A"', {"A": "1"}, ["1$A1\"1"]),
     ("'it'\"'\"'s'", {}, ["it's"]),
     ("a#b #a comment", {}, ["a#b"]),
     ("x # comment\nz", {}, ["x", "\n", "z"]),
@@ -380,7 +438,7 @@ def test_words_are_split_and_expanded_as_a_posix_shell_does(
 
 
 def test_words_keep_their_places_and_quote_spans() -> None:
-    text = "'ab' \"c\"d 'e''f' '' x"
+    text = "'ab' \"c\"d 'e''f' '' x \"g\"\"h\" X'i'X"
     words = split_words(text)
     assert [(w.start, w.end, w.inner, w.quoted) for w in words] == [
         (0, 4, (1, 3), True),
@@ -388,8 +446,23 @@ def test_words_keep_their_places_and_quote_spans() -> None:
         (10, 16, (10, 16), True),
         (17, 19, (18, 18), True),
         (20, 21, (20, 21), False),
+        (22, 28, (22, 28), True),
+        (29, 34, (29, 34), True),
     ]
-    assert [text[w.start : w.end] for w in words] == ["'ab'", '"c"d', "'e''f'", "''", "x"]
+    assert [text[w.start : w.end] for w in words] == [
+        "'ab'",
+        '"c"d',
+        "'e''f'",
+        "''",
+        "x",
+        '"g""h"',
+        "X'i'X",
+    ]
+
+
+@pytest.mark.parametrize("text", ["gunicorn app:app \\", "gunicorn app:app a\\"])
+def test_a_backslash_ending_the_text_never_crashes(text: str) -> None:
+    assert [w.value for w in split_words(text)][:2] == ["gunicorn", "app:app"]
 
 
 @pytest.mark.parametrize(
@@ -437,8 +510,69 @@ def test_what_only_the_shell_knows_is_marked_unknown_on_its_word(
 
 @pytest.mark.parametrize(
     ("text", "parens"),
-    [("app:create_app()", True), ("'app:create_app()'", False), ('"f(x)"', False), ("a)", True)],
+    [
+        ("app:create_app()", True),
+        ("'app:create_app()'", False),
+        ('"f(x)"', False),
+        ("a)", True),
+        ("app:create_app(", True),
+    ],
 )
 def test_an_unquoted_parenthesis_is_marked(text: str, parens: bool) -> None:
     [word] = split_words(text)
     assert word.bare_parens == parens
+
+
+@pytest.mark.parametrize(
+    ("line", "reason"),
+    [
+        ("flask --app=$(cat appname) run", "`$(cat appname)` is only known when the shell runs it"),
+        ("uwsgi --module=$(cat appname)", "`$(cat appname)` is only known when the shell runs it"),
+        (
+            "flask --app=$APP run",
+            "the target depends on $APP, which is not set where this command is declared",
+        ),
+    ],
+)
+def test_an_inline_option_value_known_only_when_the_shell_runs_is_unknown(
+    tmp_path: Path, line: str, reason: str
+) -> None:
+    declaration = procfile(tmp_path, line)
+    assert declaration.unknown == reason
+    assert verdict(tmp_path, declaration).status == "unknown"
+
+
+DOCKERFILE = "FROM python:3.12\nWORKDIR /code\nCOPY . .\n"
+
+
+def test_a_container_command_naming_a_script_by_its_absolute_path_is_followed(
+    tmp_path: Path,
+) -> None:
+    write_tree(
+        tmp_path,
+        {
+            "app.py": APP,
+            "bin/start.sh": "#!/bin/sh\nexec gunicorn -b 0.0.0.0:8000 app:app\n",
+            "Dockerfile": DOCKERFILE + 'CMD ["/code/bin/start.sh"]\n',
+        },
+    )
+    [declaration] = find_declarations(Project(tmp_path))
+    assert (declaration.source, declaration.target, declaration.context) == (
+        "bin/start.sh",
+        "app:app",
+        "container",
+    )
+
+
+def test_a_procfile_started_in_a_container_maps_its_absolute_folders(tmp_path: Path) -> None:
+    write_tree(
+        tmp_path,
+        {
+            "src/app.py": APP,
+            "Procfile": "web: gunicorn --chdir /code/src -b 0.0.0.0:8000 app:app\n",
+            "Dockerfile": DOCKERFILE + "CMD honcho start\n",
+        },
+    )
+    [declaration] = find_declarations(Project(tmp_path))
+    assert (declaration.source, declaration.cwd, declaration.unknown) == ("Procfile", "src", "")
+    assert verdict(tmp_path, declaration).status == "ok"

@@ -396,9 +396,7 @@ def _declaration(
         unknown=unknown,
         shell_unquoted=target is not None and not target.quoted,
         command_range=site.range(program.start, max(last.end, program.end)),
-        program_range=site.range(*program.inner)
-        if program.inner[1] > program.inner[0]
-        else site.range(program.start, program.end),
+        program_range=site.range(*program.inner),
         command_end=site.range(program.end, program.end),
         append_at=site.range(last.end, last.end),
         arg_style=site.arg_style,
@@ -606,9 +604,6 @@ def _flask(site: CommandSite, words: list[Word], cwd: str, env: dict[str, str]) 
     port = next((v for k, v in reversed(options) if k == "port"), env.get("FLASK_RUN_PORT"))
     if subcommand == "run":
         binds = (f"{host or '127.0.0.1'}:{port or '5000'}",)
-    flask_app = None if app_word is not None else env.get("FLASK_APP")
-    if app_word is None and flask_app is not None:
-        options.append(("FLASK_APP", flask_app))
     return _declaration(
         site, "flask", app_word, words[0], cwd, env, options=tuple(options), bind=binds
     )
