@@ -425,6 +425,10 @@ SHELL_SPLITS = [
     ("$A$B ${A}x $A-x", {"A": "1", "B": "2"}, ["12", "1x", "1-x"]),
     ("cost$ a$ $", {}, ["cost$", "a$", "$"]),
     ("'$A' \"$A\"", {"A": "1"}, ["$A", "1"]),
+    # an unquoted expansion is split at blanks, and one that is empty is no word at all
+    ("g $OPTS $EMPTY app", {"OPTS": "--bind 0.0.0.0:80", "EMPTY": ""}, ["g", "--bind", "0.0.0.0:80", "app"]),
+    ('a$X"b" $Y', {"X": " 1 2 ", "Y": "  "}, ["a", "1", "2", "b"]),
+    ('"$X" ${U:-} ${U:-a b}c x$X', {"X": ""}, ["", "a", "bc", "x"]),
 ]  # fmt: skip
 
 
@@ -470,7 +474,7 @@ def test_a_backslash_ending_the_text_never_crashes(text: str) -> None:
     [
         ("$U ${U} ${U:-d} ${U?gone}", {}, [["U"], ["U"], [], ["U"]]),
         ('"$A$U$V"', {"A": "1"}, [["U", "V"]]),
-        ("${N:-x} ${N:+y}", {"N": ""}, [[], []]),
+        ("${N:-x} ${N:+y}", {"N": ""}, [[]]),
     ],
 )
 def test_unset_variables_stay_as_written_and_are_named(
@@ -576,3 +580,28 @@ def test_a_procfile_started_in_a_container_maps_its_absolute_folders(tmp_path: P
     [declaration] = find_declarations(Project(tmp_path))
     assert (declaration.source, declaration.cwd, declaration.unknown) == ("Procfile", "src", "")
     assert verdict(tmp_path, declaration).status == "ok"
+
+
+@pytest.mark.parametrize(
+    ("env", "binds"),
+    [
+        ('OPTS="--bind 0.0.0.0:8000"\nENV EMPTY=""', ("0.0.0.0:8000",)),
+        ('OPTS=""\nENV EMPTY=""', ()),
+    ],
+)
+def test_options_in_a_variable_are_split_into_words_as_the_shell_does(
+    tmp_path: Path, env: str, binds: tuple[str, ...]
+) -> None:
+    # before, `$EMPTY` was an empty target (a false SRV004) and `$OPTS` one word `--bind 0...`
+    write_tree(
+        tmp_path,
+        {
+            "app.py": APP,
+            "Dockerfile": f"{DOCKERFILE}ENV {env}\nCMD gunicorn $OPTS $EMPTY app:app\n",
+        },
+    )
+    [declaration] = find_declarations(Project(tmp_path))
+    assert (declaration.target, declaration.bind) == ("app:app", binds)
+    assert verdict(tmp_path, declaration).status == "ok"
+    rules = {f.rule for f in run_checks(Project(tmp_path)) if f.path == "Dockerfile"}
+    assert ("SRV007" in rules) == (not binds)

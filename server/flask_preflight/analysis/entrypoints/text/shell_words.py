@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 _OPERATORS = ("&&", "||", ";", "|", "&", "\n")
 _BLANKS = " \t\r"
@@ -101,6 +101,7 @@ def split_words(text: str, env: Mapping[str, str] | None = None) -> list[Word]:
             continue
         word = Word("", i, i)
         parts: list[str] = []
+        expanded: set[int] = set()  # parts from unquoted expansions: split into fields
         quote_count = 0
         while i < n and text[i] not in _BLANKS and text[i] not in ";&|<>\n":
             ch = text[i]
@@ -155,6 +156,7 @@ def split_words(text: str, env: Mapping[str, str] | None = None) -> list[Word]:
             elif ch == "$":
                 match = _VAR.match(text, i)
                 if match:
+                    expanded.add(len(parts))
                     parts.append(_expand(match.group(0), env, word))
                     i = match.end()
                 else:
@@ -175,8 +177,36 @@ def split_words(text: str, env: Mapping[str, str] | None = None) -> list[Word]:
         whole_quote = quote_count == 1 and len(raw) >= 2 and raw[0] in "'\"" and raw[-1] == raw[0]
         word.quoted = quote_count > 0
         word.inner = (word.start + 1, word.end - 1) if whole_quote else (word.start, word.end)
-        words.append(word)
+        fields = _fields(parts, expanded) if expanded else [word.value]
+        if fields == [word.value]:
+            words.append(word)
+        else:
+            words.extend(replace(word, value=value, unset=list(word.unset)) for value in fields)
     return words
+
+
+def _fields(parts: list[str], expanded: set[int]) -> list[str]:
+    """The words a shell makes of one word's parts: the result of an unquoted expansion is
+    split at blanks, and an unquoted expansion to nothing is no word at all (`gunicorn $OPTS
+    app:app` with OPTS="--bind :80" passes three words; with OPTS="" one)."""
+    fields: list[str] = []
+    current: list[str] = []
+    started = False  # the current field holds something (a quoted "" counts)
+    for index, part in enumerate(parts):
+        if index not in expanded:
+            current.append(part)
+            started = True
+            continue
+        for k, piece in enumerate(re.split(r"[ \t\n]+", part)):
+            if k > 0 and started:
+                fields.append("".join(current))
+                current, started = [], False
+            if piece:
+                current.append(piece)
+                started = True
+    if started:
+        fields.append("".join(current))
+    return fields
 
 
 def list_words(items: list[tuple[str, int, int, int, int]]) -> list[Word]:
