@@ -67,6 +67,7 @@ GUNICORN_LINES = [
     ("gunicorn.exe app:app", "app:app", "", ()),
     ("gunicorn -w $(nproc) --threads `nproc` app:app", "app:app", "", ()),
     ("python -m gunicorn -b :5 app:app", "app:app", "", (":5",)),
+    ("gunicorn -w 2 -- app:app", "app:app", "", ()),
     ("GUNICORN_CMD_ARGS='--workers 2 -' gunicorn app:app", "app:app", "", ()),
 ]
 
@@ -164,6 +165,7 @@ PYTHON_LINES = [
     ("python3.12 -u app.py", "app.py"),
     ("python -W ignore app.py", "app.py"),
     ("python -X dev -X utf8 app.py", "app.py"),
+    ("python -W ignore app.py --port 5000", "app.py"),
     ("python -x app.py", "app.py"),
     ("python -OO -B app.py", "app.py"),
     ("python -Q new app.py", "app.py"),
@@ -605,3 +607,97 @@ def test_options_in_a_variable_are_split_into_words_as_the_shell_does(
     assert verdict(tmp_path, declaration).status == "ok"
     rules = {f.rule for f in run_checks(Project(tmp_path)) if f.path == "Dockerfile"}
     assert ("SRV007" in rules) == (not binds)
+
+
+def test_flask_app_option_with_an_equals_sign_in_its_value(tmp_path: Path) -> None:
+    write_tree(
+        tmp_path,
+        {
+            "shop.py": "from flask import Flask\n\n\ndef create_app(debug=True):\n"
+            "    return Flask(__name__)\n"
+        },
+    )
+    declaration = procfile(tmp_path, "flask --app='shop:create_app(debug=False)' run")
+    assert declaration.target == "shop:create_app(debug=False)"
+    result = verdict(tmp_path, declaration)
+    assert result.status == "ok"
+    assert result.app is not None and result.app.name == "create_app"
+
+
+@pytest.mark.parametrize(
+    ("line", "pythonpath"),
+    [
+        ("gunicorn --pythonpath /srv/lib,src app:app", ("src",)),
+        ("gunicorn --pythonpath=lib,src app:app", ("lib", "src")),
+        ("uwsgi --pythonpath src --module app:app", ("src",)),
+        ("uwsgi --pp src --pp lib --module app:app", ("src", "lib")),
+        ("uwsgi --pp /srv/lib --module app:app", ()),
+    ],
+)
+def test_pythonpath_entries_are_project_folders(
+    tmp_path: Path, line: str, pythonpath: tuple[str, ...]
+) -> None:
+    declaration = procfile(tmp_path, line)
+    assert declaration.pythonpath == pythonpath
+
+
+@pytest.mark.parametrize(
+    "option", ["--procfile=deploy/processes", "--procfile deploy/processes", "-f deploy/processes"]
+)
+@pytest.mark.parametrize("name", ["processes", "web=1"])
+def test_honcho_reads_the_procfile_option_in_each_spelling(
+    tmp_path: Path, option: str, name: str
+) -> None:
+    option = option.replace("processes", name)
+    write_tree(
+        tmp_path,
+        {
+            "app.py": APP,
+            f"deploy/{name}": "web: gunicorn app:app\n",
+            "Procfile": f"dev: honcho start {option}\n",
+        },
+    )
+    started = [d for d in find_declarations(Project(tmp_path)) if d.source == f"deploy/{name}"]
+    assert [(d.process, d.target) for d in started] == [("web", "app:app")]
+
+
+def test_a_process_manager_alone_or_starting_itself_ends(tmp_path: Path) -> None:
+    write_tree(
+        tmp_path,
+        {"app.py": APP, "Procfile": "a: honcho\nb: honcho start\nweb: gunicorn app:app\n"},
+    )
+    found = find_declarations(Project(tmp_path))
+    assert {(d.process, d.target) for d in found} == {("web", "app:app")}
+
+
+def test_scripts_started_from_a_started_procfile_are_followed_three_levels(
+    tmp_path: Path,
+) -> None:
+    write_tree(
+        tmp_path,
+        {
+            "app.py": APP,
+            "Dockerfile": DOCKERFILE + "CMD honcho start\n",
+            "Procfile": "web: ./a.sh\n",
+            "a.sh": "#!/bin/sh\nexec ./b.sh\n",
+            "b.sh": "#!/bin/sh\nexec gunicorn -b 0.0.0.0:8000 app:app\n",
+        },
+    )
+    found = find_declarations(Project(tmp_path))
+    assert ("b.sh", "web", "container") in {(d.source, d.process, d.context) for d in found}
+
+
+def test_a_script_path_through_an_unset_variable_is_not_a_project_file(tmp_path: Path) -> None:
+    # sh runs `/start.sh` when $APP_HOME is unset: never the project's folder named `$APP_HOME`
+    write_tree(
+        tmp_path,
+        {
+            "app.py": APP,
+            "$APP_HOME/start.sh": "#!/bin/sh\nexec gunicorn app:app\n",
+            "Procfile": "web: $APP_HOME/start.sh\n",
+        },
+    )
+    found = find_declarations(Project(tmp_path))
+    assert [(d.source, d.process, d.context) for d in found] == [
+        ("$APP_HOME/start.sh", "", "local")
+    ]
