@@ -332,6 +332,7 @@ def test_uwsgi_option_missing_its_value_is_unknown_not_a_folder_named_1(
         "sh -ec 'gunicorn app:app'",
         "echo starting > /tmp/log; gunicorn app:app",
         "echo starting >> /tmp/log && gunicorn app:app",
+        "> /tmp/log gunicorn app:app",
     ],
 )
 def test_the_server_behind_a_shell_or_a_redirection_is_found(tmp_path: Path, line: str) -> None:
@@ -414,6 +415,7 @@ SHELL_SPLITS = [
     ("'it'\"'\"'s'", {}, ["it's"]),
     ("a#b #a comment", {}, ["a#b"]),
     ("x # comment\nz", {}, ["x", "\n", "z"]),
+    ("a\nb # c\nd", {}, ["a", "\n", "b", "\n", "d"]),
     ("one \\\n two on\\\ne", {}, ["one", "two", "one"]),
     ('"a\\\nb"', {}, ["ab"]),
     ("a&&b||c;d|e&f", {}, ["a", "&&", "b", "||", "c", ";", "d", "|", "e", "&", "f"]),
@@ -430,6 +432,7 @@ SHELL_SPLITS = [
     # an unquoted expansion is split at blanks, and one that is empty is no word at all
     ("g $OPTS $EMPTY app", {"OPTS": "--bind 0.0.0.0:80", "EMPTY": ""}, ["g", "--bind", "0.0.0.0:80", "app"]),
     ('a$X"b" $Y', {"X": " 1 2 ", "Y": "  "}, ["a", "1", "2", "b"]),
+    ("a$X", {"X": "1 2"}, ["a1", "2"]),
     ('"$X" ${U:-} ${U:-a b}c x$X', {"X": ""}, ["", "a", "bc", "x"]),
 ]  # fmt: skip
 
@@ -503,6 +506,7 @@ def test_unset_variables_stay_as_written_and_are_named(
         ('"`date`" x', ["`date`", "x"], "command substitution runs only in the shell"),
         ("'open x", ["open x"], "an unterminated ' quote"),
         ('"open x', ["open x"], 'an unterminated " quote'),
+        ('"open \\"', ['open "'], 'an unterminated " quote'),
     ],
 )  # fmt: skip
 def test_what_only_the_shell_knows_is_marked_unknown_on_its_word(
