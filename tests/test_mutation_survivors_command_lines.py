@@ -68,6 +68,7 @@ GUNICORN_LINES = [
     ("gunicorn -w $(nproc) --threads `nproc` app:app", "app:app", "", ()),
     ("python -m gunicorn -b :5 app:app", "app:app", "", (":5",)),
     ("gunicorn -w 2 -- app:app", "app:app", "", ()),
+    ("gunicorn app:app --workers", "app:app", "", ()),
     ("GUNICORN_CMD_ARGS='--workers 2 -' gunicorn app:app", "app:app", "", ()),
 ]
 
@@ -333,6 +334,9 @@ def test_uwsgi_option_missing_its_value_is_unknown_not_a_folder_named_1(
         "echo starting > /tmp/log; gunicorn app:app",
         "echo starting >> /tmp/log && gunicorn app:app",
         "> /tmp/log gunicorn app:app",
+        "exec -- gunicorn app:app",
+        "poetry run gunicorn app:app",
+        "pipenv run gunicorn app:app",
     ],
 )
 def test_the_server_behind_a_shell_or_a_redirection_is_found(tmp_path: Path, line: str) -> None:
@@ -705,3 +709,52 @@ def test_a_script_path_through_an_unset_variable_is_not_a_project_file(tmp_path:
     assert [(d.source, d.process, d.context) for d in found] == [
         ("$APP_HOME/start.sh", "", "local")
     ]
+
+
+def test_gunicorn_short_option_value_attached_keeps_its_first_letter(tmp_path: Path) -> None:
+    declaration = procfile(tmp_path, "gunicorn -cXconf.py app:app", {"Xconf.py": "workers = 2\n"})
+    assert declaration.config_file == "Xconf.py"
+
+
+def test_shell_keywords_inside_sh_c_of_a_systemd_unit(tmp_path: Path) -> None:
+    # systemd splits ExecStart itself (no shell keywords), but the `sh -c` line is read by sh
+    unit = (
+        "[Service]\nWorkingDirectory=/srv/site/backend\n"
+        "ExecStart=/bin/sh -c 'if true; then exec gunicorn wsgi:app; fi'\n"
+    )
+    write_tree(tmp_path, {"backend/wsgi.py": APP, "deploy/site.service": unit})
+    [declaration] = find_declarations(Project(tmp_path))
+    assert (declaration.server, declaration.target, declaration.cwd) == (
+        "gunicorn",
+        "wsgi:app",
+        "backend",
+    )
+    assert verdict(tmp_path, declaration).status == "ok"
+
+
+def test_a_command_on_path_is_looked_up_in_each_path_folder_in_turn(tmp_path: Path) -> None:
+    write_tree(
+        tmp_path,
+        {
+            "app.py": APP,
+            "sbin/other": "#!/bin/sh\ntrue\n",
+            "bin/boot": "#!/bin/sh\nexec gunicorn -b 0.0.0.0:8000 app:app\n",
+            "Dockerfile": DOCKERFILE
+            + 'COPY sbin/ /usr/local/sbin/\nCOPY bin/ /usr/local/bin/\nCMD ["boot"]\n',
+        },
+    )
+    found = find_declarations(Project(tmp_path))
+    assert ("bin/boot", "app:app", "container") in {(d.source, d.target, d.context) for d in found}
+
+
+def test_honcho_after_cd_reads_the_procfile_from_that_folder(tmp_path: Path) -> None:
+    write_tree(
+        tmp_path,
+        {
+            "deploy/app.py": APP,
+            "deploy/processes": "web: gunicorn app:app\n",
+            "Procfile": "dev: cd deploy && honcho start -f processes\n",
+        },
+    )
+    started = [d for d in find_declarations(Project(tmp_path)) if d.source == "deploy/processes"]
+    assert [(d.process, d.cwd, d.target) for d in started] == [("web", "deploy", "app:app")]
