@@ -437,6 +437,8 @@ SHELL_SPLITS = [
     ("g $OPTS $EMPTY app", {"OPTS": "--bind 0.0.0.0:80", "EMPTY": ""}, ["g", "--bind", "0.0.0.0:80", "app"]),
     ('a$X"b" $Y', {"X": " 1 2 ", "Y": "  "}, ["a", "1", "2", "b"]),
     ("a$X", {"X": "1 2"}, ["a1", "2"]),
+    ("$X end", {"X": "1 "}, ["1", "end"]),
+    ("x tail\\y", {}, ["x", "taily"]),
     ('"$X" ${U:-} ${U:-a b}c x$X', {"X": ""}, ["", "a", "bc", "x"]),
 ]  # fmt: skip
 
@@ -500,6 +502,7 @@ def test_unset_variables_stay_as_written_and_are_named(
     ("text", "values", "reason"),
     [
         ("$(date) x", ["$(date)", "x"], "`$(date)` is only known when the shell runs it"),
+        ("a)$(date) x", ["a)$(date)", "x"], "`$(date)` is only known when the shell runs it"),
         (
             "$(echo $(date)) x",
             ["$(echo $(date))", "x"],
