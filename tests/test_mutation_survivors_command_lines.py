@@ -761,3 +761,47 @@ def test_honcho_after_cd_reads_the_procfile_from_that_folder(tmp_path: Path) -> 
     )
     started = [d for d in find_declarations(Project(tmp_path)) if d.source == "deploy/processes"]
     assert [(d.process, d.cwd, d.target) for d in started] == [("web", "deploy", "app:app")]
+
+
+def test_honcho_runs_each_process_it_is_given(tmp_path: Path) -> None:
+    write_tree(
+        tmp_path,
+        {
+            "app.py": APP,
+            "deploy/processes": "web: gunicorn app:app\nalt: waitress-serve app:app\nx: flask run\n",
+            "Procfile": "dev: honcho start -f deploy/processes web alt\n",
+        },
+    )
+    started = [d for d in find_declarations(Project(tmp_path)) if d.source == "deploy/processes"]
+    assert [(d.process, d.server) for d in started] == [("web", "gunicorn"), ("alt", "waitress")]
+
+
+def test_a_lone_dash_is_gunicorns_positional_target(tmp_path: Path) -> None:
+    # argparse takes `-` as a positional word: gunicorn's app module
+    declaration = procfile(tmp_path, "gunicorn - app:app")
+    assert declaration.target == "-"
+
+
+@pytest.mark.parametrize(
+    ("line", "files", "attribute", "expected"),
+    [
+        (
+            "cd deploy && gunicorn -c gunicorn.conf.py app:app",
+            {"deploy/gunicorn.conf.py": "workers = 2\n"},
+            "config_file",
+            "deploy/gunicorn.conf.py",
+        ),
+        (
+            "cd deploy && uwsgi --ini uwsgi.ini",
+            {"deploy/uwsgi.ini": "[uwsgi]\nmodule = app:app\n"},
+            "source",
+            "deploy/uwsgi.ini",
+        ),
+    ],
+)
+def test_a_config_file_is_found_from_the_folder_cd_moved_to(
+    tmp_path: Path, line: str, files: dict[str, str], attribute: str, expected: str
+) -> None:
+    declaration = procfile(tmp_path, line, {"deploy/app.py": APP, **files})
+    assert getattr(declaration, attribute) == expected
+    assert (declaration.cwd, declaration.process) == ("deploy", "web")  # started by the Procfile

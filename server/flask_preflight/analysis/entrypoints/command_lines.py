@@ -432,7 +432,7 @@ def _gunicorn(site: CommandSite, words: list[Word], cwd: str, env: dict[str, str
     if extra:
         # gunicorn reads these before the command line, which wins on conflicts.
         with contextlib.suppress(ValueError):
-            options.extend(_gunicorn_options(shlex.split(extra))[0])
+            options.extend(_gunicorn_options(shlex.split(extra)))
     i = 0
     while i < len(args):
         word = args[i]
@@ -472,9 +472,9 @@ def _gunicorn(site: CommandSite, words: list[Word], cwd: str, env: dict[str, str
     return declaration
 
 
-def _gunicorn_options(argv: list[str]) -> tuple[list[tuple[str, str]], list[str]]:
+def _gunicorn_options(argv: list[str]) -> list[tuple[str, str]]:
+    """The options of GUNICORN_CMD_ARGS (gunicorn ignores its positional words)."""
     options: list[tuple[str, str]] = []
-    rest: list[str] = []
     i = 0
     while i < len(argv):
         value = argv[i]
@@ -493,10 +493,8 @@ def _gunicorn_options(argv: list[str]) -> tuple[list[tuple[str, str]], list[str]
             elif i + 1 < len(argv):
                 options.append((GUNICORN_SHORT[value[1]], argv[i + 1]))
                 i += 1
-        else:
-            rest.append(value)
         i += 1
-    return options, rest
+    return options
 
 
 def _working_dir(
