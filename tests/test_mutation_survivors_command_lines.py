@@ -437,6 +437,7 @@ SHELL_SPLITS = [
     ("g $OPTS $EMPTY app", {"OPTS": "--bind 0.0.0.0:80", "EMPTY": ""}, ["g", "--bind", "0.0.0.0:80", "app"]),
     ('a$X"b" $Y', {"X": " 1 2 ", "Y": "  "}, ["a", "1", "2", "b"]),
     ("a$X", {"X": "1 2"}, ["a1", "2"]),
+    ('"${D+}"', {"D": "1"}, [""]),
     ("$X end", {"X": "1 "}, ["1", "end"]),
     ("x tail\\y", {}, ["x", "taily"]),
     ('"$X" ${U:-} ${U:-a b}c x$X', {"X": ""}, ["", "a", "bc", "x"]),
@@ -477,7 +478,9 @@ def test_words_keep_their_places_and_quote_spans() -> None:
 
 @pytest.mark.parametrize("text", ["gunicorn app:app \\", "gunicorn app:app a\\"])
 def test_a_backslash_ending_the_text_never_crashes(text: str) -> None:
-    assert [w.value for w in split_words(text)][:2] == ["gunicorn", "app:app"]
+    # `sh -c 'echo a\'` prints `a\`: the backslash has nothing to escape and stays
+    words = split_words(text)
+    assert [w.value for w in words] == ["gunicorn", "app:app", text.rsplit(" ", 1)[1]]
 
 
 @pytest.mark.parametrize(
@@ -513,6 +516,8 @@ def test_unset_variables_stay_as_written_and_are_named(
         ('"`date`" x', ["`date`", "x"], "command substitution runs only in the shell"),
         ("'open x", ["open x"], "an unterminated ' quote"),
         ('"open x', ["open x"], 'an unterminated " quote'),
+        ('"open \\', ["open \\"], 'an unterminated " quote'),
+        ("`open x", ["`open x"], "``open x` is only known when the shell runs it"),
         ('"open \\"', ['open "'], 'an unterminated " quote'),
     ],
 )  # fmt: skip

@@ -135,7 +135,9 @@ def split_words(text: str, env: Mapping[str, str] | None = None) -> list[Word]:
                 quote_count += 1
                 i = min(j + 1, n)
             elif ch == "\\":
-                if i + 1 < n and text[i + 1] != "\n":
+                if i + 1 >= n:
+                    parts.append(ch)  # a backslash ending the text stays, as in sh and bash
+                elif text[i + 1] != "\n":
                     parts.append(text[i + 1])
                 i += 2
             elif text.startswith("$(", i):
