@@ -810,3 +810,19 @@ def test_a_config_file_is_found_from_the_folder_cd_moved_to(
     declaration = procfile(tmp_path, line, {"deploy/app.py": APP, **files})
     assert getattr(declaration, attribute) == expected
     assert (declaration.cwd, declaration.process) == ("deploy", "web")  # started by the Procfile
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["env PORT=8000 WORKERS=2 gunicorn app:app", "PORT=8000 WORKERS=2 sh -c 'gunicorn app:app'"],
+)
+def test_assignments_before_the_server_or_its_shell_reach_it(tmp_path: Path, line: str) -> None:
+    declaration = procfile(tmp_path, line)
+    assert (declaration.target, declaration.env_value("WORKERS")) == ("app:app", "2")
+
+
+@pytest.mark.parametrize("line", ["honcho start -f", "env PORT=8000"])
+def test_a_command_ending_early_never_crashes(tmp_path: Path, line: str) -> None:
+    write_tree(tmp_path, {"app.py": APP, "Procfile": f"dev: {line}\nweb: gunicorn app:app\n"})
+    found = find_declarations(Project(tmp_path))
+    assert ("web", "app:app") in {(d.process, d.target) for d in found}
