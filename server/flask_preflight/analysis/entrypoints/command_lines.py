@@ -55,11 +55,6 @@ WAITRESS_FLAGS = frozenset(
     }
 )  # fmt: skip
 
-UWSGI_VALUED_KEYS = frozenset(
-    {"module", "wsgi", "w", "wsgi-file", "file", "callable", "chdir", "http", "http-socket",
-     "socket", "s", "pythonpath", "pp", "ini", "mount", "home", "virtualenv", "venv", "H"}
-)  # fmt: skip
-
 _PYTHON = re.compile(r"^(python|pypy)(\d+(\.\d+)?)?(\.exe)?$|^py$")
 _ENV_ASSIGNMENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*=")
 _WRAPPERS = frozenset({"exec", "nohup", "dumb-init", "tini", "time", "chpst", "setsid", "gosu"})
@@ -204,8 +199,9 @@ def _command(
                 cwd=cwd,
                 env=env,
                 real_shell=True,
-                # Arguments added inside the quoted line would need its quoting: none added.
-                arg_style="shell" if site.arg_style == "shell" and not inner.quoted else "none",
+                # Arguments added inside the quoted line would need its quoting, and after an
+                # unquoted one (`sh -c gunicorn`) they go to the shell, not the server: none.
+                arg_style="none",
             )
             return declarations_from_shell(nested)
         elif base in _SHELLS and len(words) > 1 and not words[1].value.startswith("-"):
@@ -248,7 +244,7 @@ def script_path(site: CommandSite, word: Word, cwd: str, *, as_path: bool = Fals
         if folder is None:
             continue
         name = posixpath.basename(value)
-        path = posixpath.join(folder, name) if folder else name
+        path = posixpath.join(folder, name)
         if path.endswith(".py") or not project.exists(path) or project.abspath(path).is_dir():
             continue
         return path
@@ -300,7 +296,7 @@ def _process_file(
     folder = resolve_dir(site, cwd, posixpath.dirname(name) or ".")
     if folder is None:
         return []
-    path = posixpath.join(folder, posixpath.basename(name)) if folder else posixpath.basename(name)
+    path = posixpath.join(folder, posixpath.basename(name))
     procfile_declarations = STARTED_FILE_READERS.get("procfile")
     if procfile_declarations is None:
         return []
@@ -400,9 +396,7 @@ def _declaration(
         unknown=unknown,
         shell_unquoted=target is not None and (not target.quoted or target.partly_quoted),
         command_range=site.range(program.start, max(last.end, program.end)),
-        program_range=site.range(*program.inner)
-        if program.inner[1] > program.inner[0]
-        else site.range(program.start, program.end),
+        program_range=site.range(*program.inner),
         command_end=site.range(program.end, program.end),
         append_at=site.range(last.end, last.end),
         arg_style=site.arg_style,
@@ -415,6 +409,23 @@ def _long_option(word: str) -> tuple[str, str | None]:
     return name, (value if sep else None)
 
 
+def _inline_value(word: Word) -> Word:
+    """The value of an `--option=value` word as a word of its own, in its place."""
+    shift = word.value.index("=") + 1
+    a, b = word.inner
+    if b - a != len(word.value):  # `--app="x"`, `--app=$X`: from the `=` to the end
+        a, b = word.start, word.end
+    # `"--app=x"` (a quoted word, a JSON string): the value inside the quotes.
+    return Word(
+        word.value[shift:],
+        a + shift,
+        b,
+        (a + shift, b),
+        unknown=word.unknown,
+        unset=word.unset,
+    )
+
+
 def _gunicorn(site: CommandSite, words: list[Word], cwd: str, env: dict[str, str]) -> Declaration:
     options: list[tuple[str, str]] = []
     positionals: list[Word] = []
@@ -424,7 +435,7 @@ def _gunicorn(site: CommandSite, words: list[Word], cwd: str, env: dict[str, str
     if extra:
         # gunicorn reads these before the command line, which wins on conflicts.
         with contextlib.suppress(ValueError):
-            options.extend(_gunicorn_options(shlex.split(extra))[0])
+            options.extend(_gunicorn_options(shlex.split(extra)))
     i = 0
     while i < len(args):
         word = args[i]
@@ -464,9 +475,9 @@ def _gunicorn(site: CommandSite, words: list[Word], cwd: str, env: dict[str, str
     return declaration
 
 
-def _gunicorn_options(argv: list[str]) -> tuple[list[tuple[str, str]], list[str]]:
+def _gunicorn_options(argv: list[str]) -> list[tuple[str, str]]:
+    """The options of GUNICORN_CMD_ARGS (gunicorn ignores its positional words)."""
     options: list[tuple[str, str]] = []
-    rest: list[str] = []
     i = 0
     while i < len(argv):
         value = argv[i]
@@ -485,10 +496,8 @@ def _gunicorn_options(argv: list[str]) -> tuple[list[tuple[str, str]], list[str]
             elif i + 1 < len(argv):
                 options.append((GUNICORN_SHORT[value[1]], argv[i + 1]))
                 i += 1
-        else:
-            rest.append(value)
         i += 1
-    return options, rest
+    return options
 
 
 def _working_dir(
@@ -540,11 +549,7 @@ def _gunicorn_declaration(
             path = path.split(":", 1)[1]
         directory = resolve_dir(site, cwd, posixpath.dirname(path) or ".")
         if directory is not None:
-            config_file = (
-                posixpath.join(directory, posixpath.basename(path))
-                if directory
-                else posixpath.basename(path)
-            )
+            config_file = posixpath.join(directory, posixpath.basename(path))
     binds = tuple(value for key, value in options if key == "bind")
     target = positionals[0] if positionals else None
     return _declaration(
@@ -602,28 +607,12 @@ def _flask(site: CommandSite, words: list[Word], cwd: str, env: dict[str, str]) 
         i += 1
     inline_app = next((w for w in args if w.value.startswith(("--app=", "-A="))), None)
     if app_word is None and inline_app is not None:
-        app_word = inline_app
-        shift = len(app_word.value.split("=", 1)[0]) + 1
-        a, b = app_word.inner
-        if b - a != len(app_word.value):  # `--app="x"`, `--app=$X`: from the `=` to the end
-            a, b = app_word.start, app_word.end
-        # `"--app=x"` (a quoted word, a JSON string): the value inside the quotes.
-        app_word = Word(
-            app_word.value[shift:],
-            a + shift,
-            b,
-            (a + shift, b),
-            unknown=app_word.unknown,
-            unset=app_word.unset,
-        )
+        app_word = _inline_value(inline_app)
     binds: tuple[str, ...] = ()
     host = next((v for k, v in reversed(options) if k == "host"), env.get("FLASK_RUN_HOST"))
     port = next((v for k, v in reversed(options) if k == "port"), env.get("FLASK_RUN_PORT"))
     if subcommand == "run":
         binds = (f"{host or '127.0.0.1'}:{port or '5000'}",)
-    flask_app = None if app_word is not None else env.get("FLASK_APP")
-    if app_word is None and flask_app is not None:
-        options.append(("FLASK_APP", flask_app))
     return _declaration(
         site, "flask", app_word, words[0], cwd, env, options=tuple(options), bind=binds
     )
@@ -670,27 +659,44 @@ def _uwsgi(
     options: list[tuple[str, str]] = []
     target: Word | None = None
     module_given = False  # uWSGI loads --module before --wsgi-file, whose app is then skipped
+    no_value = ""
     args = list(words[1:])
     i = 0
     while i < len(args):
         value = args[i].value
         if value.startswith("-"):
             name, inline = _long_option(value) if value.startswith("--") else (value[1:], None)
+            loads = name in _UWSGI_MODULES or (name in _UWSGI_TARGETS and not module_given)
+            module_given = module_given or name in _UWSGI_MODULES
             if inline is None and i + 1 < len(args) and not args[i + 1].value.startswith("-"):
                 inline = args[i + 1].value
-                if name in ("module", "wsgi", "w"):
-                    target, module_given = args[i + 1], True
-                elif name in ("wsgi-file", "file") and not module_given:
+                if loads:
                     target = args[i + 1]
                 i += 1
-            options.append((name, inline or "1"))
+            elif inline is not None and loads:
+                target = _inline_value(args[i])
+            elif inline is None and name in _UWSGI_VALUED:
+                # uWSGI stops: "option '--chdir' requires an argument".
+                no_value = no_value or f"uWSGI is given {value} without its value"
+                i += 1
+                continue
+            options.append((name, "1" if inline is None else inline))
         elif value.endswith(".ini"):
             options.append(("ini", value))
         i += 1
     ini = next((v for k, v in reversed(options) if k == "ini"), None)
-    if target is None and ini is not None:
+    if target is None and ini is not None and not no_value:
         return _uwsgi_ini(site, ini, cwd, env)
-    return uwsgi_declaration(site, words[0], target, cwd, env, options)
+    return uwsgi_declaration(site, words[0], target, cwd, env, options, unknown=no_value)
+
+
+#: uWSGI options naming the app to load, and the other options that take a value.
+_UWSGI_MODULES = frozenset({"module", "wsgi", "w"})
+_UWSGI_TARGETS = _UWSGI_MODULES | {"wsgi-file", "file"}
+_UWSGI_VALUED = _UWSGI_TARGETS | {
+    "callable", "chdir", "http", "http-socket", "socket", "s", "pythonpath", "pp", "ini",
+    "mount", "home", "virtualenv", "venv", "H",
+}  # fmt: skip
 
 
 def _uwsgi_ini(site: CommandSite, ini: str, cwd: str, env: dict[str, str]) -> Declaration | None:
@@ -700,7 +706,7 @@ def _uwsgi_ini(site: CommandSite, ini: str, cwd: str, env: dict[str, str]) -> De
     folder = resolve_dir(site, cwd, posixpath.dirname(ini) or ".")
     if folder is None:
         return None
-    path = posixpath.join(folder, posixpath.basename(ini)) if folder else posixpath.basename(ini)
+    path = posixpath.join(folder, posixpath.basename(ini))
     uwsgi_ini_declarations = STARTED_FILE_READERS.get("uwsgi-ini")
     if uwsgi_ini_declarations is None:
         return None
@@ -715,8 +721,11 @@ def uwsgi_declaration(
     cwd: str,
     env: dict[str, str],
     options: list[tuple[str, str]],
+    *,
+    unknown: str = "",
 ) -> Declaration:
-    run_dir, unknown = _working_dir(site, cwd, options, "chdir")
+    run_dir, moved_unknown = _working_dir(site, cwd, options, "chdir")
+    unknown = unknown or moved_unknown
     pythonpath = tuple(
         p
         for k, v in options

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 _OPERATORS = ("&&", "||", ";", "|", "&", "\n")
 _BLANKS = " \t\r"
@@ -103,6 +103,7 @@ def split_words(text: str, env: Mapping[str, str] | None = None) -> list[Word]:
             continue
         word = Word("", i, i)
         parts: list[str] = []
+        expanded: set[int] = set()  # parts from unquoted expansions: split into fields
         quote_count = 0
         while i < n and text[i] not in _BLANKS and text[i] not in ";&|<>\n":
             ch = text[i]
@@ -116,11 +117,14 @@ def split_words(text: str, env: Mapping[str, str] | None = None) -> list[Word]:
                 i = end + 1
             elif ch == '"':
                 j = i + 1
-                chunk: list[str] = []
+                chunk: list[str] = []  # expanded when the quote ends or at an escape
                 while j < n and text[j] != '"':
                     if text[j] == "\\" and j + 1 < n and text[j + 1] in '$`"\\\n':
+                        # An escaped character is literal: `"\$HOME"` is never expanded.
+                        parts.append(_expand("".join(chunk), env, word))
+                        chunk = []
                         if text[j + 1] != "\n":
-                            chunk.append(text[j + 1])
+                            parts.append(text[j + 1])
                         j += 2
                         continue
                     if text.startswith("$(", j) or text[j] == "`":
@@ -133,11 +137,13 @@ def split_words(text: str, env: Mapping[str, str] | None = None) -> list[Word]:
                 quote_count += 1
                 i = min(j + 1, n)
             elif ch == "\\":
-                if i + 1 < n and text[i + 1] != "\n":
+                if i + 1 >= n:
+                    parts.append(ch)  # a backslash ending the text stays, as in sh and bash
+                elif text[i + 1] != "\n":
                     parts.append(text[i + 1])
                 i += 2
             elif text.startswith("$(", i):
-                end = _substitution_end(text, i + 1)
+                end = _substitution_end(text, i)
                 word.unknown = (
                     word.unknown or f"`{text[i:end]}` is only known when the shell runs it"
                 )
@@ -154,6 +160,7 @@ def split_words(text: str, env: Mapping[str, str] | None = None) -> list[Word]:
             elif ch == "$":
                 match = _VAR.match(text, i)
                 if match:
+                    expanded.add(len(parts))
                     parts.append(_expand(match.group(0), env, word))
                     i = match.end()
                 else:
@@ -175,8 +182,36 @@ def split_words(text: str, env: Mapping[str, str] | None = None) -> list[Word]:
         word.quoted = quote_count > 0
         word.partly_quoted = word.quoted and not whole_quote
         word.inner = (word.start + 1, word.end - 1) if whole_quote else (word.start, word.end)
-        words.append(word)
+        fields = _fields(parts, expanded) if expanded else [word.value]
+        if fields == [word.value]:
+            words.append(word)
+        else:
+            words.extend(replace(word, value=value, unset=list(word.unset)) for value in fields)
     return words
+
+
+def _fields(parts: list[str], expanded: set[int]) -> list[str]:
+    """The words a shell makes of one word's parts: the result of an unquoted expansion is
+    split at blanks, and an unquoted expansion to nothing is no word at all (`gunicorn $OPTS
+    app:app` with OPTS="--bind :80" passes three words; with OPTS="" one)."""
+    fields: list[str] = []
+    current: list[str] = []
+    started = False  # the current field holds something (a quoted "" counts)
+    for index, part in enumerate(parts):
+        if index not in expanded:
+            current.append(part)
+            started = True
+            continue
+        for k, piece in enumerate(re.split(r"[ \t\n]+", part)):
+            if k > 0 and started:
+                fields.append("".join(current))
+                current, started = [], False
+            if piece:
+                current.append(piece)
+                started = True
+    if started:
+        fields.append("".join(current))
+    return fields
 
 
 def list_words(items: list[tuple[str, int, int, int, int]]) -> list[Word]:
