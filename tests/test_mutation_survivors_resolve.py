@@ -229,6 +229,27 @@ WSGI_CASES = {
         "",
         ("app.py", "app", "instance"),
     ),
+    "uWSGI loads --module= before --wsgi-file=, whatever their order": (
+        {"app.py": APP},
+        "uwsgi --http :$PORT --wsgi-file=nothere.py --module=app:app",
+        "ok",
+        "",
+        ("app.py", "app", "instance"),
+    ),
+    "uWSGI loads --module before a later --wsgi-file=": (
+        {"app.py": APP},
+        "uwsgi --http :$PORT --module app:app --wsgi-file=nothere.py",
+        "ok",
+        "",
+        ("app.py", "app", "instance"),
+    ),
+    "uWSGI --wsgi-file= alone is the target": (
+        {"app.py": APP},
+        "uwsgi --http :$PORT --wsgi-file=nothere.py",
+        "SRV001",
+        "uWSGI: unable to load file nothere.py from the project root",
+        None,
+    ),
     "uWSGI --wsgi-file of a missing file": (
         {"app.py": APP},
         "uwsgi --http :$PORT --wsgi-file nothere.py",
