@@ -362,8 +362,9 @@ _RULES: tuple[Rule, ...] = (
         "gunicorn, uWSGI and waitress call the attribute as the WSGI app. A factory named "
         "without `()` passes `gunicorn --check-config` (it is callable) but every request calls "
         "`create_app(environ, start_response)` and fails with a TypeError: 500 on every page. "
-        "Calling an app instance (`app:app()`), a factory with a missing required argument, "
-        "a constant or a module fails at boot. The quick fix calls the factory "
+        "Calling an app instance (`app:app()`), a factory with arguments it does not take "
+        "(bound as Python binds them: a missing or unknown argument, too many; `*args` and "
+        "`**kwargs` take any), a constant or a module fails at boot. The quick fix calls the factory "
         "(`module:create_app()`, quoted for the shell), or adds waitress's `--call`.",
         "web: gunicorn shop:create_app",
         "web: gunicorn 'shop:create_app()'",
