@@ -219,6 +219,17 @@ def _resolve_wsgi(project: Project, declaration: Declaration) -> Verdict:
     return _attribute(project, declaration, target, found)
 
 
+def _factory_call(factory: AppDefinition, target: Target, name: str, path: str) -> Verdict | str:
+    """The verdict of calling `factory` as `target` does when it binds (or may: a decorated
+    factory), else Python's TypeError, for the caller to word as its server says it."""
+    refused = call_error(factory, target.args, list(target.kwargs))
+    if refused is None:
+        return ok(factory, path)
+    if factory.decorated:
+        return unknown(_decorated(name, path, refused))
+    return refused
+
+
 def _decorated(name: str, path: str, error: str) -> str:
     return (
         f"`{name}` in {path} is decorated, and its decorator may change what it accepts: "
@@ -269,11 +280,9 @@ def _attribute(
                 path,
                 target,
             )
-        refused = call_error(factory, target.args, list(target.kwargs))
-        if refused is None:
-            return ok(factory, path)
-        if factory.decorated:
-            return unknown(_decorated(name, path, refused))
+        refused = _factory_call(factory, target, name, path)
+        if isinstance(refused, Verdict):
+            return refused
         return failed(
             "SRV003",
             f"{label} calls `{target.expression()}` and gets TypeError: {refused}",
@@ -426,11 +435,9 @@ def _resolve_flask(project: Project, declaration: Declaration) -> Verdict:
         return ok(apps.instances[name], path)
     if name in apps.factories:
         factory = apps.factories[name]
-        refused = call_error(factory, target.args, list(target.kwargs))
-        if refused is None:
-            return ok(factory, path)
-        if factory.decorated:
-            return unknown(_decorated(name, path, refused))
+        refused = _factory_call(factory, target, name, path)
+        if isinstance(refused, Verdict):
+            return refused
         return failed(
             "SRV006",
             f"flask stops with: Error: The factory {target.expression()!r} in module "
