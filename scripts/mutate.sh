@@ -31,6 +31,7 @@ FAST_TESTS=(
   tests/test_entrypoints_deploy.py
   tests/test_requirements.py
   tests/test_mutation_survivors*.py
+  tests/test_factory_calls.py
   tests/test_derived_cache.py
   tests/test_app_scope.py
   tests/test_causes.py

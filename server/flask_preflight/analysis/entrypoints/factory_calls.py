@@ -21,7 +21,7 @@ def call_error(factory: AppDefinition, args: Sequence[object], kwargs: Sequence[
     if only and not factory.star_kwargs:
         return (
             f"{name} got some positional-only arguments passed as keyword arguments: "
-            + ", ".join(repr(k) for k in only)
+            f"'{', '.join(only)}'"
         )
     for key in kwargs:
         if key in by_keyword and key in filled:
