@@ -11,6 +11,8 @@ from pathlib import Path
 import pytest
 
 from flask_preflight.analysis.edits import apply_edits
+from flask_preflight.analysis.entrypoints import check_declaration, find_declarations
+from flask_preflight.analysis.entrypoints.resolve import Verdict
 from flask_preflight.analysis.model import Finding
 from flask_preflight.analysis.project import Project
 from flask_preflight.analysis.registry import run_checks
@@ -29,6 +31,14 @@ def write_tree(root: Path, files: dict[str, str]) -> Path:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(textwrap.dedent(text), encoding="utf-8", newline="")
     return root
+
+
+def the_verdict(root: Path, files: dict[str, str]) -> Verdict:
+    """Write `files` to `root`, which must declare exactly one entry point, and check it."""
+    write_tree(root, files)
+    project = Project(root)
+    [declaration] = find_declarations(project)
+    return check_declaration(project, declaration)
 
 
 def check_files(

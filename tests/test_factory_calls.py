@@ -16,7 +16,7 @@ from flask_preflight.analysis.entrypoints.factory_calls import call_error
 from flask_preflight.analysis.flask_apps import find_flask_apps
 from flask_preflight.analysis.project import Project
 from flask_preflight.analysis.registry import run_checks
-from tests.conftest import write_tree
+from tests.conftest import the_verdict, write_tree
 
 # (signature, positional arguments, keyword arguments)
 CALLS: list[tuple[str, tuple[Any, ...], dict[str, Any]]] = [
@@ -80,26 +80,19 @@ def test_the_binding_error_is_pythons_own(
     assert call_error(factory, args, list(kwargs)) == _python_says(signature, args, kwargs)
 
 
-def _verdict(root: Path, files: dict[str, str]) -> Any:
-    write_tree(root, files)
-    project = Project(root)
-    [declaration] = find_declarations(project)
-    return check_declaration(project, declaration)
-
-
 STAR = "from flask import Flask\n\n\ndef create_app(*args, **kwargs):\n    return Flask(__name__)\n"
 NONE = "from flask import Flask\n\n\ndef create_app():\n    return Flask(__name__)\n"
 
 
 def test_a_factory_taking_star_args_accepts_any_call(tmp_path: Path) -> None:
-    verdict = _verdict(
+    verdict = the_verdict(
         tmp_path, {"shop.py": STAR, "Procfile": "web: gunicorn 'shop:create_app(1, debug=True)'\n"}
     )
     assert verdict.ok, verdict.message
 
 
 def test_too_many_arguments_is_pythons_type_error_for_gunicorn_and_flask(tmp_path: Path) -> None:
-    gunicorn = _verdict(
+    gunicorn = the_verdict(
         tmp_path / "g", {"shop.py": NONE, "Procfile": "web: gunicorn 'shop:create_app(1)'\n"}
     )
     assert (gunicorn.rule, gunicorn.message) == (
@@ -107,7 +100,7 @@ def test_too_many_arguments_is_pythons_type_error_for_gunicorn_and_flask(tmp_pat
         "gunicorn calls `create_app(1)` and gets TypeError: "
         "create_app() takes 0 positional arguments but 1 was given",
     )
-    flask = _verdict(
+    flask = the_verdict(
         tmp_path / "f", {"shop.py": NONE, "Procfile": "web: flask --app 'shop:create_app(1)' run\n"}
     )
     assert flask.rule == "SRV006"
@@ -121,7 +114,7 @@ def test_a_decorated_factory_that_seems_not_to_bind_is_unknown_not_an_error(
     tmp_path: Path,
 ) -> None:
     decorated = NONE.replace("def create_app", "@register\ndef create_app")
-    verdict = _verdict(
+    verdict = the_verdict(
         tmp_path, {"shop.py": decorated, "Procfile": "web: gunicorn 'shop:create_app(1)'\n"}
     )
     assert verdict.status == "unknown"

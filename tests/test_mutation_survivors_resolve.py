@@ -27,7 +27,7 @@ from flask_preflight.analysis.entrypoints.discovery import project_apps, served_
 from flask_preflight.analysis.entrypoints.resolve import Verdict
 from flask_preflight.analysis.entrypoints.targets import TargetError, parse_target
 from flask_preflight.analysis.project import Project
-from tests.conftest import write_tree
+from tests.conftest import the_verdict, write_tree
 
 APP = "from flask import Flask\n\napp = Flask(__name__)\n"
 FACTORY = "from flask import Flask\n\n\ndef create_app():\n    return Flask(__name__)\n"
@@ -50,10 +50,7 @@ WSGI_APP = "def app(environ, start_response):\n    return []\n"
 
 
 def verdict_for(root: Path, files: dict[str, str], command: str) -> Verdict:
-    write_tree(root, {**files, "Procfile": f"web: {command}\n"})
-    project = Project(root)
-    [declaration] = find_declarations(project)
-    return check_declaration(project, declaration)
+    return the_verdict(root, {**files, "Procfile": f"web: {command}\n"})
 
 
 def _app(verdict: Verdict) -> tuple[str, str, str] | None:
